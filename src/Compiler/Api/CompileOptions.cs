@@ -1,0 +1,24 @@
+namespace MobileViT.Compiler.Api
+{
+    /// <summary>Everything the compiler needs to know besides the model bytes.</summary>
+    public sealed class CompileOptions
+    {
+        /// <summary>File name shown in diagnostics (e.g. "MobileViTXS.onnx").</summary>
+        public string ModelFileName { get; set; } = "model.onnx";
+
+        /// <summary>Name of the generated static class (a C# identifier).</summary>
+        public string ClassName { get; set; } = "Model";
+
+        /// <summary>Namespace of the generated class; empty for the global namespace.</summary>
+        public string Namespace { get; set; } = "";
+
+        /// <summary>Manifest resource name under which the .onnx bytes are embedded in the consumer assembly.</summary>
+        public string ResourceName { get; set; } = "model.onnx";
+
+        /// <summary>Item metadata InputShape, e.g. "1x3x256x256"; null when not set.</summary>
+        public string? InputShape { get; set; }
+
+        /// <summary>Item metadata InputShapes, e.g. "1x3x160x160;1x3x256x256"; null when not set.</summary>
+        public string? InputShapes { get; set; }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace MobileViT.Compiler.Emit
+{
+    /// <summary>
+    /// Emits a fixed-shape index mapping (transpose, slice, concat part, expand, unfold/fold) as nested loops with
+    /// constant bounds and strides, copying contiguous runs with Span.CopyTo.
+    /// </summary>
+    public static class CopyEmitter
+    {
+        public static void StridedCopy(IndentedWriter w, string source, int sourceOffset, string destination, int destinationOffset,
+                                       int[] shape, int[] sourceStrides, int[] destinationStrides)
+        {
+            Simplify(shape, sourceStrides, destinationStrides, out var dims, out var sStrides, out var dStrides);
+            w.Open("");
+            w.Line("var src = " + source + ";");
+            w.Line("var dst = " + destination + ";");
+            int rank = dims.Count;
+            bool contiguousInner = rank > 0 && sStrides[rank - 1] == 1 && dStrides[rank - 1] == 1;
+            int loops = contiguousInner ? rank - 1 : rank;
+            for (int d = 0; d < loops; d++)
+                w.Line($"for (int i{d} = 0; i{d} < {I(dims[d])}; i{d}++)");
+            string sIndex = Index(sourceOffset, sStrides, loops);
+            string dIndex = Index(destinationOffset, dStrides, loops);
+            if (contiguousInner)
+                w.Line($"    src.Slice({sIndex}, {I(dims[rank - 1])}).CopyTo(dst.Slice({dIndex}, {I(dims[rank - 1])}));");
+            else
+                w.Line($"    dst[{dIndex}] = src[{sIndex}];");
+            w.Close();
+        }
+
+        private static string Index(int offset, List<int> strides, int loops)
+        {
+            var terms = new List<string>();
+            if (offset != 0) terms.Add(I(offset));
+            for (int d = 0; d < loops; d++)
+            {
+                if (strides[d] == 0) continue;
+                terms.Add(strides[d] == 1 ? $"i{d}" : $"i{d} * {I(strides[d])}");
+            }
+            return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+        }
+
+        /// <summary>Drops size-1 axes and merges neighbours that are contiguous in both source and destination.</summary>
+        public static void Simplify(int[] shape, int[] sourceStrides, int[] destinationStrides, out List<int> dims, out List<int> sStrides, out List<int> dStrides)
+        {
+            dims = new List<int>();
+            sStrides = new List<int>();
+            dStrides = new List<int>();
+            for (int d = 0; d < shape.Length; d++)
+            {
+                if (shape[d] == 1) continue;
+                int last = dims.Count - 1;
+                if (last >= 0 && sStrides[last] == shape[d] * sourceStrides[d] && dStrides[last] == shape[d] * destinationStrides[d])
+                {
+                    dims[last] *= shape[d];
+                    sStrides[last] = sourceStrides[d];
+                    dStrides[last] = destinationStrides[d];
+                    continue;
+                }
+                dims.Add(shape[d]);
+                sStrides.Add(sourceStrides[d]);
+                dStrides.Add(destinationStrides[d]);
+            }
+            if (dims.Count == 0)
+            {
+                dims.Add(1);
+                sStrides.Add(1);
+                dStrides.Add(1);
+            }
+        }
+
+        private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+    }
+}

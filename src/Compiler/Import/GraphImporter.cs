@@ -1,0 +1,183 @@
+using System.Collections.Generic;
+using System.Linq;
+using MobileViT.Compiler.Diagnostics;
+using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Onnx;
+using MobileViT.Compiler.Ops;
+
+namespace MobileViT.Compiler.Import
+{
+    /// <summary>
+    /// Builds the IR from a decoded ONNX model: checks opsets and domains, fixes input shapes (InputShape metadata for
+    /// symbolic dimensions), orders nodes topologically and runs every operator's shape inference, which folds the
+    /// exporter's shape arithmetic to constants along the way.
+    /// </summary>
+    public static class GraphImporter
+    {
+        public const int MinOpset = 11;
+        public const int MaxOpset = 21;
+        public const int MaxNodes = 100_000;
+
+        public static Graph Import(OnnxModel model, byte[] file, string fileName, int[]? inputShape)
+        {
+            int opset = DefaultOpset(model, fileName);
+            var onnx = model.Graph;
+            if (onnx.Nodes.Count > MaxNodes)
+                throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"the graph has {onnx.Nodes.Count} nodes (at most {MaxNodes})"));
+            var graph = new Graph(fileName, opset);
+            var decoder = new TensorDecoder(file, fileName);
+            var tensors = new Dictionary<string, Tensor>();
+
+            foreach (var initializer in onnx.Initializers)
+            {
+                var value = decoder.Decode(initializer);
+                tensors[initializer.Name] = new Tensor(initializer.Name, value.Type, value.Shape) { Constant = value, OnnxType = initializer.DataType };
+            }
+
+            int runtimeInputs = 0;
+            foreach (var input in onnx.Inputs)
+            {
+                if (tensors.ContainsKey(input.Name)) continue; // an initializer listed as an input (IR < 4): a constant
+                var shape = InputShape(input, fileName, runtimeInputs == 0 ? inputShape : null);
+                if (input.ElementType != OnnxDataType.Float)
+                    throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(fileName, input.Name, input.ElementType.ToString()));
+                var tensor = new Tensor(input.Name, ElementType.Float32, shape) { IsGraphInput = true };
+                tensors[input.Name] = tensor;
+                graph.Inputs.Add(tensor);
+                runtimeInputs++;
+            }
+            if (graph.Inputs.Count == 0)
+                throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, "the graph has no run-time input"));
+
+            var context = new InferenceContext(fileName, opset, decoder.Decode);
+            foreach (var onnxNode in TopologicalOrder(onnx, tensors.Keys, fileName))
+            {
+                if (onnxNode.Domain.Length > 0 && onnxNode.Domain != "ai.onnx")
+                    throw new CompileError(DiagnosticCatalog.UnsupportedOpset.Create(fileName, $"node '{onnxNode.Name}' ({onnxNode.OpType}) is in domain '{onnxNode.Domain}'"));
+                var op = OperatorRegistry.Find(onnxNode.OpType)
+                         ?? throw new CompileError(DiagnosticCatalog.UnsupportedOperator.Create(fileName, onnxNode.Name, onnxNode.OpType));
+                var node = new Node(onnxNode.Name.Length > 0 ? onnxNode.Name : onnxNode.OpType + "_" + graph.Nodes.Count, onnxNode.OpType, op, new Attributes(onnxNode.Attributes));
+                foreach (var name in onnxNode.Inputs)
+                {
+                    if (name.Length == 0) { node.Inputs.Add(null); continue; }
+                    var tensor = tensors[name];
+                    node.Inputs.Add(tensor);
+                    tensor.Consumers.Add(node);
+                }
+                foreach (var name in onnxNode.Outputs)
+                {
+                    var tensor = new Tensor(name.Length > 0 ? name : node.Name + "_unused_" + node.Outputs.Count, ElementType.Float32, new int[0]) { Producer = node };
+                    node.Outputs.Add(tensor);
+                    if (name.Length > 0)
+                    {
+                        if (tensors.ContainsKey(name))
+                            throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, $"tensor '{name}' is produced twice (second time by node '{node.Name}')"));
+                        tensors[name] = tensor;
+                    }
+                }
+                graph.Nodes.Add(node);
+            }
+
+            // Consumers are known for every tensor now, so operators can check whether optional outputs are used.
+            foreach (var node in graph.Nodes)
+            {
+                node.Op.Infer(node, context);
+                foreach (var output in node.Outputs)
+                {
+                    if (output.Constant == null && output.ElementCount > TensorDecoder.MaxElements)
+                        throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"node '{node.Name}' produces {output.ElementCount} elements (at most {TensorDecoder.MaxElements})"));
+                }
+            }
+
+            foreach (var output in onnx.Outputs)
+            {
+                if (!tensors.TryGetValue(output.Name, out var tensor))
+                    throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, $"graph output '{output.Name}' is not produced by any node"));
+                tensor.IsGraphOutput = true;
+                graph.Outputs.Add(tensor);
+            }
+            if (graph.Outputs.Count == 0)
+                throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, "the graph has no output"));
+            return graph;
+        }
+
+        private static int DefaultOpset(OnnxModel model, string fileName)
+        {
+            var import = model.OpsetImports.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx");
+            if (import == null)
+                throw new CompileError(DiagnosticCatalog.UnsupportedOpset.Create(fileName, "the model imports no opset of the default ONNX domain"));
+            if (import.Version < MinOpset || import.Version > MaxOpset)
+                throw new CompileError(DiagnosticCatalog.UnsupportedOpset.Create(fileName, $"the model uses opset {import.Version} of the default domain"));
+            return (int)import.Version;
+        }
+
+        private static int[] InputShape(OnnxValueInfo input, string fileName, int[]? metadata)
+        {
+            if (!input.HasShape)
+            {
+                if (metadata != null) return metadata;
+                throw new CompileError(DiagnosticCatalog.UnresolvedDimension.Create(fileName, input.Name, "(unknown rank)", 0, "1x3x256x256"));
+            }
+            var shape = new int[input.Dims.Count];
+            if (metadata != null && metadata.Length != shape.Length)
+                throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(fileName, string.Join("x", metadata), $"input '{input.Name}' has rank {shape.Length}, the metadata gives {metadata.Length} dimensions"));
+            for (int i = 0; i < shape.Length; i++)
+            {
+                var dim = input.Dims[i];
+                if (dim.Value.HasValue && dim.Value.Value > 0)
+                {
+                    if (metadata != null && metadata[i] != dim.Value.Value)
+                        throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(fileName, string.Join("x", metadata), $"axis {i} of input '{input.Name}' is fixed at {dim.Value.Value} in the model"));
+                    if (dim.Value.Value > int.MaxValue)
+                        throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"input '{input.Name}' axis {i} is {dim.Value.Value}"));
+                    shape[i] = (int)dim.Value.Value;
+                }
+                else if (metadata != null) shape[i] = metadata[i];
+                else
+                {
+                    var example = string.Join("x", input.Dims.Select(d => d.Value.HasValue && d.Value > 0 ? d.Value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "1"));
+                    throw new CompileError(DiagnosticCatalog.UnresolvedDimension.Create(fileName, input.Name, dim.Param ?? "?", i, example));
+                }
+            }
+            if (ShapeMath.Product(shape) > TensorDecoder.MaxElements)
+                throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"input '{input.Name}' has {ShapeMath.Product(shape)} elements"));
+            return shape;
+        }
+
+        /// <summary>Kahn's algorithm over tensor names; reports dangling inputs and cycles.</summary>
+        private static List<OnnxNode> TopologicalOrder(OnnxGraph graph, IEnumerable<string> available, string fileName)
+        {
+            var known = new HashSet<string>(available) { "" };
+            var producers = new Dictionary<string, OnnxNode>();
+            foreach (var node in graph.Nodes)
+                foreach (var output in node.Outputs)
+                    if (output.Length > 0) producers[output] = node;
+            var ordered = new List<OnnxNode>(graph.Nodes.Count);
+            var pending = new List<OnnxNode>(graph.Nodes);
+            while (pending.Count > 0)
+            {
+                var next = new List<OnnxNode>();
+                foreach (var node in pending)
+                {
+                    if (node.Inputs.All(known.Contains))
+                    {
+                        ordered.Add(node);
+                        foreach (var output in node.Outputs) known.Add(output);
+                    }
+                    else next.Add(node);
+                }
+                if (next.Count == pending.Count)
+                {
+                    var stuck = next[0];
+                    var missing = stuck.Inputs.First(i => !known.Contains(i));
+                    string what = producers.ContainsKey(missing)
+                        ? $"node '{stuck.Name}' ({stuck.OpType}) is part of a cycle through tensor '{missing}'"
+                        : $"node '{stuck.Name}' ({stuck.OpType}) reads tensor '{missing}', which no node, input or initializer provides";
+                    throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, what));
+                }
+                pending = next;
+            }
+            return ordered;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace MobileViT.Compiler.Import
+{
+    /// <summary>Parses item metadata such as InputShape="1x3x256x256" and InputShapes="1x3x160x160;1x3x256x256".</summary>
+    public static class InputShapeParser
+    {
+        /// <summary>Null (and a reason) when the text is not positive integers separated by 'x'.</summary>
+        public static int[]? Parse(string text, out string reason)
+        {
+            reason = "";
+            var parts = text.Trim().Split('x', 'X', ',');
+            var dims = new List<int>();
+            foreach (var part in parts)
+            {
+                if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int d) || d <= 0)
+                {
+                    reason = $"'{part.Trim()}' is not a positive integer";
+                    return null;
+                }
+                dims.Add(d);
+            }
+            return dims.ToArray();
+        }
+
+        public static string[] SplitList(string text)
+        {
+            var items = new List<string>();
+            foreach (var item in text.Split(';'))
+                if (item.Trim().Length > 0) items.Add(item.Trim());
+            return items.ToArray();
+        }
+    }
+}

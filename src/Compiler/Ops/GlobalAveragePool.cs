@@ -1,0 +1,25 @@
+using System.Linq;
+using MobileViT.Compiler.Emit;
+using MobileViT.Compiler.Ir;
+
+namespace MobileViT.Compiler.Ops
+{
+    /// <summary>ONNX GlobalAveragePool: the mean of each channel plane.</summary>
+    public sealed class GlobalAveragePool : OperatorDefinition
+    {
+        public override string OpType => "GlobalAveragePool";
+
+        public override void Infer(Node node, InferenceContext context)
+        {
+            var x = RequireInput(node, 0, context);
+            if (x.Rank < 3) throw context.ShapeError(node, "the input needs spatial axes");
+            SetOutput(node, 0, x.Shape.Select((d, i) => i < 2 ? d : 1).ToArray(), ElementType.Float32);
+        }
+
+        public override void Emit(Node node, EmitContext context)
+        {
+            var x = node.Inputs[0]!;
+            context.Body.Line($"{EmitContext.Runtime}PoolF32.GlobalAverage({context.Read(x)}, {context.Write(node.Outputs[0])}, {x.Shape[0] * x.Shape[1]}, {ShapeMath.Product(x.Shape, 2, x.Rank)});");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using MobileViT.Compiler.Ir;
+
+namespace MobileViT.Compiler.Ops
+{
+    /// <summary>ONNX Max, broadcasting.</summary>
+    public sealed class Max : BinaryOperator
+    {
+        public override string OpType => "Max";
+
+        protected override string Kind => "Max";
+
+        protected override double Compute(double a, double b) => System.Math.Max(a, b);
+
+        public override void Infer(Node node, InferenceContext context)
+        {
+            if (node.Inputs.Count != 2) throw context.Unsupported(node, $"{node.Inputs.Count} inputs; only the two-input form is supported");
+            base.Infer(node, context);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Linq;
+using MobileViT.Compiler.Ir;
+
+namespace MobileViT.Compiler.Passes
+{
+    /// <summary>Removes nodes whose results are folded to constants or never used.</summary>
+    public static class DeadCodeElimination
+    {
+        public static void Run(Graph graph)
+        {
+            for (int i = graph.Nodes.Count - 1; i >= 0; i--)
+            {
+                var node = graph.Nodes[i];
+                bool folded = node.Outputs.All(o => o.Constant != null);
+                bool unused = node.Outputs.All(o => o.Consumers.Count == 0 && !o.IsGraphOutput);
+                if (folded || unused)
+                {
+                    graph.Remove(node);
+                    foreach (var output in node.Outputs) output.Producer = null;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Linq;
+using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Ops;
+
+namespace MobileViT.Compiler.Passes
+{
+    /// <summary>Small helpers shared by the pattern → replacement passes.</summary>
+    internal static class GraphRewriter
+    {
+        /// <summary>The tensor is read by exactly one node and is not a graph output, so its producer may absorb the reader.</summary>
+        public static bool HasSingleUse(Tensor tensor) => tensor.Consumers.Count == 1 && !tensor.IsGraphOutput;
+
+        public static Node? SoleConsumer(Tensor tensor) => HasSingleUse(tensor) ? tensor.Consumers[0] : null;
+
+        /// <summary>Scalar value of a constant tensor with one element; null otherwise.</summary>
+        public static double? Scalar(Tensor? tensor) =>
+            tensor?.Constant != null && tensor.Constant.Length == 1 ? tensor.Constant[0] : (double?)null;
+
+        /// <summary>
+        /// Replaces <paramref name="last"/>'s output by <paramref name="keeper"/>'s: the fused node now produces the
+        /// tensor the absorbed node produced, so consumers and graph outputs need no rewiring.
+        /// </summary>
+        public static void Absorb(Graph graph, Node keeper, Node absorbed)
+        {
+            var oldOutput = keeper.Outputs[0];
+            var newOutput = absorbed.Outputs[0];
+            graph.Remove(absorbed);
+            keeper.Outputs[0] = newOutput;
+            newOutput.Producer = keeper;
+            oldOutput.Producer = null;
+            foreach (var name in absorbed.SourceNames)
+                if (!keeper.SourceNames.Contains(name)) keeper.SourceNames.Add(name);
+        }
+
+        public static Node NewNode(string name, OperatorDefinition op, Attributes attributes) => new Node(name, op.OpType, op, attributes);
+
+        public static void Connect(Node node, params Tensor?[] inputs)
+        {
+            foreach (var input in inputs)
+            {
+                node.Inputs.Add(input);
+                input?.Consumers.Add(node);
+            }
+        }
+
+        /// <summary>Inserts <paramref name="node"/> at <paramref name="position"/>'s place in the node order.</summary>
+        public static void InsertBefore(Graph graph, Node position, Node node) => graph.Nodes.Insert(graph.Nodes.IndexOf(position), node);
+
+        public static bool IsLinear(Node node) =>
+            node.Op is Conv || ((node.Op is MatMul || node.Op is Gemm) && node.Lowering is MatMulLowering { ConstantB: not null });
+
+        public static int[] AllIndices(int count) => Enumerable.Range(0, count).ToArray();
+    }
+}
