@@ -64,6 +64,8 @@ namespace MobileViT.Compiler
             FuseLinearBias.Run(graph);
             FuseResidual.Run(graph);
             FuseActivation.Run(graph);
+            FoldIntoBatchedMatMul.Run(graph);
+            CollapseViewChains.Run(graph);
             DeadCodeElimination.Run(graph);
         }
 

@@ -27,7 +27,7 @@ namespace MobileViT.Compiler.Emit
 
             foreach (var node in graph.Nodes)
             {
-                if (node.Op.IsAlias && node.Residual == null && SameMemory(plan, node.Inputs[0]!, node.Outputs[0])) continue;
+                if (plan.Views.Contains(node)) continue;
                 context.Body.Line("");
                 context.Body.Line("// " + StepDescriber.Describe(node));
                 node.Op.Emit(node, context);
@@ -66,10 +66,6 @@ namespace MobileViT.Compiler.Emit
             }
             return w.ToString();
         }
-
-        private static bool SameMemory(MemoryPlan plan, Tensor a, Tensor b) =>
-            plan.Locations.TryGetValue(a, out var la) && plan.Locations.TryGetValue(b, out var lb) &&
-            la.Kind == lb.Kind && la.Index == lb.Index && la.Offset == lb.Offset;
 
         private static List<string> ParameterNames(List<Tensor> tensors, string single)
         {

@@ -12,6 +12,9 @@ namespace MobileViT.Compiler.Emit
             string operation = node.Op is Conv ? Conv.Describe(node) : node.OpType;
             if (node.Lowering is MatMulLowering { ConstantB: not null } linear)
                 operation = $"{node.OpType} (packed {linear.K}x{linear.N}" + (linear.Bias != null ? " + bias" : "") + ")";
+            if (node.Lowering is MatMulLowering { ConstantB: null } batched)
+                operation = $"{node.OpType} ({batched.AOffsets.Length} x {batched.M}x{batched.K}·{batched.K}x{batched.N}" +
+                            (batched.TransposeB ? ", B transposed" : "") + (batched.Alpha != 1f ? ", alpha " + CSharpLiteral.Float(batched.Alpha) : "") + ")";
             if (node.Residual != null) operation += " + residual";
             if (!node.Activation.IsNone) operation += " + " + node.Activation.Kind;
             var inputs = node.Inputs.Where(i => i != null && !i.IsConstant).Select(i => ShapeMath.Format(i!.Shape));

@@ -48,7 +48,23 @@ namespace MobileViT.Compiler.Ir
             if (Residual != null) yield return Residual;
         }
 
-        public string DisplayNames => string.Join(" + ", SourceNames);
+        /// <summary>The source node names, with a shared path prefix written once: "/a/b/{Conv + Sigmoid + Mul}".</summary>
+        public string DisplayNames
+        {
+            get
+            {
+                if (SourceNames.Count == 1) return SourceNames[0];
+                string prefix = SourceNames[0];
+                foreach (var name in SourceNames)
+                    while (prefix.Length > 0 && !name.StartsWith(prefix, System.StringComparison.Ordinal)) prefix = prefix.Substring(0, prefix.Length - 1);
+                int slash = prefix.LastIndexOf('/');
+                if (slash <= 0) return string.Join(" + ", SourceNames);
+                prefix = prefix.Substring(0, slash + 1);
+                var rest = new List<string>();
+                foreach (var name in SourceNames) rest.Add(name.Substring(prefix.Length));
+                return prefix + "{" + string.Join(" + ", rest) + "}";
+            }
+        }
 
         public override string ToString() => OpType + " '" + Name + "'";
     }

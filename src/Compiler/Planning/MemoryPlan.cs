@@ -6,8 +6,9 @@ namespace MobileViT.Compiler.Planning
     /// <summary>The location of every run-time tensor and the arena size, fixed at compile time.</summary>
     public sealed class MemoryPlan
     {
-        public MemoryPlan(Dictionary<Tensor, TensorLocation> locations, int arenaLength, long peakLiveFloats)
+        public MemoryPlan(Dictionary<Tensor, TensorLocation> locations, int arenaLength, long peakLiveFloats, HashSet<Node> views)
         {
+            Views = views;
             Locations = locations;
             ArenaLength = arenaLength;
             PeakLiveFloats = peakLiveFloats;
@@ -20,5 +21,8 @@ namespace MobileViT.Compiler.Planning
 
         /// <summary>The largest sum of simultaneously live tensors: a lower bound for the arena.</summary>
         public long PeakLiveFloats { get; }
+
+        /// <summary>Nodes whose outputs are views of their input's memory: they emit no code.</summary>
+        public HashSet<Node> Views { get; }
     }
 }

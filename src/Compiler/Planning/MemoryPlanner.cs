@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Ops;
 
 namespace MobileViT.Compiler.Planning
 {
@@ -16,14 +18,19 @@ namespace MobileViT.Compiler.Planning
 
         public static MemoryPlan Plan(Graph graph)
         {
-            var root = new Dictionary<Tensor, Tensor>();
-            Tensor Root(Tensor t) => root.TryGetValue(t, out var r) ? r : t;
+            // Views: a tensor whose elements are a contiguous run of another's shares its storage ("root") at an offset.
+            var root = new Dictionary<Tensor, (Tensor Root, int Offset)>();
+            Tensor Root(Tensor t) => root.TryGetValue(t, out var r) ? r.Root : t;
+            int OffsetInRoot(Tensor t) => root.TryGetValue(t, out var r) ? r.Offset : 0;
+            var aliased = new HashSet<Node>();
 
             foreach (var node in graph.Nodes)
             {
-                var input = node.Inputs.Count > 0 ? node.Inputs[0] : null;
-                if (node.Op.IsAlias && input != null && !input.IsConstant && node.Residual == null)
-                    root[node.Outputs[0]] = Root(input);
+                var views = ViewsOf(node);
+                if (views == null) continue;
+                foreach (var (output, input, offset) in views)
+                    root[output] = (Root(input), OffsetInRoot(input) + offset);
+                aliased.Add(node);
             }
 
             // Lifetimes of each storage root, in node positions (inclusive). Graph outputs live to the end.
@@ -47,8 +54,10 @@ namespace MobileViT.Compiler.Planning
                 locations[graph.Inputs[i]] = new TensorLocation(LocationKind.Input, i, 0, (int)graph.Inputs[i].ElementCount);
             for (int i = 0; i < graph.Outputs.Count; i++)
             {
-                var r = Root(graph.Outputs[i]);
-                if (r.IsConstant || r.IsGraphInput || locations.ContainsKey(r)) continue; // copied into the output at the end
+                var output = graph.Outputs[i];
+                var r = Root(output);
+                bool wholeRoot = OffsetInRoot(output) == 0 && r.ElementCount == output.ElementCount;
+                if (r.IsConstant || r.IsGraphInput || locations.ContainsKey(r) || !wholeRoot) continue; // copied into the output at the end
                 locations[r] = new TensorLocation(LocationKind.Output, i, 0, (int)r.ElementCount);
             }
 
@@ -70,8 +79,8 @@ namespace MobileViT.Compiler.Planning
 
             foreach (var pair in root)
             {
-                if (locations.TryGetValue(pair.Value, out var location))
-                    locations[pair.Key] = new TensorLocation(location.Kind, location.Index, location.Offset, location.Length);
+                if (locations.TryGetValue(pair.Value.Root, out var location))
+                    locations[pair.Key] = new TensorLocation(location.Kind, location.Index, location.Offset + pair.Value.Offset, (int)pair.Key.ElementCount);
             }
 
             long peak = 0;
@@ -80,7 +89,29 @@ namespace MobileViT.Compiler.Planning
                 long live = first.Keys.Where(t => first[t] <= i && i <= last[t]).Sum(t => t.ElementCount);
                 peak = Math.Max(peak, live);
             }
-            return new MemoryPlan(locations, arena, peak);
+            return new MemoryPlan(locations, arena, peak, aliased);
+        }
+
+        /// <summary>
+        /// The outputs of <paramref name="node"/> that are views of its input (output, input, element offset), or null
+        /// when the node must run: aliases, and copies whose every output is one contiguous run of the input.
+        /// </summary>
+        private static List<(Tensor Output, Tensor Input, int Offset)>? ViewsOf(Node node)
+        {
+            var input = node.Inputs.Count > 0 ? node.Inputs[0] : null;
+            if (input == null || input.IsConstant || node.Residual != null) return null;
+            if (node.Op.IsAlias) return new List<(Tensor, Tensor, int)> { (node.Outputs[0], input, 0) };
+            if (!(node.Op is CopyOperator) || !(node.Lowering is List<CopyPart> parts) || parts.Count != node.Outputs.Count) return null;
+            var views = new List<(Tensor, Tensor, int)>();
+            foreach (var part in parts)
+            {
+                if (part.InputIndex != 0 || part.DestinationOffset != 0) return null;
+                CopyEmitter.Simplify(part.Shape, part.SourceStrides, part.DestinationStrides, out var dims, out var sourceStrides, out var destinationStrides);
+                var output = node.Outputs[part.OutputIndex];
+                if (dims.Count != 1 || sourceStrides[0] != 1 || destinationStrides[0] != 1 || dims[0] != output.ElementCount) return null;
+                views.Add((output, input, part.SourceOffset));
+            }
+            return views;
         }
 
         private static int Align(int value) => (value + Alignment - 1) / Alignment * Alignment;
