@@ -58,7 +58,7 @@ namespace MobileViT.Compiler
         public static void Optimize(Graph graph)
         {
             DeadCodeElimination.Run(graph);
-            RecognizeSiLU.Run(graph);
+            RecognizeActivations.Run(graph);
             RecognizeLayerNorm.Run(graph);
             FoldBatchNormIntoConv.Run(graph);
             FuseLinearBias.Run(graph);
