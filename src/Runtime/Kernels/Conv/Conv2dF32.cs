@@ -1,0 +1,125 @@
+using System;
+using System.Runtime.Intrinsics;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// 2-D convolution over NCHW tensors with a fused epilogue: output = act(conv(input) + bias[c] + residual).
+/// Three kernels behind one entry point:
+/// pointwise (1x1, stride 1, no padding, one group) is the GEMM W[Cout, Cin] · X[Cin, H*W];
+/// depthwise (one filter per channel, horizontal stride 1 or 2) is <see cref="DepthwiseConvolution"/>;
+/// everything else (stem, dense 3x3, dilated, grouped) is an implicit GEMM per group whose B panels are
+/// gathered from the input on the fly (<see cref="Im2colPanels"/>).
+/// </summary>
+public static unsafe class Conv2dF32
+{
+    /// <summary>
+    /// Weights in ONNX layout [OutChannels, InChannels/Groups, KH, KW] to the layout <see cref="Run"/> reads.
+    /// Every kernel reads the ONNX layout as-is (a row of W per output channel is one GEMM row of A), so this is a
+    /// validated copy; callers must still go through it so the layout can change without touching generated code.
+    /// </summary>
+    public static float[] PackWeights(ReadOnlySpan<float> weights, in Conv2dGeometry g)
+    {
+        g.Validate(convolution: true);
+        if (weights.Length != g.WeightLength)
+            throw new ArgumentException($"Expected {g.WeightLength} weights for {g}, got {weights.Length}.", nameof(weights));
+        return weights.ToArray();
+    }
+
+    /// <summary>
+    /// input [Batch, InChannels, InHeight, InWidth] → output [Batch, OutChannels, OutHeight, OutWidth].
+    /// bias empty or OutChannels long; residual empty or the output's shape. output must not overlap input or residual
+    /// (the raw sums are stored before the epilogue reads the residual).
+    /// </summary>
+    public static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
+        Span<float> output, in Conv2dGeometry g, Activation activation)
+        => Run(input, packedWeights, bias, residual, output, g, activation, KernelIsaSelector.Best);
+
+    internal static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
+        Span<float> output, in Conv2dGeometry g, Activation activation, KernelIsa isa)
+    {
+        g.Validate(convolution: true);
+        if (input.Length < g.InputLength) throw new ArgumentException($"Input is shorter than {g}.", nameof(input));
+        if (packedWeights.Length < g.WeightLength) throw new ArgumentException($"Weights are shorter than {g}.", nameof(packedWeights));
+        if (!bias.IsEmpty && bias.Length < g.OutChannels) throw new ArgumentException("Bias is shorter than OutChannels.", nameof(bias));
+        if (!residual.IsEmpty && residual.Length < g.OutputLength) throw new ArgumentException($"Residual is shorter than the output of {g}.", nameof(residual));
+        if (output.Length < g.OutputLength) throw new ArgumentException($"Output is shorter than {g}.", nameof(output));
+
+        fixed (float* inputPointer = input)
+        fixed (float* weightPointer = packedWeights)
+        fixed (float* biasPointer = bias)
+        fixed (float* residualPointer = residual)
+        fixed (float* outputPointer = output)
+        {
+            float* biasOrNull = bias.IsEmpty ? null : biasPointer;
+            float* residualOrNull = residual.IsEmpty ? null : residualPointer;
+            if (isa == KernelIsa.Scalar)
+            {
+                Conv2dReference.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+                return;
+            }
+            if (IsPointwise(g))
+                RunPointwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else if (DepthwiseConvolution.Supports(g))
+                RunDepthwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else
+                RunImplicitGemm(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+        }
+    }
+
+    internal static bool IsPointwise(in Conv2dGeometry g)
+        => g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.PadTop == 0 && g.PadLeft == 0
+           && g.Groups == 1 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth;
+
+    private static void RunPointwise(KernelIsa isa, float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    {
+        int plane = g.InHeight * g.InWidth;
+        for (int n = 0; n < g.Batch; n++)
+        {
+            nint inOffset = (nint)n * g.InChannels * plane, outOffset = (nint)n * g.OutChannels * plane;
+            var epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + outOffset, activation);
+            var source = new RowMajorPanels(input + inOffset, plane);
+            GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, plane, g.OutChannels, g.InChannels, plane, epilogue);
+        }
+    }
+
+    private static void RunImplicitGemm(KernelIsa isa, float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512: RunImplicitGemm<Vector512Isa, Vector512<float>>(input, weights, bias, residual, output, g, activation); break;
+            case KernelIsa.Vector256: RunImplicitGemm<Vector256Isa, Vector256<float>>(input, weights, bias, residual, output, g, activation); break;
+            default: RunImplicitGemm<Vector128Isa, Vector128<float>>(input, weights, bias, residual, output, g, activation); break;
+        }
+    }
+
+    private static void RunImplicitGemm<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int inPerGroup = g.InChannels / g.Groups, outPerGroup = g.OutChannels / g.Groups;
+        int depth = inPerGroup * g.KernelHeight * g.KernelWidth;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        for (int n = 0; n < g.Batch; n++)
+            for (int group = 0; group < g.Groups; group++)
+            {
+                nint inOffset = ((nint)n * g.InChannels + group * inPerGroup) * inPlane;
+                nint outOffset = ((nint)n * g.OutChannels + group * outPerGroup) * outPlane;
+                var epilogue = new GemmEpilogue(1f, bias == null ? null : bias + group * outPerGroup, null,
+                    residual == null ? null : residual + outOffset, activation);
+                var source = new Im2colPanels<TIsa, TVector>(input + inOffset, g);
+                GemmDriver.Run<TIsa, TVector, Im2colPanels<TIsa, TVector>>(ref source, weights + (nint)group * outPerGroup * depth, depth, 1,
+                    output + outOffset, outPlane, outPerGroup, depth, outPlane, epilogue);
+            }
+    }
+
+    private static void RunDepthwise(KernelIsa isa, float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512: DepthwiseConvolution.Run<Vector512Isa, Vector512<float>>(input, weights, bias, residual, output, g, activation); break;
+            case KernelIsa.Vector256: DepthwiseConvolution.Run<Vector256Isa, Vector256<float>>(input, weights, bias, residual, output, g, activation); break;
+            default: DepthwiseConvolution.Run<Vector128Isa, Vector128<float>>(input, weights, bias, residual, output, g, activation); break;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// Depthwise convolution (groups == channels, one filter per channel), any kernel size, padding and dilation,
+/// horizontal stride 1 or 2, vectorized along the output row.
+/// A band of input rows is first copied into a padded buffer (zero rows above/below the input, zero cells left/right),
+/// which makes every tap an unconditional contiguous vector load: stride 1 reads P[ox + kx*d]; stride 2 keeps each
+/// row split into its even and odd cells, so P[2ox + kx*d] is again contiguous. The band is as tall as the stack
+/// budget allows (a whole 128x128 plane fits), and the epilogue (bias, residual, activation) runs once per band.
+/// </summary>
+internal static unsafe class DepthwiseConvolution
+{
+    /// <summary>Stack budget for one band of padded rows (floats).</summary>
+    private const int MaxBufferFloats = 24 * 1024;
+
+    public static bool Supports(in Conv2dGeometry g)
+        => g.Groups == g.InChannels && g.InChannels == g.OutChannels && (g.StrideWidth == 1 || g.StrideWidth == 2)
+           && (long)(InputRowsForBand(g, 1) + 1) * RowLength(g, 16) <= MaxBufferFloats;
+
+    /// <summary>Distinct input rows under a window: the row cache size pooling uses.</summary>
+    internal static int SlotCount(in Conv2dGeometry g) => (g.KernelHeight - 1) * g.DilationHeight + 1;
+
+    private static int InputRowsForBand(in Conv2dGeometry g, int outputRows) => (outputRows - 1) * g.StrideHeight + SlotCount(g);
+
+    /// <summary>Floats per buffered row: enough that the last (partial) vector of the output row reads inside it.</summary>
+    internal static int RowLength(in Conv2dGeometry g, int vectorWidth)
+    {
+        int roundedOutWidth = (g.OutWidth + vectorWidth - 1) / vectorWidth * vectorWidth;
+        int reach = (g.KernelWidth - 1) * g.DilationWidth;
+        return g.StrideWidth == 1 ? roundedOutWidth + reach : 2 * (roundedOutWidth + reach / 2 + 1);
+    }
+
+    public static void Run<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        int rowLength = RowLength(g, width);
+        int half = rowLength / 2;
+        int kernelHeight = g.KernelHeight, kernelWidth = g.KernelWidth;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+
+        // Tallest band whose input rows (plus one scratch row for the stride-2 split) fit the budget.
+        int bandRows = Math.Max(1, Math.Min(g.OutHeight, (MaxBufferFloats / rowLength - 1 - SlotCount(g)) / g.StrideHeight + 1));
+        float* buffer = stackalloc float[(InputRowsForBand(g, bandRows) + 1) * rowLength];
+        float* scratchRow = buffer + InputRowsForBand(g, bandRows) * rowLength;
+        int* tapOffsets = stackalloc int[kernelWidth];
+        for (int kx = 0; kx < kernelWidth; kx++)
+        {
+            int reach = kx * g.DilationWidth;
+            tapOffsets[kx] = g.StrideWidth == 1 ? reach : (reach % 2 == 0 ? reach / 2 : half + reach / 2);
+        }
+        float** rows = stackalloc float*[kernelHeight];
+        UnaryKind kind = Activation.ToUnaryKind(activation.Kind);
+
+        for (int n = 0; n < g.Batch; n++)
+            for (int channel = 0; channel < g.InChannels; channel++)
+            {
+                float* plane = input + ((nint)n * g.InChannels + channel) * inPlane;
+                float* kernel = weights + channel * kernelHeight * kernelWidth;
+                nint outOffset = ((nint)n * g.OutChannels + channel) * outPlane;
+                for (int bandStart = 0; bandStart < g.OutHeight; bandStart += bandRows)
+                {
+                    int outRows = Math.Min(bandRows, g.OutHeight - bandStart);
+                    int firstInY = bandStart * g.StrideHeight - g.PadTop;
+                    int inRows = InputRowsForBand(g, outRows);
+                    for (int r = 0; r < inRows; r++)
+                    {
+                        int inY = firstInY + r;
+                        if ((uint)inY >= (uint)g.InHeight) new Span<float>(buffer + r * rowLength, rowLength).Clear();
+                        else FillRow<TIsa, TVector>(plane + (nint)inY * g.InWidth, g.InWidth, g.PadLeft, g.StrideWidth, buffer + r * rowLength, scratchRow, rowLength);
+                    }
+                    float* outBand = output + outOffset + (nint)bandStart * g.OutWidth;
+                    if (kernelHeight == 3 && kernelWidth == 3)
+                    {
+                        Band3x3<TIsa, TVector>(buffer, g.StrideHeight * rowLength, g.DilationHeight * rowLength, kernel, tapOffsets, outBand, outRows, g.OutWidth);
+                    }
+                    else
+                    {
+                        for (int outY = 0; outY < outRows; outY++)
+                        {
+                            for (int ky = 0; ky < kernelHeight; ky++)
+                                rows[ky] = buffer + (outY * g.StrideHeight + ky * g.DilationHeight) * rowLength;
+                            RowGeneral<TIsa, TVector>(rows, kernel, tapOffsets, kernelHeight, kernelWidth, outBand + (nint)outY * g.OutWidth, g.OutWidth);
+                        }
+                    }
+                    // Output rows of a band are contiguous: one epilogue call covers them all.
+                    nint bandOffset = outOffset + (nint)bandStart * g.OutWidth;
+                    ElementwiseRow.Apply<TIsa, TVector>(kind, activation.Alpha, activation.Beta, output + bandOffset, output + bandOffset, outRows * g.OutWidth, 1f,
+                        bias == null ? 0f : bias[channel], null, residual == null ? null : residual + bandOffset);
+                }
+            }
+    }
+
+    /// <summary>
+    /// Copies one input row into a padded buffer: P[q] = row[q - padLeft], <paramref name="padValue"/> outside the row;
+    /// for stride 2 the buffer holds the even cells, then (from rowLength/2) the odd ones, split with vector shuffles.
+    /// </summary>
+    internal static void FillRow<TIsa, TVector>(float* row, int inWidth, int padLeft, int stride, float* buffer, float* scratchRow, int rowLength, float padValue = 0f)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        float* padded = stride == 1 ? buffer : scratchRow;
+        // Plain vector loops: rows are short (tens of floats), where Span.Fill/MemoryCopy call overhead dominates.
+        int width = TIsa.Count;
+        TVector pad = TIsa.Broadcast(padValue);
+        int i = 0;
+        for (; i + width <= rowLength; i += width) TIsa.Store(padded + i, pad);
+        for (; i < rowLength; i++) padded[i] = padValue;
+        int copyStart = Math.Min(padLeft, rowLength);
+        int copyCount = Math.Min(padLeft + inWidth, rowLength) - copyStart;
+        float* source = row + (copyStart - padLeft);
+        float* target = padded + copyStart;
+        for (i = 0; i + width <= copyCount; i += width) TIsa.Store(target + i, TIsa.Load(source + i));
+        if (i < copyCount) TIsa.StorePartial(target + i, TIsa.LoadPartial(source + i, copyCount - i), copyCount - i);
+        if (stride == 1) return;
+        int half = rowLength / 2;
+        for (i = 0; i + width <= half; i += width)
+        {
+            TIsa.Deinterleave(TIsa.Load(padded + 2 * i), TIsa.Load(padded + 2 * i + width), out TVector even, out TVector odd);
+            TIsa.Store(buffer + i, even);
+            TIsa.Store(buffer + half + i, odd);
+        }
+        for (; i < half; i++)
+        {
+            buffer[i] = padded[2 * i];
+            buffer[half + i] = padded[2 * i + 1];
+        }
+    }
+
+    /// <summary>All output rows of a band for a 3x3 kernel; rowStep/dilationStep are the buffer offsets between output rows and kernel rows.</summary>
+    private static void Band3x3<TIsa, TVector>(float* buffer, int rowStep, int dilationStep, float* kernel, int* tapOffsets, float* output, int outRows, int outWidth)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        TVector w00 = TIsa.Broadcast(kernel[0]), w01 = TIsa.Broadcast(kernel[1]), w02 = TIsa.Broadcast(kernel[2]);
+        TVector w10 = TIsa.Broadcast(kernel[3]), w11 = TIsa.Broadcast(kernel[4]), w12 = TIsa.Broadcast(kernel[5]);
+        TVector w20 = TIsa.Broadcast(kernel[6]), w21 = TIsa.Broadcast(kernel[7]), w22 = TIsa.Broadcast(kernel[8]);
+        nint o0 = tapOffsets[0], o1 = tapOffsets[1], o2 = tapOffsets[2];
+        int fullWidth = outWidth / width * width;
+        for (int outY = 0; outY < outRows; outY++)
+        {
+            float* r0 = buffer + (nint)outY * rowStep;
+            float* r1 = r0 + dilationStep;
+            float* r2 = r1 + dilationStep;
+            float* outRow = output + (nint)outY * outWidth;
+            int x = 0;
+            for (; x < fullWidth; x += width)
+                TIsa.Store(outRow + x, Taps3x3<TIsa, TVector>(r0 + x, r1 + x, r2 + x, o0, o1, o2, w00, w01, w02, w10, w11, w12, w20, w21, w22));
+            if (x < outWidth)
+                TIsa.StorePartial(outRow + x, Taps3x3<TIsa, TVector>(r0 + x, r1 + x, r2 + x, o0, o1, o2, w00, w01, w02, w10, w11, w12, w20, w21, w22), outWidth - x);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static TVector Taps3x3<TIsa, TVector>(float* r0, float* r1, float* r2, nint o0, nint o1, nint o2,
+        TVector w00, TVector w01, TVector w02, TVector w10, TVector w11, TVector w12, TVector w20, TVector w21, TVector w22)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        // One accumulator per kernel row: three short dependency chains instead of one of nine FMAs.
+        TVector a0 = TIsa.Multiply(w00, TIsa.Load(r0 + o0));
+        TVector a1 = TIsa.Multiply(w10, TIsa.Load(r1 + o0));
+        TVector a2 = TIsa.Multiply(w20, TIsa.Load(r2 + o0));
+        a0 = TIsa.MultiplyAdd(w01, TIsa.Load(r0 + o1), a0);
+        a1 = TIsa.MultiplyAdd(w11, TIsa.Load(r1 + o1), a1);
+        a2 = TIsa.MultiplyAdd(w21, TIsa.Load(r2 + o1), a2);
+        a0 = TIsa.MultiplyAdd(w02, TIsa.Load(r0 + o2), a0);
+        a1 = TIsa.MultiplyAdd(w12, TIsa.Load(r1 + o2), a1);
+        a2 = TIsa.MultiplyAdd(w22, TIsa.Load(r2 + o2), a2);
+        return TIsa.Add(TIsa.Add(a0, a1), a2);
+    }
+
+    private static void RowGeneral<TIsa, TVector>(float** rows, float* kernel, int* tapOffsets, int kernelHeight, int kernelWidth, float* output, int outWidth)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        for (int x = 0; x < outWidth; x += width)
+        {
+            TVector even = TIsa.Zero, odd = TIsa.Zero;
+            for (int ky = 0; ky < kernelHeight; ky++)
+            {
+                float* row = rows[ky] + x;
+                float* taps = kernel + ky * kernelWidth;
+                int kx = 0;
+                for (; kx + 1 < kernelWidth; kx += 2)
+                {
+                    even = TIsa.MultiplyAdd(TIsa.Broadcast(taps[kx]), TIsa.Load(row + tapOffsets[kx]), even);
+                    odd = TIsa.MultiplyAdd(TIsa.Broadcast(taps[kx + 1]), TIsa.Load(row + tapOffsets[kx + 1]), odd);
+                }
+                if (kx < kernelWidth) even = TIsa.MultiplyAdd(TIsa.Broadcast(taps[kx]), TIsa.Load(row + tapOffsets[kx]), even);
+            }
+            TVector sum = TIsa.Add(even, odd);
+            if (x + width <= outWidth) TIsa.Store(output + x, sum);
+            else TIsa.StorePartial(output + x, sum, outWidth - x);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// B panels of the implicit GEMM for a general convolution: row p = (input channel, ky, kx) of one group,
+/// column j = output pixel (oy, ox); the value is the input cell under that tap, or 0 in the padding.
+/// Built directly into the L1-sized scratch panel, so no im2col buffer is ever allocated.
+/// The panel's pixels are split once into runs along output rows; each tap then copies each run with vector loads
+/// (stride 2 de-interleaves pairs of vectors), clipping the run to the columns whose tap falls inside the input.
+/// </summary>
+internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
+    where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+{
+    private const int MaxRuns = GemmDriver.PanelWidth;
+    private readonly float* _input;   // first input channel of the group, one batch item
+    private readonly int _inHeight, _inWidth, _outWidth;
+    private readonly int _kernelHeight, _kernelWidth, _strideHeight, _strideWidth, _padTop, _padLeft, _dilationHeight, _dilationWidth;
+
+    public Im2colPanels(float* input, in Conv2dGeometry g)
+    {
+        _input = input;
+        _inHeight = g.InHeight;
+        _inWidth = g.InWidth;
+        _outWidth = g.OutWidth;
+        _kernelHeight = g.KernelHeight;
+        _kernelWidth = g.KernelWidth;
+        _strideHeight = g.StrideHeight;
+        _strideWidth = g.StrideWidth;
+        _padTop = g.PadTop;
+        _padLeft = g.PadLeft;
+        _dilationHeight = g.DilationHeight;
+        _dilationWidth = g.DilationWidth;
+    }
+
+    public bool UsesScratch(int columns) => true;
+
+    public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
+    {
+        rowStride = GemmDriver.PanelWidth;
+        // Runs of consecutive output pixels within one output row: (row, first column, length, offset in the panel).
+        int* runRow = stackalloc int[MaxRuns];
+        int* runStart = stackalloc int[MaxRuns];
+        int* runLength = stackalloc int[MaxRuns];
+        int* runOffset = stackalloc int[MaxRuns];
+        int runs = 0;
+        for (int filled = 0, outY = column / _outWidth, outX = column % _outWidth; filled < columns; outY++, outX = 0, runs++)
+        {
+            int length = Math.Min(columns - filled, _outWidth - outX);
+            runRow[runs] = outY;
+            runStart[runs] = outX;
+            runLength[runs] = length;
+            runOffset[runs] = filled;
+            filled += length;
+        }
+
+        // Per kx: the input column offset and the output columns whose tap lands inside the input
+        // (0 <= ox * stride + shift < inWidth), computed once per panel rather than per depth row.
+        int* shifts = stackalloc int[_kernelWidth];
+        int* validStarts = stackalloc int[_kernelWidth];
+        int* validEnds = stackalloc int[_kernelWidth];
+        for (int kx = 0; kx < _kernelWidth; kx++)
+        {
+            int shift = kx * _dilationWidth - _padLeft;
+            int last = _inWidth - 1 - shift;
+            shifts[kx] = shift;
+            validStarts[kx] = shift >= 0 ? 0 : (-shift + _strideWidth - 1) / _strideWidth;
+            validEnds[kx] = last < 0 ? 0 : last / _strideWidth + 1;
+        }
+
+        int taps = _kernelHeight * _kernelWidth;
+        int channel = depth / taps, kernelY = depth % taps / _kernelWidth, kernelX = depth % _kernelWidth;
+        for (int p = 0; p < depthCount; p++)
+        {
+            float* plane = _input + (nint)channel * _inHeight * _inWidth;
+            float* destination = scratch + p * GemmDriver.PanelWidth;
+            int shift = shifts[kernelX], validStart = validStarts[kernelX], validEnd = validEnds[kernelX];
+            for (int run = 0; run < runs; run++)
+            {
+                float* target = destination + runOffset[run];
+                int start = runStart[run], end = start + runLength[run];
+                int inY = runRow[run] * _strideHeight - _padTop + kernelY * _dilationHeight;
+                if ((uint)inY >= (uint)_inHeight)
+                {
+                    Zero(target, runLength[run]);
+                    continue;
+                }
+                int copyStart = Math.Clamp(validStart, start, end);
+                int copyEnd = Math.Clamp(validEnd, copyStart, end);
+                Zero(target, copyStart - start);
+                float* source = plane + (nint)inY * _inWidth + shift + (nint)copyStart * _strideWidth;
+                Copy(source, target + (copyStart - start), copyEnd - copyStart, _strideWidth);
+                Zero(target + (copyEnd - start), end - copyEnd);
+            }
+            Zero(destination + columns, GemmDriver.PanelWidth - columns);
+            if (++kernelX == _kernelWidth)
+            {
+                kernelX = 0;
+                if (++kernelY == _kernelHeight)
+                {
+                    kernelY = 0;
+                    channel++;
+                }
+            }
+        }
+        return scratch;
+    }
+
+    private static void Zero(float* target, int count)
+    {
+        for (int i = 0; i < count; i++) target[i] = 0f;
+    }
+
+    /// <summary>target[i] = source[i * stride] for i &lt; count, never reading past source[(count - 1) * stride].</summary>
+    private static void Copy(float* source, float* target, int count, int stride)
+    {
+        int width = TIsa.Count;
+        int i = 0;
+        if (stride == 1)
+        {
+            for (; i + width <= count; i += width) TIsa.Store(target + i, TIsa.Load(source + i));
+            if (i < count) TIsa.StorePartial(target + i, TIsa.LoadPartial(source + i, count - i), count - i);
+            return;
+        }
+        if (stride == 2)
+        {
+            // Two vectors hold 2*width cells; the last pair may end one cell past the final even one, so it is partial.
+            for (; i + width < count; i += width)
+            {
+                TIsa.Deinterleave(TIsa.Load(source + 2 * i), TIsa.Load(source + 2 * i + width), out TVector even, out _);
+                TIsa.Store(target + i, even);
+            }
+            if (i < count)
+            {
+                int cells = 2 * (count - i) - 1;
+                float* from = source + 2 * i;
+                TVector low = cells >= width ? TIsa.Load(from) : TIsa.LoadPartial(from, cells);
+                TVector high = cells > width ? TIsa.LoadPartial(from + width, cells - width) : TIsa.Zero;
+                TIsa.Deinterleave(low, high, out TVector even, out _);
+                TIsa.StorePartial(target + i, even, count - i);
+            }
+            return;
+        }
+        for (; i < count; i++) target[i] = source[(nint)i * stride];
+    }
+}

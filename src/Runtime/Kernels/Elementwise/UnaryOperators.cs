@@ -1,0 +1,248 @@
+using System;
+using System.Runtime.CompilerServices;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// One element-wise function, on a float (scalar reference) and on a vector of any width.
+/// alpha/beta are the op's parameters (Clip min/max, HardSigmoid, LeakyRelu/Elu alpha), pre-broadcast by the caller.
+/// </summary>
+internal interface IUnaryOperator
+{
+    static abstract float Invoke(float x, float alpha, float beta);
+    static abstract TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct;
+}
+
+internal static class UnaryOperators
+{
+    public static float ApplyScalar(UnaryKind kind, float x, float alpha, float beta) => kind switch
+    {
+        UnaryKind.Identity => x,
+        UnaryKind.Relu => ReluOperator.Invoke(x, alpha, beta),
+        UnaryKind.Clip => ClipOperator.Invoke(x, alpha, beta),
+        UnaryKind.Sigmoid => SigmoidOperator.Invoke(x, alpha, beta),
+        UnaryKind.SiLU => SiLUOperator.Invoke(x, alpha, beta),
+        UnaryKind.HardSigmoid => HardSigmoidOperator.Invoke(x, alpha, beta),
+        UnaryKind.HardSwish => HardSwishOperator.Invoke(x, alpha, beta),
+        UnaryKind.GeluErf => GeluErfOperator.Invoke(x, alpha, beta),
+        UnaryKind.GeluTanh => GeluTanhOperator.Invoke(x, alpha, beta),
+        UnaryKind.Tanh => TanhOperator.Invoke(x, alpha, beta),
+        UnaryKind.Exp => ExpOperator.Invoke(x, alpha, beta),
+        UnaryKind.Log => LogOperator.Invoke(x, alpha, beta),
+        UnaryKind.Sqrt => SqrtOperator.Invoke(x, alpha, beta),
+        UnaryKind.Reciprocal => ReciprocalOperator.Invoke(x, alpha, beta),
+        UnaryKind.Neg => NegOperator.Invoke(x, alpha, beta),
+        UnaryKind.Abs => AbsOperator.Invoke(x, alpha, beta),
+        UnaryKind.Erf => ErfOperator.Invoke(x, alpha, beta),
+        UnaryKind.Floor => FloorOperator.Invoke(x, alpha, beta),
+        UnaryKind.Ceil => CeilOperator.Invoke(x, alpha, beta),
+        UnaryKind.Square => SquareOperator.Invoke(x, alpha, beta),
+        UnaryKind.LeakyRelu => LeakyReluOperator.Invoke(x, alpha, beta),
+        UnaryKind.Elu => EluOperator.Invoke(x, alpha, beta),
+        UnaryKind.Softplus => SoftplusOperator.Invoke(x, alpha, beta),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown unary operator."),
+    };
+}
+
+internal readonly struct IdentityOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct => x;
+}
+
+internal readonly struct ReluOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x > 0f ? x : (float.IsNaN(x) ? x : 0f);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Zero, x);
+}
+
+internal readonly struct ClipOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => float.IsNaN(x) ? x : MathF.Min(MathF.Max(x, alpha), beta);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector result = TIsa.Select(TIsa.LessThan(x, alpha), alpha, x);
+        return TIsa.Select(TIsa.GreaterThan(result, beta), beta, result);
+    }
+}
+
+internal readonly struct SigmoidOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => ScalarMath.Sigmoid(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.Sigmoid<TIsa, TVector>(x);
+}
+
+internal readonly struct SiLUOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x / (1f + MathF.Exp(-x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(x))));
+}
+
+internal readonly struct HardSigmoidOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => float.IsNaN(x) ? x : MathF.Max(0f, MathF.Min(1f, alpha * x + beta));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => HardSigmoid<TIsa, TVector>(TIsa.MultiplyAdd(alpha, x, beta));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVector HardSigmoid<TIsa, TVector>(TVector linear) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector result = TIsa.Select(TIsa.LessThan(linear, TIsa.Zero), TIsa.Zero, linear);
+        return TIsa.Select(TIsa.GreaterThan(result, TIsa.Broadcast(1f)), TIsa.Broadcast(1f), result);
+    }
+}
+
+internal readonly struct HardSwishOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x * MathF.Max(0f, MathF.Min(1f, x * (1f / 6f) + 0.5f));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Multiply(x, HardSigmoidOperator.HardSigmoid<TIsa, TVector>(TIsa.MultiplyAdd(x, TIsa.Broadcast(1f / 6f), TIsa.Broadcast(0.5f))));
+}
+
+internal readonly struct GeluErfOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => ScalarMath.GeluErf(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.GeluErf<TIsa, TVector>(x);
+}
+
+internal readonly struct GeluTanhOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => ScalarMath.GeluTanh(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.GeluTanh<TIsa, TVector>(x);
+}
+
+internal readonly struct TanhOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Tanh(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.Tanh<TIsa, TVector>(x);
+}
+
+internal readonly struct ExpOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Exp(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.Exp<TIsa, TVector>(x);
+}
+
+internal readonly struct LogOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Log(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.Log<TIsa, TVector>(x);
+}
+
+internal readonly struct SqrtOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Sqrt(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Sqrt(x);
+}
+
+internal readonly struct ReciprocalOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => 1f / x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Divide(TIsa.Broadcast(1f), x);
+}
+
+internal readonly struct NegOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => -x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Negate(x);
+}
+
+internal readonly struct AbsOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Abs(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Abs(x);
+}
+
+internal readonly struct ErfOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => ScalarMath.Erf(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.Erf<TIsa, TVector>(x);
+}
+
+internal readonly struct FloorOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Floor(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Floor(x);
+}
+
+internal readonly struct CeilOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => MathF.Ceiling(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Ceiling(x);
+}
+
+internal readonly struct SquareOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x * x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Multiply(x, x);
+}
+
+internal readonly struct LeakyReluOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x < 0f ? alpha * x : x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Multiply(alpha, x), x);
+}
+
+internal readonly struct EluOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x < 0f ? alpha * (MathF.Exp(x) - 1f) : x;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Multiply(alpha, TIsa.Subtract(VectorMath.ExpClamped<TIsa, TVector>(x), TIsa.Broadcast(1f))), x);
+}
+
+internal readonly struct SoftplusOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => ScalarMath.Softplus(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        // max(x, 0) + log1p(exp(-|x|)); log1p(y) = log(u) * y / (u - 1) with u = 1 + y keeps tiny y accurate.
+        TVector y = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(TIsa.Abs(x)));
+        TVector u = TIsa.Add(TIsa.Broadcast(1f), y);
+        TVector denominator = TIsa.Subtract(u, TIsa.Broadcast(1f));
+        TVector log1p = TIsa.Multiply(VectorMath.Log<TIsa, TVector>(u), TIsa.Divide(y, denominator));
+        log1p = TIsa.Select(TIsa.Equals(denominator, TIsa.Zero), y, log1p);
+        return VectorMath.PropagateNaN<TIsa, TVector>(x, TIsa.Add(TIsa.Max(x, TIsa.Zero), log1p));
+    }
+}

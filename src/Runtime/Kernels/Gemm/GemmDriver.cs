@@ -1,0 +1,138 @@
+using System;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>What happens to C after the products: C = act(scale * C + rowBias[i] + columnBias[j] + residual[i, j]).</summary>
+internal readonly unsafe struct GemmEpilogue
+{
+    public readonly float Scale;
+    public readonly float* RowBias;
+    public readonly float* ColumnBias;
+    /// <summary>Residual with the same row stride as C, positioned like C.</summary>
+    public readonly float* Residual;
+    public readonly Activation Activation;
+
+    public GemmEpilogue(float scale, float* rowBias, float* columnBias, float* residual, Activation activation)
+    {
+        Scale = scale;
+        RowBias = rowBias;
+        ColumnBias = columnBias;
+        Residual = residual;
+        Activation = activation;
+    }
+
+    public bool IsIdentity => Scale == 1f && RowBias == null && ColumnBias == null && Residual == null && Activation.Kind == ActivationKind.None;
+
+    public void Apply<TIsa, TVector>(float* c, nint ldc, int rows, int column, int columns)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (IsIdentity) return;
+        UnaryKind kind = Activation.ToUnaryKind(Activation.Kind);
+        for (int row = 0; row < rows; row++)
+        {
+            float* output = c + row * ldc + column;
+            ElementwiseRow.Apply<TIsa, TVector>(kind, Activation.Alpha, Activation.Beta, output, output, columns, Scale,
+                RowBias == null ? 0f : RowBias[row],
+                ColumnBias == null ? null : ColumnBias + column,
+                Residual == null ? null : Residual + row * ldc + column);
+        }
+    }
+
+    public void ApplyScalar(float* c, nint ldc, int rows, int columns)
+    {
+        UnaryKind kind = Activation.ToUnaryKind(Activation.Kind);
+        for (int row = 0; row < rows; row++)
+            ElementwiseRow.ApplyScalar(kind, Activation.Alpha, Activation.Beta, c + row * ldc, c + row * ldc, columns, Scale,
+                RowBias == null ? 0f : RowBias[row], ColumnBias, Residual == null ? null : Residual + row * ldc);
+    }
+}
+
+/// <summary>
+/// C[m, n] = epilogue(A · B) for any A layout and any B source. Columns go in blocks of <see cref="BlockWidth"/>
+/// (the epilogue runs per block, while C is still in cache), each block in panels of <see cref="PanelWidth"/>
+/// columns; within a panel, rows go in 6-row tiles, the last m % 6 one row at a time. A panel packed into
+/// scratch is filled <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    public const int PanelWidth = 32;
+    public const int DepthChunk = 256;
+    public const int BlockWidth = 8 * PanelWidth;
+
+    public static void Run<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
+        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
+    {
+        float* scratch = stackalloc float[DepthChunk * PanelWidth];
+        for (int block = 0; block < n; block += BlockWidth)
+        {
+            int blockEnd = Math.Min(n, block + BlockWidth);
+            for (int column = block; column < blockEnd; column += PanelWidth)
+            {
+                int columns = Math.Min(PanelWidth, n - column);
+                if (k == 0)
+                {
+                    for (int row = 0; row < m; row++) new Span<float>(c + row * ldc + column, columns).Clear();
+                    continue;
+                }
+                int chunk = source.UsesScratch(columns) ? DepthChunk : k;
+                for (int depth = 0; depth < k; depth += chunk)
+                {
+                    int depthCount = Math.Min(chunk, k - depth);
+                    float* panel = source.GetPanel(column, columns, depth, depthCount, scratch, out nint bStride);
+                    bool accumulate = depth > 0;
+                    float* aDepth = a + depth * aColStride;
+                    int row = 0;
+                    for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
+                        GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                            c + row * ldc + column, ldc, columns, accumulate);
+                    for (; row < m; row++)
+                        GemmMicrokernels.Gemm_F32_1x2v<TIsa, TVector>(aDepth + row * aRowStride, aColStride, panel, bStride, depthCount,
+                            c + row * ldc + column, columns, accumulate);
+                }
+            }
+            epilogue.Apply<TIsa, TVector>(c, ldc, m, block, blockEnd - block);
+        }
+    }
+
+    /// <summary>Dispatches <see cref="Run{TIsa, TVector, TSource}"/> on the variant; Scalar is not handled here.</summary>
+    public static void Run<TSource>(KernelIsa isa, ref TSource source, float* a, nint aRowStride, nint aColStride,
+        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
+        where TSource : struct, IPanelSource
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue); break;
+            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue); break;
+            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue); break;
+            default: throw new ArgumentOutOfRangeException(nameof(isa), isa, "The scalar variant has its own reference loop.");
+        }
+    }
+
+    /// <summary>Scalar reference: C = epilogue(A · B) with B element (p, j) at b[p * bRowStride + j * bColStride].</summary>
+    public static void RunScalar(float* a, nint aRowStride, nint aColStride, float* b, nint bRowStride, nint bColStride,
+        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
+    {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) sum += a[i * aRowStride + p * aColStride] * b[p * bRowStride + j * bColStride];
+                c[i * ldc + j] = sum;
+            }
+        epilogue.ApplyScalar(c, ldc, m, n);
+    }
+
+    /// <summary>Packs columns of a transposed B ([n][k]) into a zero-padded [depth][PanelWidth] panel.</summary>
+    public static void PackTransposed(float* source, nint ldb, int columns, int depthCount, float* panel)
+    {
+        for (int j = 0; j < columns; j++)
+        {
+            float* from = source + j * ldb;
+            for (int p = 0; p < depthCount; p++) panel[p * PanelWidth + j] = from[p];
+        }
+        for (int j = columns; j < PanelWidth; j++)
+            for (int p = 0; p < depthCount; p++) panel[p * PanelWidth + j] = 0f;
+    }
+}

@@ -1,0 +1,115 @@
+using System;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>Single-precision matrix products: linear layers (weights prepacked once) and attention (both operands at run time).</summary>
+public static unsafe class GemmF32
+{
+    /// <summary>
+    /// Packs B ([k, n] row-major, or [n, k] row-major when <paramref name="bTransposed"/>, as PyTorch Linear or Gemm transB=1)
+    /// into panels of 32 columns, each [k][32] and zero-padded, for <see cref="RunPackedB"/>. Allocates; call once per model.
+    /// </summary>
+    public static float[] PackB(ReadOnlySpan<float> b, int k, int n, bool bTransposed)
+    {
+        if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k));
+        if (b.Length < (long)k * n) throw new ArgumentException($"B has {b.Length} elements, expected {(long)k * n}.", nameof(b));
+        int panels = (n + GemmDriver.PanelWidth - 1) / GemmDriver.PanelWidth;
+        var packed = new float[(long)panels * k * GemmDriver.PanelWidth];
+        for (int panel = 0; panel < panels; panel++)
+        {
+            int column0 = panel * GemmDriver.PanelWidth;
+            int columns = Math.Min(GemmDriver.PanelWidth, n - column0);
+            long panelOffset = (long)panel * k * GemmDriver.PanelWidth;
+            for (int p = 0; p < k; p++)
+                for (int j = 0; j < columns; j++)
+                    packed[panelOffset + (long)p * GemmDriver.PanelWidth + j] = bTransposed ? b[(column0 + j) * k + p] : b[p * n + column0 + j];
+        }
+        return packed;
+    }
+
+    /// <summary>c[m, n] = act(a[m, k] · B + bias[n] + residual[m, n]) with B from <see cref="PackB"/>. bias and residual may be empty.</summary>
+    public static void RunPackedB(ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
+        Span<float> c, int m, int k, int n, Activation activation)
+        => RunPackedB(a, packedB, bias, residual, c, m, k, n, activation, KernelIsaSelector.Best);
+
+    internal static void RunPackedB(ReadOnlySpan<float> a, ReadOnlySpan<float> packedB, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
+        Span<float> c, int m, int k, int n, Activation activation, KernelIsa isa)
+    {
+        if (m < 0 || k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(m), "Negative dimension.");
+        int panels = (n + GemmDriver.PanelWidth - 1) / GemmDriver.PanelWidth;
+        Check(a.Length >= (long)m * k, nameof(a));
+        Check(packedB.Length >= (long)panels * k * GemmDriver.PanelWidth, nameof(packedB));
+        Check(bias.IsEmpty || bias.Length >= n, nameof(bias));
+        Check(residual.IsEmpty || residual.Length >= (long)m * n, nameof(residual));
+        Check(c.Length >= (long)m * n, nameof(c));
+        if (m == 0 || n == 0) return;
+        fixed (float* aPointer = a)
+        fixed (float* bPointer = packedB)
+        fixed (float* biasPointer = bias)
+        fixed (float* residualPointer = residual)
+        fixed (float* cPointer = c)
+        {
+            var epilogue = new GemmEpilogue(1f, null, bias.IsEmpty ? null : biasPointer, residual.IsEmpty ? null : residualPointer, activation);
+            if (isa == KernelIsa.Scalar)
+            {
+                // Packed element (p, j) sits at panel j/32, row p, lane j%32; the scalar loop indexes it directly.
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        float* column = bPointer + (nint)(j / GemmDriver.PanelWidth) * k * GemmDriver.PanelWidth + j % GemmDriver.PanelWidth;
+                        float sum = 0f;
+                        for (int p = 0; p < k; p++) sum += aPointer[(nint)i * k + p] * column[p * GemmDriver.PanelWidth];
+                        cPointer[(nint)i * n + j] = sum;
+                    }
+                epilogue.ApplyScalar(cPointer, n, m, n);
+                return;
+            }
+            var source = new PrepackedPanels(bPointer, k);
+            GemmDriver.Run(isa, ref source, aPointer, k, 1, cPointer, n, m, k, n, epilogue);
+        }
+    }
+
+    /// <summary>
+    /// c[m, n] = alpha * a · b with both operands at run time (attention Q·Kᵀ and P·V). a is [m, k] ([k, m] when
+    /// <paramref name="aTransposed"/>); b is [k, n] ([n, k] when <paramref name="bTransposed"/>). c must not overlap a or b.
+    /// </summary>
+    public static void Run(ReadOnlySpan<float> a, bool aTransposed, ReadOnlySpan<float> b, bool bTransposed, Span<float> c, int m, int k, int n, float alpha)
+        => Run(a, aTransposed, b, bTransposed, c, m, k, n, alpha, KernelIsaSelector.Best);
+
+    internal static void Run(ReadOnlySpan<float> a, bool aTransposed, ReadOnlySpan<float> b, bool bTransposed, Span<float> c, int m, int k, int n, float alpha, KernelIsa isa)
+    {
+        if (m < 0 || k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(m), "Negative dimension.");
+        Check(a.Length >= (long)m * k, nameof(a));
+        Check(b.Length >= (long)k * n, nameof(b));
+        Check(c.Length >= (long)m * n, nameof(c));
+        if (m == 0 || n == 0) return;
+        nint aRowStride = aTransposed ? 1 : k;
+        nint aColStride = aTransposed ? m : 1;
+        fixed (float* aPointer = a)
+        fixed (float* bPointer = b)
+        fixed (float* cPointer = c)
+        {
+            var epilogue = new GemmEpilogue(alpha, null, null, null, Activation.None);
+            if (isa == KernelIsa.Scalar)
+            {
+                GemmDriver.RunScalar(aPointer, aRowStride, aColStride, bPointer, bTransposed ? 1 : n, bTransposed ? k : 1, cPointer, n, m, k, n, epilogue);
+            }
+            else if (bTransposed)
+            {
+                var source = new TransposedPanels(bPointer, k);
+                GemmDriver.Run(isa, ref source, aPointer, aRowStride, aColStride, cPointer, n, m, k, n, epilogue);
+            }
+            else
+            {
+                var source = new RowMajorPanels(bPointer, n);
+                GemmDriver.Run(isa, ref source, aPointer, aRowStride, aColStride, cPointer, n, m, k, n, epilogue);
+            }
+        }
+    }
+
+    private static void Check(bool condition, string name)
+    {
+        if (!condition) throw new ArgumentException("Span is shorter than the dimensions require.", name);
+    }
+}

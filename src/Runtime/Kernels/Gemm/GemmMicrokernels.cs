@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// Register-blocked tiles of C (+)= A · B. B comes as a panel: element (p, j) at b[p * bStride + j], with the full
+/// tile width readable. A element (i, p) at a[i * aRowStride + p * aColStride] (row-major A, transposed A or packed
+/// weights alike). The 6 x 2-vector tile keeps 12 accumulators (6x32 with Vector512, 6x16 with Vector256,
+/// 6x8 with Vector128): enough independent FMAs to fill both FMA pipes, and within the 16 registers of AVX2.
+/// Columns past <c>columns</c> are computed but never loaded from or stored to C.
+/// </summary>
+internal static unsafe class GemmMicrokernels
+{
+    public const int TileRows = 6;
+
+    /// <summary>Six rows of C across one panel (<paramref name="columns"/> ≤ 32), split into 2-vector sub-tiles.</summary>
+    public static void Gemm_F32_6x2v<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
+        float* c, nint ldc, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int tileWidth = 2 * TIsa.Count;
+        for (int sub = 0; sub < columns; sub += tileWidth)
+            Gemm_F32_6x2v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, System.Math.Min(tileWidth, columns - sub), accumulate);
+    }
+
+    /// <summary>One row of C across one panel, for the rows left over after the 6-row tiles.</summary>
+    public static void Gemm_F32_1x2v<TIsa, TVector>(float* a, nint aColStride, float* b, nint bStride, int depth,
+        float* c, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        int tileWidth = 2 * width;
+        for (int sub = 0; sub < columns; sub += tileWidth)
+        {
+            TVector c0 = TIsa.Zero, c1 = TIsa.Zero, c2 = TIsa.Zero, c3 = TIsa.Zero;
+            float* bp = b + sub;
+            float* ap = a;
+            int p = 0;
+            // Two depth steps per iteration on separate accumulators: a single row has too little independent work otherwise.
+            for (; p + 1 < depth; p += 2)
+            {
+                TVector x0 = TIsa.Broadcast(ap[0]);
+                TVector x1 = TIsa.Broadcast(ap[aColStride]);
+                c0 = TIsa.MultiplyAdd(x0, TIsa.Load(bp), c0);
+                c1 = TIsa.MultiplyAdd(x0, TIsa.Load(bp + width), c1);
+                c2 = TIsa.MultiplyAdd(x1, TIsa.Load(bp + bStride), c2);
+                c3 = TIsa.MultiplyAdd(x1, TIsa.Load(bp + bStride + width), c3);
+                ap += 2 * aColStride;
+                bp += 2 * bStride;
+            }
+            if (p < depth)
+            {
+                TVector x0 = TIsa.Broadcast(ap[0]);
+                c0 = TIsa.MultiplyAdd(x0, TIsa.Load(bp), c0);
+                c1 = TIsa.MultiplyAdd(x0, TIsa.Load(bp + width), c1);
+            }
+            c0 = TIsa.Add(c0, c2);
+            c1 = TIsa.Add(c1, c3);
+            int valid = System.Math.Min(tileWidth, columns - sub);
+            if (valid == tileWidth)
+            {
+                if (accumulate)
+                {
+                    c0 = TIsa.Add(c0, TIsa.Load(c + sub));
+                    c1 = TIsa.Add(c1, TIsa.Load(c + sub + width));
+                }
+                TIsa.Store(c + sub, c0);
+                TIsa.Store(c + sub + width, c1);
+            }
+            else
+            {
+                TileBuffer buffer;
+                float* tile = buffer.Values;
+                TIsa.Store(tile, c0);
+                TIsa.Store(tile + width, c1);
+                WritePartialTile(tile, tileWidth, c + sub, 0, 1, valid, accumulate);
+            }
+        }
+    }
+
+    private static void Gemm_F32_6x2v_Tile<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
+        float* c, nint ldc, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        TVector c00 = TIsa.Zero, c01 = TIsa.Zero, c10 = TIsa.Zero, c11 = TIsa.Zero, c20 = TIsa.Zero, c21 = TIsa.Zero;
+        TVector c30 = TIsa.Zero, c31 = TIsa.Zero, c40 = TIsa.Zero, c41 = TIsa.Zero, c50 = TIsa.Zero, c51 = TIsa.Zero;
+        float* a0 = a;
+        float* a1 = a0 + aRowStride;
+        float* a2 = a1 + aRowStride;
+        float* a3 = a2 + aRowStride;
+        float* a4 = a3 + aRowStride;
+        float* a5 = a4 + aRowStride;
+        nint offset = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TIsa.Load(b);
+            TVector b1 = TIsa.Load(b + width);
+            TVector x = TIsa.Broadcast(a0[offset]);
+            c00 = TIsa.MultiplyAdd(x, b0, c00);
+            c01 = TIsa.MultiplyAdd(x, b1, c01);
+            x = TIsa.Broadcast(a1[offset]);
+            c10 = TIsa.MultiplyAdd(x, b0, c10);
+            c11 = TIsa.MultiplyAdd(x, b1, c11);
+            x = TIsa.Broadcast(a2[offset]);
+            c20 = TIsa.MultiplyAdd(x, b0, c20);
+            c21 = TIsa.MultiplyAdd(x, b1, c21);
+            x = TIsa.Broadcast(a3[offset]);
+            c30 = TIsa.MultiplyAdd(x, b0, c30);
+            c31 = TIsa.MultiplyAdd(x, b1, c31);
+            x = TIsa.Broadcast(a4[offset]);
+            c40 = TIsa.MultiplyAdd(x, b0, c40);
+            c41 = TIsa.MultiplyAdd(x, b1, c41);
+            x = TIsa.Broadcast(a5[offset]);
+            c50 = TIsa.MultiplyAdd(x, b0, c50);
+            c51 = TIsa.MultiplyAdd(x, b1, c51);
+            offset += aColStride;
+            b += bStride;
+        }
+        // Everything after the loop is inline and call-free: a call here would make the register allocator
+        // spill all twelve accumulators inside the loop (every vector register is caller-saved).
+        if (columns == 2 * width)
+        {
+            if (accumulate)
+            {
+                c00 = TIsa.Add(c00, TIsa.Load(c)); c01 = TIsa.Add(c01, TIsa.Load(c + width));
+                c10 = TIsa.Add(c10, TIsa.Load(c + ldc)); c11 = TIsa.Add(c11, TIsa.Load(c + ldc + width));
+                c20 = TIsa.Add(c20, TIsa.Load(c + 2 * ldc)); c21 = TIsa.Add(c21, TIsa.Load(c + 2 * ldc + width));
+                c30 = TIsa.Add(c30, TIsa.Load(c + 3 * ldc)); c31 = TIsa.Add(c31, TIsa.Load(c + 3 * ldc + width));
+                c40 = TIsa.Add(c40, TIsa.Load(c + 4 * ldc)); c41 = TIsa.Add(c41, TIsa.Load(c + 4 * ldc + width));
+                c50 = TIsa.Add(c50, TIsa.Load(c + 5 * ldc)); c51 = TIsa.Add(c51, TIsa.Load(c + 5 * ldc + width));
+            }
+            TIsa.Store(c, c00); TIsa.Store(c + width, c01);
+            TIsa.Store(c + ldc, c10); TIsa.Store(c + ldc + width, c11);
+            TIsa.Store(c + 2 * ldc, c20); TIsa.Store(c + 2 * ldc + width, c21);
+            TIsa.Store(c + 3 * ldc, c30); TIsa.Store(c + 3 * ldc + width, c31);
+            TIsa.Store(c + 4 * ldc, c40); TIsa.Store(c + 4 * ldc + width, c41);
+            TIsa.Store(c + 5 * ldc, c50); TIsa.Store(c + 5 * ldc + width, c51);
+            return;
+        }
+        TileBuffer buffer;
+        float* tile = buffer.Values;
+        int stride = 2 * width;
+        TIsa.Store(tile, c00); TIsa.Store(tile + width, c01);
+        TIsa.Store(tile + stride, c10); TIsa.Store(tile + stride + width, c11);
+        TIsa.Store(tile + 2 * stride, c20); TIsa.Store(tile + 2 * stride + width, c21);
+        TIsa.Store(tile + 3 * stride, c30); TIsa.Store(tile + 3 * stride + width, c31);
+        TIsa.Store(tile + 4 * stride, c40); TIsa.Store(tile + 4 * stride + width, c41);
+        TIsa.Store(tile + 5 * stride, c50); TIsa.Store(tile + 5 * stride + width, c51);
+        WritePartialTile(tile, stride, c, ldc, TileRows, columns, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WritePartialTile(float* tile, int stride, float* c, nint ldc, int rows, int columns, bool accumulate)
+    {
+        for (int row = 0; row < rows; row++)
+            for (int j = 0; j < columns; j++)
+                c[row * ldc + j] = (accumulate ? c[row * ldc + j] : 0f) + tile[row * stride + j];
+    }
+
+    /// <summary>Room for one 6 x 32 tile, a local rather than a stackalloc so the kernel keeps a plain frame.</summary>
+    private struct TileBuffer
+    {
+        private fixed float _values[TileRows * 32];
+        public float* Values => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _values[0]);
+    }
+}

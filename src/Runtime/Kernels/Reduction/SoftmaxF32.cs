@@ -1,0 +1,124 @@
+using System;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>Softmax over the middle axis of [outer, axisLength, inner], subtracting the maximum first.</summary>
+public static unsafe class SoftmaxF32
+{
+    /// <summary>In place allowed.</summary>
+    public static void Run(ReadOnlySpan<float> input, Span<float> output, int outer, int axisLength, int inner)
+        => Run(input, output, outer, axisLength, inner, KernelIsaSelector.Best);
+
+    internal static void Run(ReadOnlySpan<float> input, Span<float> output, int outer, int axisLength, int inner, KernelIsa isa)
+    {
+        if (outer < 0 || axisLength <= 0 || inner <= 0) throw new ArgumentOutOfRangeException(nameof(axisLength));
+        long length = (long)outer * axisLength * inner;
+        if (input.Length < length || output.Length < length) throw new ArgumentException("input/output shorter than outer * axisLength * inner.");
+        fixed (float* inputPointer = input)
+        fixed (float* outputPointer = output)
+        {
+            switch (isa)
+            {
+                case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(inputPointer, outputPointer, outer, axisLength, inner); break;
+                case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(inputPointer, outputPointer, outer, axisLength, inner); break;
+                case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(inputPointer, outputPointer, outer, axisLength, inner); break;
+                default: RunScalar(inputPointer, outputPointer, outer, axisLength, inner); break;
+            }
+        }
+    }
+
+    private static void RunScalar(float* input, float* output, int outer, int axisLength, int inner)
+    {
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                float* x = input + (nint)o * axisLength * inner + i;
+                float* y = output + (nint)o * axisLength * inner + i;
+                float max = float.NegativeInfinity;
+                for (int a = 0; a < axisLength; a++) max = MathF.Max(max, x[a * inner]);
+                double sum = 0;
+                for (int a = 0; a < axisLength; a++)
+                {
+                    float e = MathF.Exp(x[a * inner] - max);
+                    y[a * inner] = e;
+                    sum += e;
+                }
+                float inverse = (float)(1.0 / sum);
+                for (int a = 0; a < axisLength; a++) y[a * inner] *= inverse;
+            }
+    }
+
+    private static void Run<TIsa, TVector>(float* input, float* output, int outer, int axisLength, int inner)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        for (int o = 0; o < outer; o++)
+        {
+            float* x = input + (nint)o * axisLength * inner;
+            float* y = output + (nint)o * axisLength * inner;
+            if (inner == 1)
+            {
+                Contiguous<TIsa, TVector>(x, y, axisLength);
+                continue;
+            }
+            // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis.
+            for (int i = 0; i < inner; i += width)
+            {
+                int valid = Math.Min(width, inner - i);
+                bool full = valid == width;
+                TVector max = TIsa.Broadcast(float.NegativeInfinity);
+                for (int a = 0; a < axisLength; a++)
+                    max = TIsa.Max(max, full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid));
+                TVector sum = TIsa.Zero;
+                for (int a = 0; a < axisLength; a++)
+                {
+                    TVector value = full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid);
+                    TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(value, max));
+                    sum = TIsa.Add(sum, e);
+                    if (full) TIsa.Store(y + (nint)a * inner + i, e);
+                    else TIsa.StorePartial(y + (nint)a * inner + i, e, valid);
+                }
+                TVector inverse = TIsa.Divide(TIsa.Broadcast(1f), sum);
+                for (int a = 0; a < axisLength; a++)
+                {
+                    float* target = y + (nint)a * inner + i;
+                    if (full) TIsa.Store(target, TIsa.Multiply(TIsa.Load(target), inverse));
+                    else TIsa.StorePartial(target, TIsa.Multiply(TIsa.LoadPartial(target, valid), inverse), valid);
+                }
+            }
+        }
+    }
+
+    private static void Contiguous<TIsa, TVector>(float* x, float* y, int length)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        int index = 0;
+        TVector maxVector = TIsa.Broadcast(float.NegativeInfinity);
+        for (; index + width <= length; index += width) maxVector = TIsa.Max(maxVector, TIsa.Load(x + index));
+        float max = TIsa.MaxAcross(maxVector);
+        for (; index < length; index++) max = MathF.Max(max, x[index]);
+
+        TVector maxBroadcast = TIsa.Broadcast(max);
+        TVector sumVector = TIsa.Zero;
+        for (index = 0; index + width <= length; index += width)
+        {
+            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Load(x + index), maxBroadcast));
+            sumVector = TIsa.Add(sumVector, e);
+            TIsa.Store(y + index, e);
+        }
+        float sum = TIsa.Sum(sumVector);
+        if (index < length)
+        {
+            int valid = length - index;
+            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.LoadPartial(x + index, valid), maxBroadcast));
+            TIsa.StorePartial(y + index, e, valid);
+            for (int j = index; j < length; j++) sum += y[j];
+        }
+
+        TVector inverse = TIsa.Broadcast(1f / sum);
+        for (index = 0; index + width <= length; index += width) TIsa.Store(y + index, TIsa.Multiply(TIsa.Load(y + index), inverse));
+        if (index < length) TIsa.StorePartial(y + index, TIsa.Multiply(TIsa.LoadPartial(y + index, length - index), inverse), length - index);
+    }
+}

@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+
+namespace MobileViT.Runtime.Simd;
+
+/// <summary>
+/// Transcendental functions on vectors, accurate to about 1e-7 relative (exp, log, tanh) or 2e-7 absolute (erf),
+/// so fused activations stay well inside the 1e-4 end-to-end budget against ONNX Runtime.
+/// Polynomials are the Cephes single-precision ones; erfc is the Numerical Recipes Chebyshev fit (relative error &lt; 1.2e-7).
+/// </summary>
+internal static class VectorMath
+{
+    // exp underflows to 0 below ln(FLT_MIN) and overflows to +inf above ln(FLT_MAX).
+    internal const float ExpLowerBound = -87.33654f;
+    internal const float ExpUpperBound = 88.72283f;
+    private const float Log2E = 1.44269504088896341f;
+    // ln 2 split in a part exact in float and a remainder, so x - n*ln2 loses no bits.
+    private const float Ln2High = 0.693359375f;
+    private const float Ln2Low = -2.12194440e-4f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Exp<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector clamped = TIsa.Min(TIsa.Max(x, TIsa.Broadcast(ExpLowerBound)), TIsa.Broadcast(ExpUpperBound));
+        // n = round(x / ln2), kept in [-126, 127] so 2^n is a normal float.
+        TVector n = TIsa.Floor(TIsa.MultiplyAdd(clamped, TIsa.Broadcast(Log2E), TIsa.Broadcast(0.5f)));
+        n = TIsa.Min(TIsa.Max(n, TIsa.Broadcast(-126f)), TIsa.Broadcast(127f));
+        TVector r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2High), clamped);
+        r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2Low), r);
+        TVector p = TIsa.Broadcast(1.9875691500E-4f);
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.3981999507E-3f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(8.3334519073E-3f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(4.1665795894E-2f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.6666665459E-1f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(5.0000001201E-1f));
+        p = TIsa.MultiplyAdd(p, TIsa.Multiply(r, r), TIsa.Add(r, TIsa.Broadcast(1f)));
+        TVector result = TIsa.Multiply(p, TIsa.PowerOfTwo(n));
+        result = TIsa.Select(TIsa.LessThan(x, TIsa.Broadcast(ExpLowerBound)), TIsa.Zero, result);
+        result = TIsa.Select(TIsa.GreaterThan(x, TIsa.Broadcast(ExpUpperBound)), TIsa.Broadcast(float.PositiveInfinity), result);
+        return PropagateNaN<TIsa, TVector>(x, result);
+    }
+
+    /// <summary>
+    /// exp(x) with x clamped to [-87.3, 88.3] first: results saturate at about 1.2e-38 and 2.2e38 instead of reaching
+    /// 0 and infinity, and NaN becomes a finite value. Same reduction and polynomial (same accuracy) as
+    /// <see cref="Exp{TIsa, TVector}"/> at half the instructions, for the callers where that saturation cannot show:
+    /// sigmoid, SiLU, tanh, GELU, softmax (x - max &lt;= 0), erfc, Elu and Softplus (x &lt;= 0).
+    /// Rounding uses the 1.5*2^23 trick: adding it leaves round(x/ln2) + 127 in the low mantissa bits, which shifted
+    /// into the exponent field give 2^n directly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ExpClamped<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        const float Magic = 12582912f + 127f;
+        x = TIsa.Min(TIsa.Max(x, TIsa.Broadcast(-87.3f)), TIsa.Broadcast(88.3f));
+        TVector shifted = TIsa.MultiplyAdd(x, TIsa.Broadcast(Log2E), TIsa.Broadcast(Magic));
+        TVector n = TIsa.Subtract(shifted, TIsa.Broadcast(Magic));
+        TVector r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2High), x);
+        r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2Low), r);
+        TVector p = TIsa.Broadcast(1.9875691500E-4f);
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.3981999507E-3f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(8.3334519073E-3f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(4.1665795894E-2f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.6666665459E-1f));
+        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(5.0000001201E-1f));
+        p = TIsa.MultiplyAdd(p, TIsa.Multiply(r, r), TIsa.Add(r, TIsa.Broadcast(1f)));
+        return TIsa.Multiply(p, TIsa.ExponentBitsToFloat(shifted));
+    }
+
+    /// <summary>Natural logarithm: -inf at 0, NaN below 0, +inf at +inf; subnormal inputs are rescaled first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Log<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector subnormal = TIsa.LessThan(x, TIsa.Broadcast(1.17549435e-38f));
+        TVector scaled = TIsa.Select(subnormal, TIsa.Multiply(x, TIsa.Broadcast(8388608f)), x);
+        TVector mantissa = TIsa.Frexp(scaled, out TVector exponent);
+        exponent = TIsa.Select(subnormal, TIsa.Subtract(exponent, TIsa.Broadcast(23f)), exponent);
+        // Move the mantissa into [sqrt(1/2), sqrt(2)) so the polynomial argument stays small.
+        TVector small = TIsa.LessThan(mantissa, TIsa.Broadcast(0.707106781186547524f));
+        exponent = TIsa.Select(small, TIsa.Subtract(exponent, TIsa.Broadcast(1f)), exponent);
+        TVector m = TIsa.Subtract(TIsa.Select(small, TIsa.Add(mantissa, mantissa), mantissa), TIsa.Broadcast(1f));
+        TVector z = TIsa.Multiply(m, m);
+        TVector y = TIsa.Broadcast(7.0376836292E-2f);
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(-1.1514610310E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(1.1676998740E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(-1.2420140846E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(1.4249322787E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(-1.6668057665E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(2.0000714765E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(-2.4999993993E-1f));
+        y = TIsa.MultiplyAdd(y, m, TIsa.Broadcast(3.3333331174E-1f));
+        y = TIsa.Multiply(TIsa.Multiply(y, m), z);
+        y = TIsa.MultiplyAdd(exponent, TIsa.Broadcast(Ln2Low), y);
+        y = TIsa.MultiplyAdd(z, TIsa.Broadcast(-0.5f), y);
+        TVector result = TIsa.Add(m, y);
+        result = TIsa.MultiplyAdd(exponent, TIsa.Broadcast(Ln2High), result);
+        result = TIsa.Select(TIsa.Equals(x, TIsa.Broadcast(float.PositiveInfinity)), x, result);
+        result = TIsa.Select(TIsa.Equals(x, TIsa.Zero), TIsa.Broadcast(float.NegativeInfinity), result);
+        result = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Broadcast(float.NaN), result);
+        return PropagateNaN<TIsa, TVector>(x, result);
+    }
+
+    /// <summary>1 / (1 + exp(-x)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Sigmoid<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => PropagateNaN<TIsa, TVector>(x, TIsa.Divide(TIsa.Broadcast(1f), TIsa.Add(TIsa.Broadcast(1f), ExpClamped<TIsa, TVector>(TIsa.Negate(x)))));
+
+    /// <summary>tanh: odd polynomial below |x| = 0.625 (no cancellation near 0), 1 - 2/(exp(2|x|)+1) above.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Tanh<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector absolute = TIsa.Abs(x);
+        TVector z = TIsa.Multiply(x, x);
+        TVector p = TIsa.Broadcast(-5.70498872745E-3f);
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(2.06390887954E-2f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(-5.37397155531E-2f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(1.33314422036E-1f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(-3.33332819422E-1f));
+        TVector small = TIsa.MultiplyAdd(TIsa.Multiply(p, z), x, x);
+        TVector e = ExpClamped<TIsa, TVector>(TIsa.Add(absolute, absolute));
+        TVector large = TIsa.Subtract(TIsa.Broadcast(1f), TIsa.Divide(TIsa.Broadcast(2f), TIsa.Add(e, TIsa.Broadcast(1f))));
+        large = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Negate(large), large);
+        return PropagateNaN<TIsa, TVector>(x, TIsa.Select(TIsa.LessThan(absolute, TIsa.Broadcast(0.625f)), small, large));
+    }
+
+    /// <summary>erfc(z) for z &gt;= 0 with relative error below ~2e-7 (Numerical Recipes erfcc).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ErfcNonNegative<TIsa, TVector>(TVector z)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        z = TIsa.Min(z, TIsa.Broadcast(10f));
+        TVector t = TIsa.Divide(TIsa.Broadcast(1f), TIsa.MultiplyAdd(z, TIsa.Broadcast(0.5f), TIsa.Broadcast(1f)));
+        TVector p = TIsa.Broadcast(0.17087277f);
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-0.82215223f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(1.48851587f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-1.13520398f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(0.27886807f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-0.18628806f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(0.09678418f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(0.37409196f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(1.00002368f));
+        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-1.26551223f));
+        p = TIsa.Subtract(p, TIsa.Multiply(z, z));
+        return TIsa.Multiply(t, ExpClamped<TIsa, TVector>(p));
+    }
+
+    /// <summary>erf: Taylor series below |x| = 0.5 (keeps relative accuracy near 0), 1 - erfc(|x|) above.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Erf<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector absolute = TIsa.Abs(x);
+        TVector z = TIsa.Multiply(x, x);
+        // 2/sqrt(pi) * (x - x^3/3 + x^5/10 - x^7/42 + x^9/216 - x^11/1320)
+        TVector p = TIsa.Broadcast(-8.5483270e-4f);
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(5.2239776e-3f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(-2.6866170e-2f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(1.1283792e-1f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(-3.7612639e-1f));
+        p = TIsa.MultiplyAdd(p, z, TIsa.Broadcast(1.1283792f));
+        TVector small = TIsa.Multiply(p, x);
+        TVector large = TIsa.Subtract(TIsa.Broadcast(1f), ErfcNonNegative<TIsa, TVector>(absolute));
+        large = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Negate(large), large);
+        return PropagateNaN<TIsa, TVector>(x, TIsa.Select(TIsa.LessThan(absolute, TIsa.Broadcast(0.5f)), small, large));
+    }
+
+    /// <summary>0.5 x (1 + erf(x/sqrt2)), using erfc for negative x so the tail keeps its relative accuracy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector GeluErf<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector erfc = ErfcNonNegative<TIsa, TVector>(TIsa.Multiply(TIsa.Abs(x), TIsa.Broadcast(0.70710678118654752f)));
+        TVector onePlusErf = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), erfc, TIsa.Subtract(TIsa.Broadcast(2f), erfc));
+        return PropagateNaN<TIsa, TVector>(x, TIsa.Multiply(TIsa.Multiply(x, TIsa.Broadcast(0.5f)), onePlusErf));
+    }
+
+    /// <summary>0.5 x (1 + tanh(u)) = x * sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector GeluTanh<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector cube = TIsa.Multiply(TIsa.Multiply(x, x), x);
+        TVector twiceU = TIsa.Multiply(TIsa.MultiplyAdd(cube, TIsa.Broadcast(0.044715f), x), TIsa.Broadcast(2f * 0.79788456080286536f));
+        return TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), ExpClamped<TIsa, TVector>(TIsa.Negate(twiceU))));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static TVector PropagateNaN<TIsa, TVector>(TVector x, TVector result)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Select(TIsa.Equals(x, x), result, x);
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using MobileViT.Runtime.Simd;
+using MobileViT.Runtime.Tests.Reference;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>Tester for the convolution family: every variant and every internal kernel against the naive definition.</summary>
+public class Conv2dTests
+{
+    /// <summary>Geometry with output size from the ONNX formula; bottom/right padding defaults to top/left.</summary>
+    internal static Conv2dGeometry Geometry(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int pad,
+        int dilation = 1, int groups = 1, int? padBottom = null, int? kernelWidth = null, int? padLeft = null)
+    {
+        int kw = kernelWidth ?? kernel;
+        int pl = padLeft ?? pad;
+        int outHeight = (height + pad + (padBottom ?? pad) - dilation * (kernel - 1) - 1) / stride + 1;
+        int outWidth = (width + pl + pl - dilation * (kw - 1) - 1) / stride + 1;
+        return new Conv2dGeometry(batch, inChannels, height, width, outChannels, outHeight, outWidth, kernel, kw, stride, stride, pad, pl, dilation, dilation, groups);
+    }
+
+    public static readonly Dictionary<string, Conv2dGeometry> Geometries = new()
+    {
+        ["Pointwise 3->5 7x9"] = Geometry(1, 3, 7, 9, 5, 1, 1, 0),
+        ["Pointwise 17->33 5x13"] = Geometry(1, 17, 5, 13, 33, 1, 1, 0),
+        ["Pointwise 16->24 8x8 batch2"] = Geometry(2, 16, 8, 8, 24, 1, 1, 0),
+        ["Pointwise 64->16 1x1"] = Geometry(1, 64, 1, 1, 16, 1, 1, 0),
+        ["Pointwise 300->7 6x7 (depth chunks)"] = Geometry(1, 300, 6, 7, 7, 1, 1, 0),
+        ["Depthwise 3x3 s1 p1 5ch 9x13"] = Geometry(1, 5, 9, 13, 5, 3, 1, 1, groups: 5),
+        ["Depthwise 3x3 s1 p1 3ch 17x33 batch2"] = Geometry(2, 3, 17, 33, 3, 3, 1, 1, groups: 3),
+        ["Depthwise 3x3 s2 p1 4ch 15x17"] = Geometry(1, 4, 15, 17, 4, 3, 2, 1, groups: 4),
+        ["Depthwise 3x3 s2 p1 2ch 16x16"] = Geometry(1, 2, 16, 16, 2, 3, 2, 1, groups: 2),
+        ["Depthwise 3x3 s1 p1 7x7 (narrower than a vector)"] = Geometry(1, 3, 7, 7, 3, 3, 1, 1, groups: 3),
+        ["Depthwise 5x5 s2 p2 3ch 19x21"] = Geometry(1, 3, 19, 21, 3, 5, 2, 2, groups: 3),
+        ["Depthwise 3x3 d2 p2 3ch 11x12"] = Geometry(1, 3, 11, 12, 3, 3, 1, 2, dilation: 2, groups: 3),
+        ["Depthwise 3x3 s3 p1 (implicit GEMM)"] = Geometry(1, 3, 11, 13, 3, 3, 3, 1, groups: 3),
+        ["Depthwise 3x3 s2 p1 pad bottom 0"] = Geometry(1, 3, 12, 12, 3, 3, 2, 1, groups: 3, padBottom: 0),
+        ["Depthwise 3x3 s2 p0 asymmetric (TF SAME)"] = Geometry(1, 3, 12, 12, 3, 3, 2, 0, groups: 3, padBottom: 1),
+        ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
+        ["Stem 3x3 s2 p1 3->16 32x32"] = Geometry(1, 3, 32, 32, 16, 3, 2, 1),
+        ["Dense 3x3 s1 p1 8->12 10x11"] = Geometry(1, 8, 10, 11, 12, 3, 1, 1),
+        ["Dense 3x3 s1 p1 40->7 9x9 batch2 (depth chunks)"] = Geometry(2, 40, 9, 9, 7, 3, 1, 1),
+        ["Dilated 3x3 d2 p2 6->7 13x12"] = Geometry(1, 6, 13, 12, 7, 3, 1, 2, dilation: 2),
+        ["Dilated 3x3 d6 p6 4->5 20x19"] = Geometry(1, 4, 20, 19, 5, 3, 1, 6, dilation: 6),
+        ["Grouped 3x3 p1 g2 6->4 9x10"] = Geometry(1, 6, 9, 10, 4, 3, 1, 1, groups: 2),
+        ["Grouped 1x1 g3 6->9 5x5"] = Geometry(1, 6, 5, 5, 9, 1, 1, 0, groups: 3),
+        ["Strided 1x1 s2 8->6 9x9"] = Geometry(1, 8, 9, 9, 6, 1, 2, 0),
+        ["7x7 s2 p3 on 5x5"] = Geometry(1, 2, 5, 5, 3, 7, 2, 3),
+        ["1x3 p(0,1) 4->4 6x8"] = Geometry(1, 4, 6, 8, 4, 1, 1, 0, kernelWidth: 3, padLeft: 1),
+    };
+
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (string name in Geometries.Keys)
+                yield return new object[] { isa.ToString(), name };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesNaive_WithBiasAndResidual(string isaName, string geometryName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        Conv2dGeometry g = Geometries[geometryName];
+        int seed = geometryName.Length;
+        // Three epilogue combinations per geometry: plain, bias + ReLU, bias + residual + SiLU.
+        Check(isa, g, seed, withBias: false, withResidual: false, Activation.None);
+        Check(isa, g, seed + 1, withBias: true, withResidual: false, new Activation(ActivationKind.Relu));
+        Check(isa, g, seed + 2, withBias: true, withResidual: true, new Activation(ActivationKind.SiLU));
+    }
+
+    public static IEnumerable<object[]> ActivationCases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (ActivationKind kind in Enum.GetValues<ActivationKind>())
+                foreach (string name in new[] { "Pointwise 17->33 5x13", "Depthwise 3x3 s2 p1 4ch 15x17", "Dense 3x3 s1 p1 8->12 10x11" })
+                    yield return new object[] { isa.ToString(), kind, name };
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivationCases))]
+    public void EveryActivation(string isaName, ActivationKind kind, string geometryName)
+    {
+        var activation = new Activation(kind, kind == ActivationKind.Clip ? 0f : 0.2f, kind == ActivationKind.Clip ? 6f : 0.5f);
+        Check(TestData.Isa(isaName), Geometries[geometryName], (int)kind, withBias: true, withResidual: true, activation);
+    }
+
+    [Fact]
+    public void PublicRun_ChoosesKernelsAndMatches()
+    {
+        foreach (var (name, g) in Geometries)
+        {
+            float[] input = TestData.Random((int)g.InputLength, 1, -2f, 2f);
+            float[] weights = TestData.Random((int)g.WeightLength, 2);
+            float[] bias = TestData.Random(g.OutChannels, 3);
+            var output = new float[g.OutputLength];
+            Conv2dF32.Run(input, Conv2dF32.PackWeights(weights, g), bias, default, output, g, new Activation(ActivationKind.HardSwish));
+            TestData.AssertClose(output, NaiveReference.Conv2d(input, weights, bias, Array.Empty<float>(), g, new Activation(ActivationKind.HardSwish)), 1e-5, name);
+        }
+    }
+
+    [Fact]
+    public void PackWeights_RejectsWrongLength()
+    {
+        Conv2dGeometry g = Geometries["Dense 3x3 s1 p1 8->12 10x11"];
+        Assert.Throws<ArgumentException>(() => Conv2dF32.PackWeights(new float[g.WeightLength - 1], g));
+    }
+
+    private static void Check(KernelIsa isa, Conv2dGeometry g, int seed, bool withBias, bool withResidual, Activation activation)
+    {
+        float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed + 100);
+        float[] bias = withBias ? TestData.Random(g.OutChannels, seed + 200) : Array.Empty<float>();
+        float[] residual = withResidual ? TestData.Random((int)g.OutputLength, seed + 300) : Array.Empty<float>();
+        float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+        float[] output = TestData.Random((int)g.OutputLength, seed + 400); // stale values must be overwritten
+        Conv2dF32.Run(input, Conv2dF32.PackWeights(weights, g), bias, residual, output, g, activation, isa);
+        TestData.AssertClose(output, expected, 1e-5, $"{isa} {g} {activation} bias={withBias} residual={withResidual}");
+    }
+}

@@ -1,0 +1,90 @@
+using System;
+using System.Collections.Generic;
+using MobileViT.Runtime.Simd;
+using MobileViT.Runtime.Tests.Reference;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>Tester for the GEMM family: every variant against the naive product on odd shapes.</summary>
+public class GemmTests
+{
+    private static readonly (int M, int K, int N)[] Shapes =
+    {
+        (1, 1, 1), (3, 17, 5), (1, 63, 130), (17, 63, 65), (63, 65, 130), (130, 3, 17), (7, 300, 33), (12, 257, 64), (65, 1, 63),
+    };
+
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (bool aTransposed in new[] { false, true })
+                foreach (bool bTransposed in new[] { false, true })
+                    yield return new object[] { isa.ToString(), aTransposed, bTransposed };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Run_MatchesNaive(string isaName, bool aTransposed, bool bTransposed)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (m, k, n) in Shapes)
+        {
+            float[] a = TestData.Random(m * k, seed: m * 7 + k);
+            float[] b = TestData.Random(k * n, seed: n * 13 + k);
+            float[] expected = NaiveReference.Gemm(a, aTransposed, b, bTransposed, m, k, n);
+            for (int i = 0; i < expected.Length; i++) expected[i] *= 0.75f;
+            float[] c = TestData.Random(m * n, seed: 1); // garbage in C must be overwritten
+            GemmF32.Run(a, aTransposed, b, bTransposed, c, m, k, n, 0.75f, isa);
+            TestData.AssertClose(c, expected, 1e-5, $"{isa} m={m} k={k} n={n}");
+        }
+    }
+
+    public static IEnumerable<object[]> PackedCases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (ActivationKind activation in Enum.GetValues<ActivationKind>())
+                yield return new object[] { isa.ToString(), activation };
+    }
+
+    [Theory]
+    [MemberData(nameof(PackedCases))]
+    public void RunPackedB_WithBiasResidualActivation_MatchesNaive(string isaName, ActivationKind activationKind)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        var activation = new Activation(activationKind, activationKind == ActivationKind.Clip ? -0.5f : 0.2f, activationKind == ActivationKind.Clip ? 0.7f : 0.5f);
+        int shapeIndex = 0;
+        foreach (var (m, k, n) in Shapes)
+        {
+            bool transposed = shapeIndex % 2 == 1;
+            bool withBias = shapeIndex % 3 != 2;
+            bool withResidual = shapeIndex % 2 == 0;
+            shapeIndex++;
+            float[] a = TestData.Random(m * k, seed: m + k);
+            float[] b = TestData.Random(k * n, seed: n + 2 * k);
+            float[] bias = withBias ? TestData.Random(n, seed: 3) : Array.Empty<float>();
+            float[] residual = withResidual ? TestData.Random(m * n, seed: 4) : Array.Empty<float>();
+            float[] product = NaiveReference.Gemm(a, false, b, transposed, m, k, n);
+            var expected = new float[m * n];
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double value = product[i * n + j] + (withBias ? bias[j] : 0) + (withResidual ? residual[i * n + j] : 0);
+                    expected[i * n + j] = (float)MathReference.Apply(activationKind, value, activation.Alpha, activation.Beta);
+                }
+            float[] packed = GemmF32.PackB(b, k, n, transposed);
+            var c = new float[m * n];
+            GemmF32.RunPackedB(a, packed, bias, residual, c, m, k, n, activation, isa);
+            TestData.AssertClose(c, expected, 1e-5, $"{isa} {activation} m={m} k={k} n={n} transposed={transposed}");
+        }
+    }
+
+    [Fact]
+    public void PublicEntryPointsUseBestVariant()
+    {
+        float[] a = TestData.Random(20 * 30, 1), b = TestData.Random(30 * 40, 2);
+        var c = new float[20 * 40];
+        GemmF32.Run(a, false, b, false, c, 20, 30, 40, 1f);
+        TestData.AssertClose(c, NaiveReference.Gemm(a, false, b, false, 20, 30, 40));
+        GemmF32.RunPackedB(a, GemmF32.PackB(b, 30, 40, false), default, default, c, 20, 30, 40, Activation.None);
+        TestData.AssertClose(c, NaiveReference.Gemm(a, false, b, false, 20, 30, 40));
+    }
+}

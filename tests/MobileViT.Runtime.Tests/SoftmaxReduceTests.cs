@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>Testers for Softmax and the reductions over the middle axis of [outer, axis, inner].</summary>
+public class SoftmaxReduceTests
+{
+    private static readonly (int Outer, int Axis, int Inner)[] Shapes =
+    {
+        (1, 1, 1), (3, 7, 1), (2, 256, 1), (4, 33, 1), (2, 5, 3), (3, 4, 17), (1, 9, 64), (2, 3, 100),
+    };
+
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void Softmax_MatchesReference(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (outer, axis, inner) in Shapes)
+        {
+            // Large logits (up to ±60) overflow exp unless the maximum is subtracted.
+            float[] input = TestData.Random(outer * axis * inner, axis * 3 + inner, -60f, 60f);
+            var expected = new float[input.Length];
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++)
+                {
+                    double max = double.NegativeInfinity, sum = 0;
+                    for (int a = 0; a < axis; a++) max = Math.Max(max, input[(o * axis + a) * inner + i]);
+                    for (int a = 0; a < axis; a++) sum += Math.Exp(input[(o * axis + a) * inner + i] - max);
+                    for (int a = 0; a < axis; a++) expected[(o * axis + a) * inner + i] = (float)(Math.Exp(input[(o * axis + a) * inner + i] - max) / sum);
+                }
+            var output = new float[input.Length];
+            SoftmaxF32.Run(input, output, outer, axis, inner, isa);
+            TestData.AssertClose(output, expected, 1e-5, $"{isa} [{outer},{axis},{inner}]");
+            float[] inPlace = (float[])input.Clone();
+            SoftmaxF32.Run(inPlace, inPlace, outer, axis, inner, isa);
+            Assert.Equal(output, inPlace);
+        }
+    }
+
+    public static IEnumerable<object[]> ReduceCases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (ReduceKind kind in Enum.GetValues<ReduceKind>())
+                yield return new object[] { isa.ToString(), kind };
+    }
+
+    [Theory]
+    [MemberData(nameof(ReduceCases))]
+    public void Reduce_MatchesReference(string isaName, ReduceKind kind)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (outer, axis, inner) in Shapes)
+        {
+            float[] input = TestData.Random(outer * axis * inner, axis + inner, -2f, 3f);
+            var expected = new float[outer * inner];
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++)
+                {
+                    double accumulator = kind switch { ReduceKind.Max => double.NegativeInfinity, ReduceKind.Min => double.PositiveInfinity, _ => 0 };
+                    for (int a = 0; a < axis; a++)
+                    {
+                        double v = input[(o * axis + a) * inner + i];
+                        accumulator = kind switch
+                        {
+                            ReduceKind.Max => Math.Max(accumulator, v),
+                            ReduceKind.Min => Math.Min(accumulator, v),
+                            ReduceKind.SumSquare => accumulator + v * v,
+                            _ => accumulator + v,
+                        };
+                    }
+                    expected[o * inner + i] = (float)(kind == ReduceKind.Mean ? accumulator / axis : accumulator);
+                }
+            var output = new float[outer * inner];
+            ReduceF32.Run(kind, input, output, outer, axis, inner, isa);
+            TestData.AssertClose(output, expected, 1e-5, $"{isa} {kind} [{outer},{axis},{inner}]");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void GlobalAverage_MatchesReference(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (planes, size) in new[] { (1, 1), (3, 49), (16, 64), (5, 1023) })
+        {
+            float[] input = TestData.Random(planes * size, size, -1f, 2f);
+            var expected = new float[planes];
+            for (int p = 0; p < planes; p++)
+            {
+                double sum = 0;
+                for (int i = 0; i < size; i++) sum += input[p * size + i];
+                expected[p] = (float)(sum / size);
+            }
+            var output = new float[planes];
+            PoolF32.GlobalAverage(input, output, planes, size, isa);
+            TestData.AssertClose(output, expected, 1e-5, $"{isa} planes={planes} size={size}");
+        }
+    }
+}

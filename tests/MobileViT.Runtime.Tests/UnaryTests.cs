@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using MobileViT.Runtime.Simd;
+using MobileViT.Runtime.Tests.Reference;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>Tester for the element-wise family (UnaryF32 and the activations every kernel fuses).</summary>
+public class UnaryTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (UnaryKind kind in Enum.GetValues<UnaryKind>())
+                yield return new object[] { isa.ToString(), kind };
+    }
+
+    private static (float Low, float High, float Alpha, float Beta) Domain(UnaryKind kind) => kind switch
+    {
+        UnaryKind.Log or UnaryKind.Sqrt => (1e-3f, 50f, 0f, 0f),
+        UnaryKind.Reciprocal => (0.1f, 10f, 0f, 0f),
+        UnaryKind.Exp => (-80f, 80f, 0f, 0f),
+        UnaryKind.Clip => (-10f, 10f, -1.5f, 6f),
+        UnaryKind.HardSigmoid => (-10f, 10f, 0.2f, 0.5f),
+        UnaryKind.LeakyRelu => (-10f, 10f, 0.01f, 0f),
+        UnaryKind.Elu => (-10f, 10f, 1.3f, 0f),
+        _ => (-12f, 12f, 0f, 0f),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesDoubleReferenceAndScalar(string isaName, UnaryKind kind)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        var (low, high, alpha, beta) = Domain(kind);
+        foreach (int length in new[] { 1, 3, 17, 64, 1003 })
+        {
+            float[] input = TestData.Random(length, seed: length * 31 + (int)kind, low, high);
+            var output = new float[length];
+            UnaryF32.Run(kind, input, output, alpha, beta, isa);
+
+            var reference = new float[length];
+            UnaryF32.Run(kind, input, reference, alpha, beta, KernelIsa.Scalar);
+            TestData.AssertClose(output, reference, 1e-5, $"{isa} {kind} n={length} vs scalar");
+
+            // Every element within 1e-6 absolute or 2e-6 relative of the exact value.
+            for (int i = 0; i < length; i++)
+            {
+                double exact = MathReference.Apply(kind, input[i], alpha, beta);
+                double tolerance = 1e-6 + 2e-6 * Math.Abs(exact);
+                Assert.True(Math.Abs(output[i] - exact) <= tolerance,
+                    $"{isa} {kind}({input[i]:R}) = {output[i]:R}, exact {exact:R}");
+            }
+
+            // In place gives the same result.
+            float[] inPlace = (float[])input.Clone();
+            UnaryF32.Run(kind, inPlace, inPlace, alpha, beta, isa);
+            Assert.Equal(output, inPlace);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void SpecialValues(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        float[] input = { 0f, -0f, 1e-30f, -1e-30f, 1e-8f, 100f, -100f, 88.5f, -87f, -90f, 200f, float.NaN, float.PositiveInfinity, float.NegativeInfinity };
+        var output = new float[input.Length];
+
+        UnaryF32.Run(UnaryKind.Exp, input, output, 0, 0, isa);
+        Assert.Equal(1f, output[0]);
+        Assert.Equal(float.PositiveInfinity, output[10]);
+        Assert.InRange(output[9], 0f, 1.2e-38f); // exp(-90) underflows (vector) or is subnormal (scalar)
+        Assert.True(float.IsNaN(output[11]));
+        Assert.Equal(0f, output[13]);
+        Assert.InRange(output[7] / Math.Exp(88.5), 1 - 1e-6, 1 + 1e-6);
+
+        UnaryF32.Run(UnaryKind.Log, input, output, 0, 0, isa);
+        Assert.Equal(float.NegativeInfinity, output[0]);
+        Assert.InRange(output[2] / Math.Log(1e-30), 1 - 1e-6, 1 + 1e-6);
+        Assert.True(float.IsNaN(output[3]));
+        Assert.Equal(float.PositiveInfinity, output[12]);
+
+        foreach (UnaryKind kind in new[] { UnaryKind.Sigmoid, UnaryKind.SiLU, UnaryKind.Tanh, UnaryKind.GeluErf, UnaryKind.GeluTanh, UnaryKind.Erf, UnaryKind.Softplus })
+        {
+            UnaryF32.Run(kind, input, output, 0, 0, isa);
+            for (int i = 0; i < 11; i++)
+            {
+                double exact = MathReference.Apply(kind, input[i], 0, 0);
+                Assert.True(Math.Abs(output[i] - exact) <= 1e-6 + 2e-6 * Math.Abs(exact), $"{isa} {kind}({input[i]:R}) = {output[i]:R}, exact {exact:R}");
+            }
+            Assert.True(float.IsNaN(output[11]), $"{isa} {kind}(NaN) = {output[11]}");
+        }
+    }
+
+    [Fact]
+    public void ActivationApplyMatchesUnary()
+    {
+        float[] input = TestData.Random(257, seed: 5, -8f, 8f);
+        foreach (ActivationKind kind in Enum.GetValues<ActivationKind>())
+        {
+            var activation = new Activation(kind, kind == ActivationKind.Clip ? 0f : 0.2f, kind == ActivationKind.Clip ? 6f : 0.5f);
+            for (int i = 0; i < input.Length; i++)
+            {
+                double exact = MathReference.Apply(kind, input[i], activation.Alpha, activation.Beta);
+                Assert.True(Math.Abs(activation.Apply(input[i]) - exact) <= 1e-6 + 2e-6 * Math.Abs(exact), $"{kind}({input[i]})");
+            }
+        }
+    }
+
+    [Fact]
+    public void WrongResultIsDetected()
+    {
+        // A deliberately wrong kernel (Sigmoid instead of SiLU) must not pass the comparison used above.
+        float[] input = TestData.Random(100, seed: 9, -5f, 5f);
+        var silu = new float[100];
+        var sigmoid = new float[100];
+        UnaryF32.Run(UnaryKind.SiLU, input, silu);
+        UnaryF32.Run(UnaryKind.Sigmoid, input, sigmoid);
+        Assert.True(TestData.RelativeL2(sigmoid, silu) > 1e-2);
+    }
+}
