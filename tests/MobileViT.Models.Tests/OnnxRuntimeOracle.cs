@@ -1,0 +1,18 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace MobileViT.Models.Tests;
+
+/// <summary>ONNX Runtime 1.31.1, single-threaded, as the reference implementation.</summary>
+internal static class OnnxRuntimeOracle
+{
+    public static float[] Run(string modelPath, float[] input, int[] inputShape)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(modelPath, options);
+        var inputName = session.InputMetadata.Keys.Single();
+        var tensor = new DenseTensor<float>(input, inputShape);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(inputName, tensor) });
+        return results.First().AsEnumerable<float>().ToArray();
+    }
+}
