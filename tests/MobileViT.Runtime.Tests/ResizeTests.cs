@@ -15,7 +15,8 @@ public class ResizeTests
     {
         CoordinateTransform.HalfPixel => (o + 0.5f) / scale - 0.5f,
         CoordinateTransform.PytorchHalfPixel => outLength > 1 ? (o + 0.5f) / scale - 0.5f : 0f,
-        CoordinateTransform.AlignCorners => outLength == 1 ? 0f : o * (float)(inLength - 1) / (outLength - 1),
+        // The spec divides by length_resized - 1 with length_resized = length_original * scale, unfloored.
+        CoordinateTransform.AlignCorners => outLength == 1 || inLength * scale <= 1f ? 0f : o * (float)(inLength - 1) / (inLength * scale - 1f),
         _ => o / scale,
     };
 

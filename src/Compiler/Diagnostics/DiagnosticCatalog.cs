@@ -78,11 +78,16 @@ namespace MobileViT.Compiler.Diagnostics
             "{0}: item metadata {1}=\"{2}\" is not valid: {3}.",
             "ModelName must be a C# identifier and Namespace a dotted C# name.");
 
+        public static readonly DiagnosticDescriptorInfo UnsupportedInput = new DiagnosticDescriptorInfo(
+            "MVC0015", DiagnosticSeverityLevel.Error, "Unsupported graph input",
+            "{0}: graph input '{1}' {2}. Graph inputs must be float32 tensors with positive sizes.",
+            "Re-export the model with a float32 tensor input of fixed, positive size (or set InputShape for symbolic dimensions).");
+
         public static IReadOnlyList<DiagnosticDescriptorInfo> All { get; } = new[]
         {
             InternalError, MalformedModel, UnsupportedOpset, UnsupportedOperator, UnsupportedAttribute, ExternalData,
             UnresolvedDimension, InvalidInputShape, ShapeError, UnsupportedDataType, InvalidGraph, ModelFileUnreadable,
-            ResourceLimit, InvalidMetadata,
+            ResourceLimit, InvalidMetadata, UnsupportedInput,
         };
     }
 }

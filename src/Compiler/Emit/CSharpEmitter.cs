@@ -19,8 +19,8 @@ namespace MobileViT.Compiler.Emit
 
         public static string Emit(Graph graph, MemoryPlan plan, CompileOptions options)
         {
-            var inputNames = ParameterNames(graph.Inputs, "input");
-            var outputNames = ParameterNames(graph.Outputs, "output");
+            var inputNames = ParameterNames(graph.Inputs, "input", new string[0]);
+            var outputNames = ParameterNames(graph.Outputs, "output", inputNames);
             var context = new EmitContext(plan, inputNames, outputNames);
             context.WholeLengths[LocationKind.Input] = graph.Inputs.Select(t => (int)t.ElementCount).ToArray();
             context.WholeLengths[LocationKind.Output] = graph.Outputs.Select(t => (int)t.ElementCount).ToArray();
@@ -67,18 +67,28 @@ namespace MobileViT.Compiler.Emit
             return w.ToString();
         }
 
-        private static List<string> ParameterNames(List<Tensor> tensors, string single)
+        /// <summary>Locals the emitted steps declare; parameters named after tensors must not shadow them.</summary>
+        private static readonly HashSet<string> ReservedLocals = new HashSet<string>
+        {
+            "scratch", "src", "dst", "lhs", "rhs", "product", "lhsOffsets", "rhsOffsets", "batch",
+        };
+
+        private static List<string> ParameterNames(List<Tensor> tensors, string single, IEnumerable<string> taken)
         {
             if (tensors.Count == 1) return new List<string> { single };
-            var names = new List<string>();
+            var names = new List<string>(taken);
+            var result = new List<string>();
             foreach (var tensor in tensors)
             {
                 var name = Identifier.FromName(tensor.Name, lowerFirst: true);
-                while (names.Contains(name) || name == "scratch") name += "_";
+                while (names.Contains(name) || ReservedLocals.Contains(name) || IsLoopIndex(name)) name += "_";
                 names.Add(name);
+                result.Add(name);
             }
-            return names;
+            return result;
         }
+
+        private static bool IsLoopIndex(string name) => name.Length > 1 && name[0] == 'i' && name.Skip(1).All(char.IsDigit);
 
         private static void WriteShapes(IndentedWriter w, Graph graph, List<string> inputNames, List<string> outputNames)
         {

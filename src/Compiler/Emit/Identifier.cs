@@ -21,7 +21,19 @@ namespace MobileViT.Compiler.Emit
             if (builder.Length == 0) builder.Append(lowerFirst ? "value" : "Value");
             if (char.IsDigit(builder[0])) builder.Insert(0, lowerFirst ? "t" : "T");
             if (lowerFirst) builder[0] = char.ToLowerInvariant(builder[0]);
-            return builder.ToString();
+            var identifier = builder.ToString();
+            return Keywords.Contains(identifier) ? identifier + "_" : identifier;
         }
+
+        private static readonly System.Collections.Generic.HashSet<string> Keywords = new System.Collections.Generic.HashSet<string>
+        {
+            "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue",
+            "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally",
+            "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface", "internal", "is", "lock",
+            "long", "namespace", "new", "null", "object", "operator", "out", "override", "params", "private", "protected",
+            "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static", "string",
+            "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
+            "using", "virtual", "void", "volatile", "while",
+        };
     }
 }

@@ -38,9 +38,11 @@ namespace MobileViT.Compiler.Import
             foreach (var input in onnx.Inputs)
             {
                 if (tensors.ContainsKey(input.Name)) continue; // an initializer listed as an input (IR < 4): a constant
-                var shape = InputShape(input, fileName, runtimeInputs == 0 ? inputShape : null);
+                if (input.ElementType == OnnxDataType.Undefined)
+                    throw new CompileError(DiagnosticCatalog.UnsupportedInput.Create(fileName, input.Name, "is not a tensor (sequences, maps and optionals are not supported)"));
                 if (input.ElementType != OnnxDataType.Float)
                     throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(fileName, input.Name, input.ElementType.ToString()));
+                var shape = InputShape(input, fileName, runtimeInputs == 0 ? inputShape : null);
                 var tensor = new Tensor(input.Name, ElementType.Float32, shape) { IsGraphInput = true };
                 tensors[input.Name] = tensor;
                 graph.Inputs.Add(tensor);
@@ -78,17 +80,6 @@ namespace MobileViT.Compiler.Import
                 graph.Nodes.Add(node);
             }
 
-            // Consumers are known for every tensor now, so operators can check whether optional outputs are used.
-            foreach (var node in graph.Nodes)
-            {
-                node.Op.Infer(node, context);
-                foreach (var output in node.Outputs)
-                {
-                    if (output.Constant == null && output.ElementCount > TensorDecoder.MaxElements)
-                        throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"node '{node.Name}' produces {output.ElementCount} elements (at most {TensorDecoder.MaxElements})"));
-                }
-            }
-
             foreach (var output in onnx.Outputs)
             {
                 if (!tensors.TryGetValue(output.Name, out var tensor))
@@ -98,6 +89,23 @@ namespace MobileViT.Compiler.Import
             }
             if (graph.Outputs.Count == 0)
                 throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, "the graph has no output"));
+
+            // Consumers and graph outputs are known for every tensor now, so operators can check whether optional outputs are used.
+            foreach (var node in graph.Nodes)
+            {
+                node.Op.Infer(node, context);
+                foreach (var output in node.Outputs)
+                {
+                    if (output.Constant != null) continue;
+                    if (output.ElementCount > TensorDecoder.MaxElements)
+                        throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"node '{node.Name}' produces {output.ElementCount} elements (at most {TensorDecoder.MaxElements})"));
+                    if (output.Type != ElementType.Float32 && (output.Consumers.Count > 0 || output.IsGraphOutput))
+                        throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(fileName, output.Name, output.Type == ElementType.Bool ? "bool" : "integer"));
+                }
+            }
+            foreach (var output in graph.Outputs)
+                if (output.Type != ElementType.Float32)
+                    throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(fileName, output.Name, output.Type == ElementType.Bool ? "bool" : "integer"));
             return graph;
         }
 
@@ -124,6 +132,10 @@ namespace MobileViT.Compiler.Import
             for (int i = 0; i < shape.Length; i++)
             {
                 var dim = input.Dims[i];
+                if (dim.Value.HasValue && dim.Value.Value == 0)
+                    throw new CompileError(DiagnosticCatalog.UnsupportedInput.Create(fileName, input.Name, $"has size 0 on axis {i} (empty tensors are not supported)"));
+                if (dim.Value.HasValue && dim.Value.Value < 0 && dim.Param == null && metadata == null)
+                    throw new CompileError(DiagnosticCatalog.UnsupportedInput.Create(fileName, input.Name, $"has the invalid size {dim.Value.Value} on axis {i}"));
                 if (dim.Value.HasValue && dim.Value.Value > 0)
                 {
                     if (metadata != null && metadata[i] != dim.Value.Value)

@@ -24,7 +24,7 @@ namespace MobileViT.Compiler.Ops
                 if (parameter.Length != x.Shape[1]) throw context.ShapeError(node, $"input {i} has {parameter.Length} values for {x.Shape[1]} channels");
             }
             for (int o = 1; o < node.Outputs.Count; o++)
-                if (node.Outputs[o].Consumers.Count > 0) throw context.Unsupported(node, "the training outputs (running mean/var) are used");
+                if (node.Outputs[o].Consumers.Count > 0 || node.Outputs[o].IsGraphOutput) throw context.Unsupported(node, "the training outputs (running mean/var) are used");
             var (scale, shift) = ScaleAndShift(node);
             node.Lowering = new[] { scale, shift };
             if (x.Constant != null)

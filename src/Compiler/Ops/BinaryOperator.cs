@@ -17,6 +17,10 @@ namespace MobileViT.Compiler.Ops
         {
             var a = RequireInput(node, 0, context);
             var b = RequireInput(node, 1, context);
+            // Pow(float, int64 constant) and the like: the integer operand becomes a float constant (never Pow's base,
+            // whose type is the result's).
+            if (a.Type == ElementType.Float32 && b.Type != ElementType.Float32 && b.Constant != null) b = FloatConstantInput(node, 1);
+            if (b.Type == ElementType.Float32 && a.Type != ElementType.Float32 && a.Constant != null && !(this is Pow)) a = FloatConstantInput(node, 0);
             var shape = ShapeMath.Broadcast(a.Shape, b.Shape)
                         ?? throw context.ShapeError(node, $"shapes {ShapeMath.Format(a.Shape)} and {ShapeMath.Format(b.Shape)} do not broadcast");
             var type = a.Type;
@@ -27,6 +31,19 @@ namespace MobileViT.Compiler.Ops
                 return;
             }
             SetOutput(node, 0, shape, type);
+        }
+
+        private static Tensor FloatConstantInput(Node node, int index)
+        {
+            var original = node.Inputs[index]!;
+            var converted = new Tensor(original.Name + "_as_float", ElementType.Float32, original.Shape)
+            {
+                Constant = ConstantTensor.FromFloats(original.Shape, original.Constant!.AsFloats()),
+            };
+            original.Consumers.Remove(node);
+            node.Inputs[index] = converted;
+            converted.Consumers.Add(node);
+            return converted;
         }
 
         /// <summary>Integer division truncates like ONNX's integer Div.</summary>

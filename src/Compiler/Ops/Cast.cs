@@ -23,16 +23,48 @@ namespace MobileViT.Compiler.Ops
             if (x.Constant != null)
             {
                 ConstantTensor value;
-                if (type == ElementType.Float32) value = ConstantTensor.FromFloats(x.Shape, (float[])x.Constant.AsFloats().Clone());
+                if (type == ElementType.Float32) value = ConstantTensor.FromFloats(x.Shape, RoundTo(to, x.Constant.AsFloats()));
                 else if (type == ElementType.Bool) value = ConstantMath.Unary(ConstantTensor.FromInts(x.Shape, x.Constant.AsInts()), v => v != 0 ? 1 : 0);
                 else value = ConstantTensor.FromInts(x.Shape, x.Constant.Type == ElementType.Float32 ? Truncate(x.Constant.Floats!) : x.Constant.Ints!, ElementType.Int64);
                 if (type == ElementType.Bool) value = ConstantTensor.FromInts(value.Shape, value.Ints!, ElementType.Bool);
                 SetConstantOutput(node, 0, value);
                 return;
             }
-            if (type != ElementType.Float32 || x.Type != ElementType.Float32)
-                throw context.Unsupported(node, $"a run-time cast from {x.OnnxType} to {to}; run-time tensors must be float32");
+            if (to != OnnxDataType.Float || x.Type != ElementType.Float32)
+                throw new CompileError(Diagnostics.DiagnosticCatalog.UnsupportedDataType.Create(context.ModelFileName, node.Outputs[0].Name, to.ToString()));
             SetOutput(node, 0, x.Shape, ElementType.Float32);
+        }
+
+        /// <summary>Float values rounded to the precision of <paramref name="type"/> (float16, bfloat16), as the cast would store them.</summary>
+        private static float[] RoundTo(OnnxDataType type, float[] values)
+        {
+            var result = (float[])values.Clone();
+            if (type == OnnxDataType.BFloat16)
+            {
+                for (int i = 0; i < result.Length; i++)
+                {
+                    if (float.IsNaN(result[i])) continue;
+                    int bits = System.BitConverter.ToInt32(System.BitConverter.GetBytes(result[i]), 0);
+                    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & unchecked((int)0xFFFF0000); // round to nearest even
+                    result[i] = System.BitConverter.ToSingle(System.BitConverter.GetBytes(bits), 0);
+                }
+            }
+            else if (type == OnnxDataType.Float16)
+            {
+                for (int i = 0; i < result.Length; i++) result[i] = RoundToHalf(result[i]);
+            }
+            return result;
+        }
+
+        private static float RoundToHalf(float value)
+        {
+            if (float.IsNaN(value) || float.IsInfinity(value) || value == 0) return value;
+            double magnitude = System.Math.Abs((double)value);
+            if (magnitude >= 65520) return value > 0 ? float.PositiveInfinity : float.NegativeInfinity;
+            int exponent = System.Math.Max((int)System.Math.Floor(System.Math.Log(magnitude, 2)), -14);
+            double quantum = System.Math.Pow(2, exponent - 10);
+            double rounded = System.Math.Round(magnitude / quantum, System.MidpointRounding.ToEven) * quantum;
+            return (float)(value < 0 ? -rounded : rounded);
         }
 
         private static long[] Truncate(float[] values)

@@ -11,7 +11,7 @@ namespace MobileViT.Compiler.Ops
 
         protected override int[] OutputShape(Node node, Tensor input, InferenceContext context)
         {
-            if (node.Outputs.Count > 1 && node.Outputs[1].Consumers.Count > 0)
+            if (node.Outputs.Count > 1 && (node.Outputs[1].Consumers.Count > 0 || node.Outputs[1].IsGraphOutput))
                 throw context.Unsupported(node, "the mask output is used");
             var training = node.Input(2);
             if (training?.Constant != null && training.Constant.Length > 0 && training.Constant[0] != 0)

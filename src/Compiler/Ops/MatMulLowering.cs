@@ -44,13 +44,13 @@ namespace MobileViT.Compiler.Ops
                 return;
             }
             context.Body.Open("");
-            context.Body.Line($"var a = {context.Read(a)};");
-            context.Body.Line($"var b = {context.Read(bTensor)};");
-            context.Body.Line($"var c = {context.Write(output)};");
-            context.Body.Line($"var aOffsets = {context.IntSpan(AOffsets)};");
-            context.Body.Line($"var bOffsets = {context.IntSpan(BOffsets)};");
-            context.Body.Line($"for (int i = 0; i < {AOffsets.Length}; i++)");
-            context.Body.Line($"    {rt}GemmF32.Run(a.Slice(aOffsets[i], {M * K}), {trA}, b.Slice(bOffsets[i], {K * N}), {trB}, c.Slice(i * {M * N}, {M * N}), {M}, {K}, {N}, {alpha});");
+            context.Body.Line($"var lhs = {context.Read(a)};");
+            context.Body.Line($"var rhs = {context.Read(bTensor)};");
+            context.Body.Line($"var product = {context.Write(output)};");
+            context.Body.Line($"var lhsOffsets = {context.IntSpan(AOffsets)};");
+            context.Body.Line($"var rhsOffsets = {context.IntSpan(BOffsets)};");
+            context.Body.Line($"for (int batch = 0; batch < {AOffsets.Length}; batch++)");
+            context.Body.Line($"    {rt}GemmF32.Run(lhs.Slice(lhsOffsets[batch], {M * K}), {trA}, rhs.Slice(rhsOffsets[batch], {K * N}), {trB}, product.Slice(batch * {M * N}, {M * N}), {M}, {K}, {N}, {alpha});");
             context.Body.Close();
         }
     }

@@ -9,6 +9,8 @@ namespace MobileViT.Compiler.Ops
 
         protected override string Kind => "Max";
 
+        public override string Notes => "two inputs only; broadcasting";
+
         protected override double Compute(double a, double b) => System.Math.Max(a, b);
 
         public override void Infer(Node node, InferenceContext context)

@@ -13,7 +13,7 @@ namespace MobileViT.Compiler.Ops
         {
             var x = RequireInput(node, 0, context);
             var kernel = node.Attributes.GetInts("kernel_shape")?.Select(k => (int)k).ToArray() ?? throw context.ShapeError(node, "kernel_shape is required");
-            if (node.Outputs.Count > 1 && node.Outputs[1].Consumers.Count > 0) throw context.Unsupported(node, "the Indices output");
+            if (node.Outputs.Count > 1 && (node.Outputs[1].Consumers.Count > 0 || node.Outputs[1].IsGraphOutput)) throw context.Unsupported(node, "the Indices output");
             bool ceil = node.Attributes.GetInt("ceil_mode", 0) != 0;
             var geometry = SpatialGeometry.Compute(node, x, kernel, x.Shape[1], 1, ceil, context);
             node.Lowering = geometry;

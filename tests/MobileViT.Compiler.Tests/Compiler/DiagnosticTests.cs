@@ -183,6 +183,22 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         [Fact]
+        public void MVC0010_IntegerGraphOutput()
+        {
+            var model = new OnnxBuilder().Input("x", 1, 3, 4, 4).Node("Shape", new[] { "x" }, new[] { "shape" }, "shape_of_x").Output("shape").Build();
+            Assert.Contains("'shape'", SingleError(model, "MVC0010").Message);
+        }
+
+        [Fact]
+        public void MVC0015_EmptyInputDimension()
+        {
+            var model = new OnnxBuilder().Input("x", 1, 0, 4).Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
+            var message = SingleError(model, "MVC0015").Message;
+            Assert.Contains("'x'", message);
+            Assert.Contains("axis 1", message);
+        }
+
+        [Fact]
         public void EveryCatalogueEntryIsUniqueAndDocumented()
         {
             var ids = DiagnosticCatalog.All.Select(d => d.Id).ToArray();

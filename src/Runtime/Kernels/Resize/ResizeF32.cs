@@ -33,7 +33,8 @@ public static unsafe class ResizeF32
     {
         CoordinateTransform.HalfPixel => (outCoordinate + 0.5f) / scale - 0.5f,
         CoordinateTransform.PytorchHalfPixel => outLength > 1 ? (outCoordinate + 0.5f) / scale - 0.5f : 0f,
-        CoordinateTransform.AlignCorners => outLength == 1 ? 0f : outCoordinate * (float)(inLength - 1) / (outLength - 1),
+        // ONNX divides by the unfloored resized length, inLength * scale - 1 (equal to outLength - 1 when sizes are given).
+        CoordinateTransform.AlignCorners => outLength == 1 || inLength * scale <= 1f ? 0f : outCoordinate * (float)(inLength - 1) / (inLength * scale - 1f),
         CoordinateTransform.Asymmetric => outCoordinate / scale,
         _ => throw new ArgumentOutOfRangeException(nameof(transform), transform, "Unknown coordinate transform."),
     };

@@ -125,13 +125,13 @@ namespace App
 
             // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
             {
-                var a = scratch.Slice(2097152, 65536);
-                var b = scratch.Slice(2162688, 65536);
-                var c = scratch.Slice(0, 1048576);
-                var aOffsets = Data.S0;
-                var bOffsets = Data.S0;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 4096), false, b.Slice(bOffsets[i], 4096), true, c.Slice(i * 65536, 65536), 256, 16, 256, 0.25f);
+                var lhs = scratch.Slice(2097152, 65536);
+                var rhs = scratch.Slice(2162688, 65536);
+                var product = scratch.Slice(0, 1048576);
+                var lhsOffsets = Data.S0;
+                var rhsOffsets = Data.S0;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
             }
 
             // /layer3/layer3.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
@@ -139,13 +139,13 @@ namespace App
 
             // /layer3/layer3.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
             {
-                var a = scratch.Slice(1048576, 1048576);
-                var b = scratch.Slice(2228224, 65536);
-                var c = scratch.Slice(0, 65536);
-                var aOffsets = Data.S1;
-                var bOffsets = Data.S0;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 65536), false, b.Slice(bOffsets[i], 4096), false, c.Slice(i * 4096, 4096), 256, 256, 16, 1f);
+                var lhs = scratch.Slice(1048576, 1048576);
+                var rhs = scratch.Slice(2228224, 65536);
+                var product = scratch.Slice(0, 65536);
+                var lhsOffsets = Data.S1;
+                var rhsOffsets = Data.S0;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
             }
 
             // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
@@ -189,13 +189,13 @@ namespace App
 
             // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
             {
-                var a = scratch.Slice(2097152, 65536);
-                var b = scratch.Slice(2162688, 65536);
-                var c = scratch.Slice(0, 1048576);
-                var aOffsets = Data.S0;
-                var bOffsets = Data.S0;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 4096), false, b.Slice(bOffsets[i], 4096), true, c.Slice(i * 65536, 65536), 256, 16, 256, 0.25f);
+                var lhs = scratch.Slice(2097152, 65536);
+                var rhs = scratch.Slice(2162688, 65536);
+                var product = scratch.Slice(0, 1048576);
+                var lhsOffsets = Data.S0;
+                var rhsOffsets = Data.S0;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
             }
 
             // /layer3/layer3.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
@@ -203,13 +203,13 @@ namespace App
 
             // /layer3/layer3.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
             {
-                var a = scratch.Slice(1048576, 1048576);
-                var b = scratch.Slice(2228224, 65536);
-                var c = scratch.Slice(0, 65536);
-                var aOffsets = Data.S1;
-                var bOffsets = Data.S0;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 65536), false, b.Slice(bOffsets[i], 4096), false, c.Slice(i * 4096, 4096), 256, 256, 16, 1f);
+                var lhs = scratch.Slice(1048576, 1048576);
+                var rhs = scratch.Slice(2228224, 65536);
+                var product = scratch.Slice(0, 65536);
+                var lhsOffsets = Data.S1;
+                var rhsOffsets = Data.S0;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
             }
 
             // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
@@ -313,13 +313,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
             {
-                var a = scratch.Slice(131072, 20480);
-                var b = scratch.Slice(151552, 20480);
-                var c = scratch.Slice(0, 65536);
-                var aOffsets = Data.S2;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 1280), false, b.Slice(bOffsets[i], 1280), true, c.Slice(i * 4096, 4096), 64, 20, 64, 0.2236068f);
+                var lhs = scratch.Slice(131072, 20480);
+                var rhs = scratch.Slice(151552, 20480);
+                var product = scratch.Slice(0, 65536);
+                var lhsOffsets = Data.S2;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
@@ -327,13 +327,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
             {
-                var a = scratch.Slice(65536, 65536);
-                var b = scratch.Slice(172032, 20480);
-                var c = scratch.Slice(0, 20480);
-                var aOffsets = Data.S0;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 4096), false, b.Slice(bOffsets[i], 1280), false, c.Slice(i * 1280, 1280), 64, 64, 20, 1f);
+                var lhs = scratch.Slice(65536, 65536);
+                var rhs = scratch.Slice(172032, 20480);
+                var product = scratch.Slice(0, 20480);
+                var lhsOffsets = Data.S0;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
@@ -377,13 +377,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
             {
-                var a = scratch.Slice(131072, 20480);
-                var b = scratch.Slice(151552, 20480);
-                var c = scratch.Slice(0, 65536);
-                var aOffsets = Data.S2;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 1280), false, b.Slice(bOffsets[i], 1280), true, c.Slice(i * 4096, 4096), 64, 20, 64, 0.2236068f);
+                var lhs = scratch.Slice(131072, 20480);
+                var rhs = scratch.Slice(151552, 20480);
+                var product = scratch.Slice(0, 65536);
+                var lhsOffsets = Data.S2;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
@@ -391,13 +391,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
             {
-                var a = scratch.Slice(65536, 65536);
-                var b = scratch.Slice(172032, 20480);
-                var c = scratch.Slice(0, 20480);
-                var aOffsets = Data.S0;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 4096), false, b.Slice(bOffsets[i], 1280), false, c.Slice(i * 1280, 1280), 64, 64, 20, 1f);
+                var lhs = scratch.Slice(65536, 65536);
+                var rhs = scratch.Slice(172032, 20480);
+                var product = scratch.Slice(0, 20480);
+                var lhsOffsets = Data.S0;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
@@ -441,13 +441,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
             {
-                var a = scratch.Slice(131072, 20480);
-                var b = scratch.Slice(151552, 20480);
-                var c = scratch.Slice(0, 65536);
-                var aOffsets = Data.S2;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 1280), false, b.Slice(bOffsets[i], 1280), true, c.Slice(i * 4096, 4096), 64, 20, 64, 0.2236068f);
+                var lhs = scratch.Slice(131072, 20480);
+                var rhs = scratch.Slice(151552, 20480);
+                var product = scratch.Slice(0, 65536);
+                var lhsOffsets = Data.S2;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
@@ -455,13 +455,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
             {
-                var a = scratch.Slice(65536, 65536);
-                var b = scratch.Slice(172032, 20480);
-                var c = scratch.Slice(0, 20480);
-                var aOffsets = Data.S0;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 4096), false, b.Slice(bOffsets[i], 1280), false, c.Slice(i * 1280, 1280), 64, 64, 20, 1f);
+                var lhs = scratch.Slice(65536, 65536);
+                var rhs = scratch.Slice(172032, 20480);
+                var product = scratch.Slice(0, 20480);
+                var lhsOffsets = Data.S0;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
@@ -505,13 +505,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
             {
-                var a = scratch.Slice(131072, 20480);
-                var b = scratch.Slice(151552, 20480);
-                var c = scratch.Slice(0, 65536);
-                var aOffsets = Data.S2;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 1280), false, b.Slice(bOffsets[i], 1280), true, c.Slice(i * 4096, 4096), 64, 20, 64, 0.2236068f);
+                var lhs = scratch.Slice(131072, 20480);
+                var rhs = scratch.Slice(151552, 20480);
+                var product = scratch.Slice(0, 65536);
+                var lhsOffsets = Data.S2;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.3/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
@@ -519,13 +519,13 @@ namespace App
 
             // /layer4/layer4.1/global_rep/global_rep.3/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
             {
-                var a = scratch.Slice(65536, 65536);
-                var b = scratch.Slice(172032, 20480);
-                var c = scratch.Slice(0, 20480);
-                var aOffsets = Data.S0;
-                var bOffsets = Data.S2;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 4096), false, b.Slice(bOffsets[i], 1280), false, c.Slice(i * 1280, 1280), 64, 64, 20, 1f);
+                var lhs = scratch.Slice(65536, 65536);
+                var rhs = scratch.Slice(172032, 20480);
+                var product = scratch.Slice(0, 20480);
+                var lhsOffsets = Data.S0;
+                var rhsOffsets = Data.S2;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
             }
 
             // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
@@ -629,13 +629,13 @@ namespace App
 
             // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
             {
-                var a = scratch.Slice(18432, 6144);
-                var b = scratch.Slice(24576, 6144);
-                var c = scratch.Slice(0, 4096);
-                var aOffsets = Data.S3;
-                var bOffsets = Data.S3;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 384), false, b.Slice(bOffsets[i], 384), true, c.Slice(i * 256, 256), 16, 24, 16, 0.20412415f);
+                var lhs = scratch.Slice(18432, 6144);
+                var rhs = scratch.Slice(24576, 6144);
+                var product = scratch.Slice(0, 4096);
+                var lhsOffsets = Data.S3;
+                var rhsOffsets = Data.S3;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
             }
 
             // /layer5/layer5.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
@@ -643,13 +643,13 @@ namespace App
 
             // /layer5/layer5.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
             {
-                var a = scratch.Slice(6144, 4096);
-                var b = scratch.Slice(30720, 6144);
-                var c = scratch.Slice(0, 6144);
-                var aOffsets = Data.S4;
-                var bOffsets = Data.S3;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 256), false, b.Slice(bOffsets[i], 384), false, c.Slice(i * 384, 384), 16, 16, 24, 1f);
+                var lhs = scratch.Slice(6144, 4096);
+                var rhs = scratch.Slice(30720, 6144);
+                var product = scratch.Slice(0, 6144);
+                var lhsOffsets = Data.S4;
+                var rhsOffsets = Data.S3;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
             }
 
             // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
@@ -693,13 +693,13 @@ namespace App
 
             // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
             {
-                var a = scratch.Slice(18432, 6144);
-                var b = scratch.Slice(24576, 6144);
-                var c = scratch.Slice(0, 4096);
-                var aOffsets = Data.S3;
-                var bOffsets = Data.S3;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 384), false, b.Slice(bOffsets[i], 384), true, c.Slice(i * 256, 256), 16, 24, 16, 0.20412415f);
+                var lhs = scratch.Slice(18432, 6144);
+                var rhs = scratch.Slice(24576, 6144);
+                var product = scratch.Slice(0, 4096);
+                var lhsOffsets = Data.S3;
+                var rhsOffsets = Data.S3;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
             }
 
             // /layer5/layer5.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
@@ -707,13 +707,13 @@ namespace App
 
             // /layer5/layer5.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
             {
-                var a = scratch.Slice(6144, 4096);
-                var b = scratch.Slice(30720, 6144);
-                var c = scratch.Slice(0, 6144);
-                var aOffsets = Data.S4;
-                var bOffsets = Data.S3;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 256), false, b.Slice(bOffsets[i], 384), false, c.Slice(i * 384, 384), 16, 16, 24, 1f);
+                var lhs = scratch.Slice(6144, 4096);
+                var rhs = scratch.Slice(30720, 6144);
+                var product = scratch.Slice(0, 6144);
+                var lhsOffsets = Data.S4;
+                var rhsOffsets = Data.S3;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
             }
 
             // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
@@ -757,13 +757,13 @@ namespace App
 
             // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
             {
-                var a = scratch.Slice(18432, 6144);
-                var b = scratch.Slice(24576, 6144);
-                var c = scratch.Slice(0, 4096);
-                var aOffsets = Data.S3;
-                var bOffsets = Data.S3;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 384), false, b.Slice(bOffsets[i], 384), true, c.Slice(i * 256, 256), 16, 24, 16, 0.20412415f);
+                var lhs = scratch.Slice(18432, 6144);
+                var rhs = scratch.Slice(24576, 6144);
+                var product = scratch.Slice(0, 4096);
+                var lhsOffsets = Data.S3;
+                var rhsOffsets = Data.S3;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
             }
 
             // /layer5/layer5.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
@@ -771,13 +771,13 @@ namespace App
 
             // /layer5/layer5.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
             {
-                var a = scratch.Slice(6144, 4096);
-                var b = scratch.Slice(30720, 6144);
-                var c = scratch.Slice(0, 6144);
-                var aOffsets = Data.S4;
-                var bOffsets = Data.S3;
-                for (int i = 0; i < 16; i++)
-                    global::MobileViT.Runtime.GemmF32.Run(a.Slice(aOffsets[i], 256), false, b.Slice(bOffsets[i], 384), false, c.Slice(i * 384, 384), 16, 16, 24, 1f);
+                var lhs = scratch.Slice(6144, 4096);
+                var rhs = scratch.Slice(30720, 6144);
+                var product = scratch.Slice(0, 6144);
+                var lhsOffsets = Data.S4;
+                var rhsOffsets = Data.S3;
+                for (int batch = 0; batch < 16; batch++)
+                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
             }
 
             // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]

@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+using MobileViT.Compiler.Import;
+
+namespace MobileViT.Conformance;
+
+/// <summary>
+/// Runs cases whose model declares an opset outside the compiler's range at the nearest supported opset, when no
+/// operator of the model changed meaning in between, so the operators' semantics are still tested:
+/// <list type="bullet">
+/// <item>Opsets 22 to 25 → 21: those opsets only widened type constraints (bfloat16 in 22, float4e2m1 in 23,
+/// float8e8m0 in 24, 2-bit integers in 25); no operator the compiler supports changed its float32 behaviour.</item>
+/// <item>Opsets below 11 → 11 (the PyTorch-converted models): only when every operator's float32 inference semantics
+/// at the model's opset already equal those at opset 11 (<see cref="SameAsOpset11Since"/>).</item>
+/// </list>
+/// Opsets 26 and later are not retargeted: their changes are not reviewed here, so those cases stay excluded.
+/// </summary>
+public static class OpsetRetargeting
+{
+    public const int HighestTypeOnlyOpset = 25;
+
+    /// <summary>
+    /// For each operator, the first opset from which its float32 inference behaviour is the same as at opset 11.
+    /// Operators missing here (Clip, Slice, Upsample, ...) changed inputs or attributes before 11 and are never
+    /// retargeted from below it.
+    /// </summary>
+    private static readonly Dictionary<string, int> SameAsOpset11Since = new()
+    {
+        // Unchanged since their first version apart from types (the 6 versions dropped consumed_inputs).
+        ["Abs"] = 6, ["Ceil"] = 6, ["Elu"] = 6, ["Exp"] = 6, ["Floor"] = 6, ["HardSigmoid"] = 6, ["LeakyRelu"] = 6,
+        ["Log"] = 6, ["Neg"] = 6, ["Reciprocal"] = 6, ["Relu"] = 6, ["Sigmoid"] = 6, ["Sqrt"] = 6, ["Tanh"] = 6,
+        ["Softplus"] = 1, ["Softmax"] = 1, ["Transpose"] = 1, ["Squeeze"] = 1, ["Unsqueeze"] = 1, ["Flatten"] = 1,
+        ["Gather"] = 1, ["Identity"] = 1, ["Shape"] = 1, ["Size"] = 1, ["MatMul"] = 1, ["Constant"] = 1,
+        ["ReduceMean"] = 1, ["ReduceSum"] = 1, ["ReduceMax"] = 1, ["ReduceMin"] = 1, ["GlobalAveragePool"] = 1,
+        ["Split"] = 2, ["Concat"] = 4, ["Reshape"] = 5, ["Cast"] = 6, ["InstanceNormalization"] = 6,
+        // Later attributes (storage_order, count_include_pad, ceil_mode, dilations) default to the old behaviour.
+        ["Conv"] = 1, ["MaxPool"] = 1, ["AveragePool"] = 1,
+        // BatchNormalization-6 still has is_test and spatial; the eval-mode exports set is_test=1 and keep spatial=1,
+        // which is the inference behaviour of later versions.
+        ["BatchNormalization"] = 6,
+        // Numpy-style broadcasting replaced the broadcast/axis attributes in 7 (Max/Min gained broadcasting in 8).
+        ["Add"] = 7, ["Sub"] = 7, ["Mul"] = 7, ["Div"] = 7, ["Pow"] = 7, ["Gemm"] = 7, ["Dropout"] = 7,
+        ["Max"] = 8, ["Min"] = 8,
+    };
+
+    /// <summary>The operators that keep a model below opset 11 from being retargeted.</summary>
+    public static IReadOnlyList<string> Blocking(int opset, IEnumerable<string> operatorTypes) =>
+        operatorTypes.Where(op => !(SameAsOpset11Since.TryGetValue(op, out var since) && since <= opset))
+            .Distinct().OrderBy(op => op, System.StringComparer.Ordinal).ToList();
+
+    /// <summary>The opset to run the model at, or null to run it as it is.</summary>
+    public static int? Target(int opset, IEnumerable<string> operatorTypes)
+    {
+        if (opset >= GraphImporter.MinOpset && opset <= GraphImporter.MaxOpset) return null;
+        if (opset > GraphImporter.MaxOpset && opset <= HighestTypeOnlyOpset) return GraphImporter.MaxOpset;
+        if (opset < GraphImporter.MinOpset && operatorTypes.All(op => SameAsOpset11Since.TryGetValue(op, out var since) && since <= opset))
+            return GraphImporter.MinOpset;
+        return null;
+    }
+}

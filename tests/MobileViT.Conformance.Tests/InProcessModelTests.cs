@@ -1,0 +1,44 @@
+using MobileViT.Tooling;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace MobileViT.Conformance.Tests;
+
+public sealed class InProcessModelTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void CompilerDiagnosticsAreReturnedNotThrown()
+    {
+        var compilation = InProcessModel.Compile(new byte[] { 1, 2, 3 });
+        Assert.Null(compilation.Model);
+        Assert.Contains(compilation.Diagnostics, d => d.Id == "MVC0002");
+    }
+
+    [SkippableFact]
+    public void CompilesAndRunsMobileViTXXS()
+    {
+        var path = RepositoryPaths.Model("mobilevit_v1_xxs_opset13.onnx");
+        Skip.IfNot(File.Exists(path), path + " is absent");
+        var compilation = InProcessModel.Compile(File.ReadAllBytes(path));
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.Severity == MobileViT.Compiler.Diagnostics.DiagnosticSeverityLevel.Error);
+        using var model = compilation.Model!;
+
+        var input = ReadFloats(RepositoryPaths.Model("mobilevit_v1_xxs.input.bin"));
+        var expected = ReadFloats(RepositoryPaths.Model("mobilevit_v1_xxs.output.bin"));
+        Assert.Equal(new[] { 1, 3, 256, 256 }, model.Inputs.Single().Shape);
+        Assert.Equal(expected.Length, model.Outputs.Single().Length);
+
+        var actual = model.Run(new[] { input }).Single();
+        var mismatch = OutputComparison.Compare(actual, expected);
+        output.WriteLine(mismatch ?? "matches the PyTorch output");
+        Assert.Null(mismatch);
+    }
+
+    private static float[] ReadFloats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var values = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, values, 0, values.Length * 4);
+        return values;
+    }
+}
