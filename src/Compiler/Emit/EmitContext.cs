@@ -19,6 +19,8 @@ namespace MobileViT.Compiler.Emit
         private readonly IReadOnlyList<string> _outputNames;
         private readonly Dictionary<ConstantTensor, DataConstant> _constants = new Dictionary<ConstantTensor, DataConstant>();
         private readonly Dictionary<string, string> _intSpans = new Dictionary<string, string>();
+        private readonly Dictionary<string, string> _fieldsByDeclaration = new Dictionary<string, string>();
+        private readonly Dictionary<string, string> _preparedByDeclaration = new Dictionary<string, string>();
 
         public EmitContext(MemoryPlan plan, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames)
         {
@@ -99,10 +101,11 @@ namespace MobileViT.Compiler.Emit
         /// <summary>Declares a static readonly field initialized once (before preparation runs); returns "Data.Name".</summary>
         public string StaticField(string type, string initializer, string prefix = "G")
         {
-            var existing = Fields.FirstOrDefault(f => f.Type == type && f.Initializer == initializer);
-            if (existing != null) return "Data." + existing.Name;
+            var key = type + " " + initializer;
+            if (_fieldsByDeclaration.TryGetValue(key, out var existing)) return "Data." + existing;
             var name = prefix + Fields.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Fields.Add(new DataField(name, type, initializer));
+            _fieldsByDeclaration.Add(key, name);
             return "Data." + name;
         }
 
@@ -112,10 +115,11 @@ namespace MobileViT.Compiler.Emit
         /// </summary>
         public string PreparedField(string type, string initializer)
         {
-            var existing = Prepared.FirstOrDefault(f => f.Type == type && f.Initializer == initializer);
-            if (existing != null) return "Data." + existing.Name;
+            var key = type + " " + initializer;
+            if (_preparedByDeclaration.TryGetValue(key, out var existing)) return "Data." + existing;
             var name = "P" + Prepared.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Prepared.Add(new DataField(name, type, initializer));
+            _preparedByDeclaration.Add(key, name);
             return "Data." + name;
         }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Diagnostics;
@@ -77,7 +78,7 @@ namespace MobileViT.Compiler.Import
                         tensors[name] = tensor;
                     }
                 }
-                graph.Nodes.Add(node);
+                graph.Add(node);
             }
 
             foreach (var output in onnx.Outputs)
@@ -156,38 +157,55 @@ namespace MobileViT.Compiler.Import
             return shape;
         }
 
-        /// <summary>Kahn's algorithm over tensor names; reports dangling inputs and cycles.</summary>
+        /// <summary>
+        /// Kahn's algorithm over tensor names, taking ready nodes in file order (so a sorted graph keeps its order);
+        /// O(n log n). Reports dangling inputs and cycles.
+        /// </summary>
         private static List<OnnxNode> TopologicalOrder(OnnxGraph graph, IEnumerable<string> available, string fileName)
         {
             var known = new HashSet<string>(available) { "" };
-            var producers = new Dictionary<string, OnnxNode>();
-            foreach (var node in graph.Nodes)
-                foreach (var output in node.Outputs)
-                    if (output.Length > 0) producers[output] = node;
-            var ordered = new List<OnnxNode>(graph.Nodes.Count);
-            var pending = new List<OnnxNode>(graph.Nodes);
-            while (pending.Count > 0)
+            var producers = new Dictionary<string, int>();
+            for (int i = 0; i < graph.Nodes.Count; i++)
+                foreach (var output in graph.Nodes[i].Outputs)
+                    if (output.Length > 0 && !known.Contains(output)) producers[output] = i;
+            var waiting = new int[graph.Nodes.Count];
+            var readers = new Dictionary<string, List<int>>();
+            var ready = new SortedSet<int>();
+            for (int i = 0; i < graph.Nodes.Count; i++)
             {
-                var next = new List<OnnxNode>();
-                foreach (var node in pending)
+                foreach (var input in graph.Nodes[i].Inputs.Distinct())
                 {
-                    if (node.Inputs.All(known.Contains))
-                    {
-                        ordered.Add(node);
-                        foreach (var output in node.Outputs) known.Add(output);
-                    }
-                    else next.Add(node);
+                    if (known.Contains(input)) continue;
+                    if (!producers.ContainsKey(input))
+                        throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName,
+                            $"node '{graph.Nodes[i].Name}' ({graph.Nodes[i].OpType}) reads tensor '{input}', which no node, input or initializer provides"));
+                    waiting[i]++;
+                    if (!readers.TryGetValue(input, out var list)) readers[input] = list = new List<int>();
+                    list.Add(i);
                 }
-                if (next.Count == pending.Count)
+                if (waiting[i] == 0) ready.Add(i);
+            }
+            var ordered = new List<OnnxNode>(graph.Nodes.Count);
+            while (ready.Count > 0)
+            {
+                int next = ready.Min;
+                ready.Remove(next);
+                ordered.Add(graph.Nodes[next]);
+                foreach (var output in graph.Nodes[next].Outputs)
                 {
-                    var stuck = next[0];
-                    var missing = stuck.Inputs.First(i => !known.Contains(i));
-                    string what = producers.ContainsKey(missing)
-                        ? $"node '{stuck.Name}' ({stuck.OpType}) is part of a cycle through tensor '{missing}'"
-                        : $"node '{stuck.Name}' ({stuck.OpType}) reads tensor '{missing}', which no node, input or initializer provides";
-                    throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, what));
+                    if (output.Length == 0 || !readers.TryGetValue(output, out var list)) continue;
+                    readers.Remove(output);
+                    foreach (var reader in list)
+                        if (--waiting[reader] == 0) ready.Add(reader);
                 }
-                pending = next;
+            }
+            if (ordered.Count < graph.Nodes.Count)
+            {
+                int stuck = Array.FindIndex(waiting, w => w > 0);
+                var node = graph.Nodes[stuck];
+                var missing = node.Inputs.First(i => readers.ContainsKey(i));
+                throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName,
+                    $"node '{node.Name}' ({node.OpType}) is part of a cycle through tensor '{missing}'"));
             }
             return ordered;
         }

@@ -14,15 +14,50 @@ namespace MobileViT.Compiler.Ir
 
         public string ModelFileName { get; }
         public int Opset { get; }
-        public List<Node> Nodes { get; } = new List<Node>();
+        private readonly List<Node> _nodes = new List<Node>();
+        private bool _hasRemovedNodes;
+
+        /// <summary>Nodes in execution order. Removal only marks nodes, so passes stay linear in the graph's size.</summary>
+        public IReadOnlyList<Node> Nodes
+        {
+            get
+            {
+                if (_hasRemovedNodes)
+                {
+                    _nodes.RemoveAll(n => n.IsRemoved);
+                    for (int i = 0; i < _nodes.Count; i++) _nodes[i].Index = i;
+                    _hasRemovedNodes = false;
+                }
+                return _nodes;
+            }
+        }
+
         public List<Tensor> Inputs { get; } = new List<Tensor>();
         public List<Tensor> Outputs { get; } = new List<Tensor>();
+
+        public void Add(Node node)
+        {
+            node.Index = _nodes.Count;
+            _nodes.Add(node);
+        }
+
+        public bool Contains(Node node) => !node.IsRemoved;
 
         /// <summary>Removes a node, detaching it from its inputs' consumer lists.</summary>
         public void Remove(Node node)
         {
-            Nodes.Remove(node);
+            if (node.IsRemoved) return;
+            node.IsRemoved = true;
+            _hasRemovedNodes = true;
             foreach (var input in node.ReadTensors()) input.Consumers.Remove(node);
+        }
+
+        /// <summary>Puts <paramref name="replacement"/> in <paramref name="old"/>'s place in the execution order and removes <paramref name="old"/>.</summary>
+        public void Replace(Node old, Node replacement)
+        {
+            Remove(old);
+            replacement.Index = old.Index;
+            _nodes[old.Index] = replacement;
         }
 
         /// <summary>Makes every consumer of <paramref name="from"/> read <paramref name="to"/> instead.</summary>

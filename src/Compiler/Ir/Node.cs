@@ -19,6 +19,12 @@ namespace MobileViT.Compiler.Ir
         }
 
         public string Name { get; }
+
+        /// <summary>Position in the graph's execution order; stays valid for ordering comparisons during a pass.</summary>
+        public int Index { get; set; }
+
+        /// <summary>Set when a pass removed the node (the graph compacts its list lazily).</summary>
+        public bool IsRemoved { get; set; }
         public string OpType { get; set; }
         public OperatorDefinition Op { get; set; }
         public Attributes Attributes { get; }

@@ -20,7 +20,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var start in graph.Nodes.ToArray())
             {
-                if (!graph.Nodes.Contains(start) || !IsChainLink(start)) continue;
+                if (!graph.Contains(start) || !IsChainLink(start)) continue;
                 var input = start.Inputs[0]!;
                 if (input.Producer != null && IsChainLink(input.Producer) && GraphRewriter.HasSingleUse(input)) continue; // not the chain's first node
                 var chain = new List<Node> { start };
@@ -63,7 +63,7 @@ namespace MobileViT.Compiler.Passes
                 node.Lowering = new List<CopyPart> { new CopyPart(0, 0, 0, 0, shape, sourceStrides, ShapeMath.Strides(shape)) };
             node.Outputs.Add(output);
             output.Producer = node;
-            GraphRewriter.InsertBefore(graph, chain[0], node);
+            graph.Replace(chain[0], node);
             foreach (var link in chain) graph.Remove(link);
         }
 

@@ -8,9 +8,10 @@ namespace MobileViT.Compiler.Passes
     {
         public static void Run(Graph graph)
         {
-            for (int i = graph.Nodes.Count - 1; i >= 0; i--)
+            var nodes = graph.Nodes.ToArray();
+            for (int i = nodes.Length - 1; i >= 0; i--)
             {
-                var node = graph.Nodes[i];
+                var node = nodes[i];
                 bool folded = node.Outputs.All(o => o.Constant != null);
                 bool unused = node.Outputs.All(o => o.Consumers.Count == 0 && !o.IsGraphOutput);
                 if (folded || unused)

@@ -1,3 +1,4 @@
+using System.Linq;
 using MobileViT.Compiler.Ir;
 using MobileViT.Compiler.Ops;
 
@@ -13,6 +14,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var bn in graph.Nodes.ToArray())
             {
+                if (!graph.Contains(bn)) continue;
                 if (!(bn.Op is BatchNormalization)) continue;
                 var conv = bn.Inputs[0]?.Producer;
                 if (conv == null || !(conv.Op is Conv) || !GraphRewriter.HasSingleUse(conv.Outputs[0]) || !conv.Activation.IsNone || conv.Residual != null) continue;

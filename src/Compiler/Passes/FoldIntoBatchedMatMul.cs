@@ -14,6 +14,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var matmul in graph.Nodes.ToArray())
             {
+                if (!graph.Contains(matmul)) continue;
                 if (!(matmul.Op is MatMul) || !(matmul.Lowering is MatMulLowering { ConstantB: null } lowering)) continue;
                 if (lowering.TransposeA || lowering.TransposeB || matmul.Inputs[0]!.Rank < 2 || matmul.Inputs[1]!.Rank < 2) continue;
 

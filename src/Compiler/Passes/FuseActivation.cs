@@ -1,3 +1,4 @@
+using System.Linq;
 using MobileViT.Compiler.Ir;
 using MobileViT.Compiler.Ops;
 
@@ -10,7 +11,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var activation in graph.Nodes.ToArray())
             {
-                if (!(activation.Op is UnaryOperator unary) || !graph.Nodes.Contains(activation)) continue;
+                if (!(activation.Op is UnaryOperator unary) || !graph.Contains(activation)) continue;
                 string? kind = unary.ActivationKind;
                 if (activation.Op is Gelu && Gelu.IsTanh(activation)) kind = "GeluTanh";
                 if (kind == null) continue;

@@ -1,3 +1,4 @@
+using System.Linq;
 using MobileViT.Compiler.Ir;
 using MobileViT.Compiler.Ops;
 
@@ -10,6 +11,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var matmul in graph.Nodes.ToArray())
             {
+                if (!graph.Contains(matmul)) continue;
                 if (!(matmul.Op is MatMul) || !(matmul.Lowering is MatMulLowering { ConstantB: not null, Bias: null } lowering)) continue;
                 var add = GraphRewriter.SoleConsumer(matmul.Outputs[0]);
                 if (add == null || !(add.Op is Add)) continue;

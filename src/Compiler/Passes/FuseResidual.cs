@@ -1,3 +1,4 @@
+using System.Linq;
 using MobileViT.Compiler.Ir;
 
 namespace MobileViT.Compiler.Passes
@@ -12,7 +13,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var add in graph.Nodes.ToArray())
             {
-                if (!(add.Op is Ops.Add) || add.Inputs.Count != 2 || !graph.Nodes.Contains(add)) continue;
+                if (!(add.Op is Ops.Add) || add.Inputs.Count != 2 || !graph.Contains(add)) continue;
                 var output = add.Outputs[0];
                 foreach (var side in new[] { 0, 1 })
                 {
@@ -23,7 +24,7 @@ namespace MobileViT.Compiler.Passes
                     if (!producer.Activation.IsNone || producer.Residual != null || residual.IsConstant) continue;
                     if (!ShapeMath.SameShape(produced.Shape, output.Shape) || !ShapeMath.SameShape(residual.Shape, output.Shape)) continue;
                     var residualProducer = residual.Producer;
-                    if (residualProducer != null && graph.Nodes.IndexOf(residualProducer) > graph.Nodes.IndexOf(producer)) continue;
+                    if (residualProducer != null && residualProducer.Index > producer.Index) continue;
                     add.Inputs[1 - side] = null;
                     residual.Consumers.Remove(add);
                     producer.Residual = residual;

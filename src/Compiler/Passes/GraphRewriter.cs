@@ -43,8 +43,6 @@ namespace MobileViT.Compiler.Passes
             }
         }
 
-        /// <summary>Inserts <paramref name="node"/> at <paramref name="position"/>'s place in the node order.</summary>
-        public static void InsertBefore(Graph graph, Node position, Node node) => graph.Nodes.Insert(graph.Nodes.IndexOf(position), node);
 
         public static bool IsLinear(Node node) =>
             node.Op is Conv || ((node.Op is MatMul || node.Op is Gemm) && node.Lowering is MatMulLowering { ConstantB: not null });

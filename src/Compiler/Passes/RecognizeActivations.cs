@@ -21,7 +21,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var node in graph.Nodes.ToArray())
             {
-                if (!graph.Nodes.Contains(node)) continue;
+                if (!graph.Contains(node)) continue;
                 if (node.Op is Mul) TryGating(graph, node);
                 else if (node.Op is Erf) TryGelu(graph, node);
             }
@@ -82,7 +82,7 @@ namespace MobileViT.Compiler.Passes
             GraphRewriter.Connect(node, x);
             node.Outputs.Add(output);
             output.Producer = node;
-            GraphRewriter.InsertBefore(graph, removed[0], node);
+            graph.Replace(removed[0], node);
             foreach (var old in removed) graph.Remove(old);
         }
     }

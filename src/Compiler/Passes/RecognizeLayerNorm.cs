@@ -18,7 +18,7 @@ namespace MobileViT.Compiler.Passes
         {
             foreach (var meanNode in graph.Nodes.ToArray())
             {
-                if (graph.Nodes.Contains(meanNode) && meanNode.Op is ReduceMean) TryRewrite(graph, meanNode);
+                if (graph.Contains(meanNode) && meanNode.Op is ReduceMean) TryRewrite(graph, meanNode);
             }
         }
 
@@ -82,7 +82,7 @@ namespace MobileViT.Compiler.Passes
             layerNorm.Outputs.Add(output);
             output.Producer = layerNorm;
             layerNorm.Lowering = new[] { (int)(x.ElementCount / cols), cols };
-            GraphRewriter.InsertBefore(graph, meanNode, layerNorm);
+            graph.Replace(meanNode, layerNorm);
             foreach (var node in removed) graph.Remove(node);
         }
 

@@ -61,18 +61,41 @@ namespace MobileViT.Compiler.Planning
                 locations[r] = new TensorLocation(LocationKind.Output, i, 0, (int)r.ElementCount);
             }
 
+            // Largest first, each at the lowest offset free during its whole lifetime. Placed blocks are indexed by
+            // time bucket so a query only looks at blocks alive around the same steps (linear for long graphs).
+            const int bucketWidth = 32;
             var placed = new List<(int Offset, int Length, int First, int Last)>();
-            int arena = 0;
+            var buckets = new List<int>[graph.Nodes.Count / bucketWidth + 2];
+            var seen = new List<int>();
+            var stamp = new int[0];
+            int arena = 0, query = 0;
             foreach (var r in first.Keys.Where(t => !locations.ContainsKey(t)).OrderByDescending(t => t.ElementCount).ThenBy(t => first[t]))
             {
-                int length = (int)r.ElementCount;
-                int offset = 0;
-                foreach (var block in placed.Where(b => b.First <= last[r] && first[r] <= b.Last).OrderBy(b => b.Offset))
+                int length = (int)r.ElementCount, from = first[r], to = last[r];
+                query++;
+                seen.Clear();
+                for (int b = from / bucketWidth; b <= to / bucketWidth; b++)
                 {
+                    if (buckets[b] == null) continue;
+                    foreach (var index in buckets[b])
+                    {
+                        if (stamp[index] == query) continue;
+                        stamp[index] = query;
+                        var block = placed[index];
+                        if (block.First <= to && from <= block.Last) seen.Add(index);
+                    }
+                }
+                int offset = 0;
+                foreach (var index in seen.OrderBy(i => placed[i].Offset))
+                {
+                    var block = placed[index];
                     if (offset + length <= block.Offset) break;
                     offset = Math.Max(offset, Align(block.Offset + block.Length));
                 }
-                placed.Add((offset, length, first[r], last[r]));
+                placed.Add((offset, length, from, to));
+                if (stamp.Length < placed.Count) Array.Resize(ref stamp, Math.Max(16, placed.Count * 2));
+                for (int b = from / bucketWidth; b <= to / bucketWidth; b++)
+                    (buckets[b] ??= new List<int>()).Add(placed.Count - 1);
                 locations[r] = new TensorLocation(LocationKind.Arena, 0, offset, length);
                 arena = Math.Max(arena, offset + length);
             }
@@ -83,10 +106,17 @@ namespace MobileViT.Compiler.Planning
                     locations[pair.Key] = new TensorLocation(location.Kind, location.Index, location.Offset + pair.Value.Offset, (int)pair.Key.ElementCount);
             }
 
-            long peak = 0;
-            for (int i = 0; i <= graph.Nodes.Count; i++)
+            // Peak of simultaneously live floats: a sweep over lifetime starts and ends.
+            var change = new long[graph.Nodes.Count + 2];
+            foreach (var t in first.Keys)
             {
-                long live = first.Keys.Where(t => first[t] <= i && i <= last[t]).Sum(t => t.ElementCount);
+                change[first[t]] += t.ElementCount;
+                change[last[t] + 1] -= t.ElementCount;
+            }
+            long peak = 0, live = 0;
+            foreach (var delta in change)
+            {
+                live += delta;
                 peak = Math.Max(peak, live);
             }
             return new MemoryPlan(locations, arena, peak, aliased);

@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+using MobileViT.Compiler.Tests.Compiler;
+using MobileViT.Compiler.Tests.TestModels;
+using Attr = MobileViT.Compiler.Tests.TestModels.OnnxBuilder.Attribute;
+
+namespace MobileViT.Compiler.Tests.Robustness
+{
+    /// <summary>Small valid models whose mutations reach every part of the compiler quickly.</summary>
+    internal static class FuzzCorpus
+    {
+        public static IReadOnlyList<(string Name, byte[] Bytes, string? InputShape)> Seeds { get; } = new List<(string, byte[], string?)>
+        {
+            ("miniature-block", GeneratedCodeSnapshotTests.MiniatureBlock(), null),
+            ("shape-arithmetic", ShapeArithmetic(), "2x4x6"),
+            ("resize-concat-split", ResizeConcatSplit(), null),
+            ("pool-gemm-softmax", PoolGemmSoftmax(), null),
+        };
+
+        /// <summary>The exporter's dynamic reshape: Shape → Gather → Unsqueeze → Concat → Reshape, then Expand and Slice.</summary>
+        private static byte[] ShapeArithmetic() => new OnnxBuilder(13)
+            .Input("x", "batch", 4, 6)
+            .IntInitializer("zero", new long[0], new long[] { 0 })
+            .IntInitializer("axes", new long[] { 1 }, new long[] { 0 })
+            .IntInitializer("rest", new long[] { 1 }, new long[] { 24 })
+            .IntInitializer("starts", new long[] { 1 }, new long[] { 1 })
+            .IntInitializer("ends", new long[] { 1 }, new long[] { 5 })
+            .IntInitializer("slice_axes", new long[] { 1 }, new long[] { 2 })
+            .Node("Shape", new[] { "x" }, new[] { "s" })
+            .Node("Gather", new[] { "s", "zero" }, new[] { "b" }, Attr.Int("axis", 0))
+            .Node("Unsqueeze", new[] { "b", "axes" }, new[] { "b1" })
+            .Node("Concat", new[] { "b1", "rest" }, new[] { "shape" }, Attr.Int("axis", 0))
+            .Node("Reshape", new[] { "x", "shape" }, new[] { "flat" })
+            .Node("Expand", new[] { "x", "s" }, new[] { "e" })
+            .Node("Slice", new[] { "e", "starts", "ends", "slice_axes" }, new[] { "sl" })
+            .Node("Relu", new[] { "flat" }, new[] { "y" })
+            .Output("y").Output("sl").Build();
+
+        private static byte[] ResizeConcatSplit() => new OnnxBuilder(17)
+            .Input("x", 1, 4, 7, 7)
+            .IntInitializer("sizes", new long[] { 4 }, new long[] { 1, 4, 8, 8 })
+            .IntInitializer("split", new long[] { 2 }, new long[] { 3, 5 })
+            .Node("Resize", new[] { "x", "", "", "sizes" }, new[] { "r" }, Attr.String("mode", "linear"), Attr.String("coordinate_transformation_mode", "half_pixel"))
+            .Node("Concat", new[] { "r", "r" }, new[] { "c" }, Attr.Int("axis", 1))
+            .Node("Split", new[] { "c", "split" }, new[] { "a", "b" }, Attr.Int("axis", 1))
+            .Node("Transpose", new[] { "b" }, new[] { "t" }, Attr.Ints("perm", 0, 2, 3, 1))
+            .Output("a").Output("t").Build();
+
+        private static byte[] PoolGemmSoftmax() => new OnnxBuilder(13)
+            .Input("x", 1, 8, 5, 5)
+            .Initializer("w", new long[] { 10, 8 }, Enumerable.Range(0, 80).Select(i => (i % 7 - 3) * 0.1f).ToArray())
+            .Initializer("b", new long[] { 10 }, Enumerable.Range(0, 10).Select(i => i * 0.01f).ToArray())
+            .Node("MaxPool", new[] { "x" }, new[] { "p" }, Attr.Ints("kernel_shape", 3, 3), Attr.Ints("pads", 1, 1, 1, 1))
+            .Node("GlobalAveragePool", new[] { "p" }, new[] { "g" })
+            .Node("Flatten", new[] { "g" }, new[] { "f" })
+            .Node("Gemm", new[] { "f", "w", "b" }, new[] { "logits" }, Attr.Int("transB", 1))
+            .Node("Softmax", new[] { "logits" }, new[] { "y" }, Attr.Int("axis", 1))
+            .Output("y").Build();
+    }
+}
