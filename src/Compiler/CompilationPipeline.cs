@@ -20,6 +20,10 @@ namespace MobileViT.Compiler
             {
                 var graph = BuildGraph(modelBytes, options);
                 var plan = MemoryPlanner.Plan(graph);
+                var limits = ResourceLimits.FromOptions(options);
+                if (plan.ArenaLength > limits.MaxArenaElements)
+                    throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(options.ModelFileName,
+                        $"the model needs {plan.ArenaLength} floats of scratch memory (at most {limits.MaxArenaElements}; item metadata MaxArenaMegabytes raises the limit)"));
                 var source = CSharpEmitter.Emit(graph, plan, options);
                 return new CompileResult(source, diagnostics);
             }
@@ -50,7 +54,7 @@ namespace MobileViT.Compiler
             {
                 throw new CompileError(DiagnosticCatalog.MalformedModel.Create(file, ex.Message));
             }
-            var graph = GraphImporter.Import(model, modelBytes, file, inputShape);
+            var graph = GraphImporter.Import(model, modelBytes, file, inputShape, ResourceLimits.FromOptions(options));
             Optimize(graph);
             return graph;
         }

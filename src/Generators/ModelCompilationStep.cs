@@ -30,6 +30,8 @@ namespace MobileViT.Generators
                     ResourceName = request.ResourceName,
                     InputShape = request.InputShape,
                     InputShapes = request.InputShapes,
+                    MaxTensorMegabytes = request.MaxTensorMegabytes,
+                    MaxArenaMegabytes = request.MaxArenaMegabytes,
                 });
 
                 var diagnostics = new List<CompilerDiagnostic>(request.Problems);

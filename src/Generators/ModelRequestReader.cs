@@ -44,7 +44,7 @@ namespace MobileViT.Generators
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 var problem = DiagnosticCatalog.InternalError.Create(fileName, exception.GetType().Name + ": " + exception.Message);
-                return new ModelRequest(path, fileName, "_", "", null, null, -1, 0, new EquatableArray<CompilerDiagnostic>(new[] { problem }));
+                return new ModelRequest(path, fileName, "_", "", null, null, null, null, -1, 0, new EquatableArray<CompilerDiagnostic>(new[] { problem }));
             }
         }
 
@@ -80,6 +80,8 @@ namespace MobileViT.Generators
                 namespaceName,
                 GetValue(itemOptions, MetadataPrefix + "InputShape"),
                 GetValue(itemOptions, MetadataPrefix + "InputShapes"),
+                GetValue(itemOptions, MetadataPrefix + "MaxTensorMegabytes"),
+                GetValue(itemOptions, MetadataPrefix + "MaxArenaMegabytes"),
                 length,
                 lastWriteTicks,
                 new EquatableArray<CompilerDiagnostic>(problems.ToArray()));

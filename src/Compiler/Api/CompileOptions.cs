@@ -20,5 +20,11 @@ namespace MobileViT.Compiler.Api
 
         /// <summary>Item metadata InputShapes, e.g. "1x3x160x160;1x3x256x256"; null when not set.</summary>
         public string? InputShapes { get; set; }
+
+        /// <summary>Item metadata MaxTensorMegabytes: the largest tensor accepted (default <see cref="ResourceLimits.DefaultMaxTensorMegabytes"/>).</summary>
+        public string? MaxTensorMegabytes { get; set; }
+
+        /// <summary>Item metadata MaxArenaMegabytes: the largest scratch arena accepted (default <see cref="ResourceLimits.DefaultMaxArenaMegabytes"/>).</summary>
+        public string? MaxArenaMegabytes { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MobileViT.Compiler.Api;
 using MobileViT.Compiler.Diagnostics;
 using MobileViT.Compiler.Ir;
 using MobileViT.Compiler.Onnx;
@@ -17,16 +18,16 @@ namespace MobileViT.Compiler.Import
     {
         public const int MinOpset = 11;
         public const int MaxOpset = 21;
-        public const int MaxNodes = 100_000;
-
-        public static Graph Import(OnnxModel model, byte[] file, string fileName, int[]? inputShape)
+        public static Graph Import(OnnxModel model, byte[] file, string fileName, int[]? inputShape, ResourceLimits? limits = null)
         {
+            limits ??= ResourceLimits.Default;
+            long maxElements = limits.MaxTensorElements;
             int opset = DefaultOpset(model, fileName);
             var onnx = model.Graph;
-            if (onnx.Nodes.Count > MaxNodes)
-                throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"the graph has {onnx.Nodes.Count} nodes (at most {MaxNodes})"));
+            if (onnx.Nodes.Count > ResourceLimits.MaxNodes)
+                throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"the graph has {onnx.Nodes.Count} nodes (at most {ResourceLimits.MaxNodes})"));
             var graph = new Graph(fileName, opset);
-            var decoder = new TensorDecoder(file, fileName);
+            var decoder = new TensorDecoder(file, fileName, maxElements);
             var tensors = new Dictionary<string, Tensor>();
 
             foreach (var initializer in onnx.Initializers)
@@ -43,7 +44,7 @@ namespace MobileViT.Compiler.Import
                     throw new CompileError(DiagnosticCatalog.UnsupportedInput.Create(fileName, input.Name, "is not a tensor (sequences, maps and optionals are not supported)"));
                 if (input.ElementType != OnnxDataType.Float)
                     throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(fileName, input.Name, input.ElementType.ToString()));
-                var shape = InputShape(input, fileName, runtimeInputs == 0 ? inputShape : null);
+                var shape = InputShape(input, fileName, runtimeInputs == 0 ? inputShape : null, maxElements);
                 var tensor = new Tensor(input.Name, ElementType.Float32, shape) { IsGraphInput = true };
                 tensors[input.Name] = tensor;
                 graph.Inputs.Add(tensor);
@@ -98,8 +99,8 @@ namespace MobileViT.Compiler.Import
                 foreach (var output in node.Outputs)
                 {
                     if (output.Constant != null) continue;
-                    if (output.ElementCount > TensorDecoder.MaxElements)
-                        throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"node '{node.Name}' produces {output.ElementCount} elements (at most {TensorDecoder.MaxElements})"));
+                    if (output.ElementCount > maxElements)
+                        throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"node '{node.Name}' produces {output.ElementCount} elements (at most {maxElements}; item metadata MaxTensorMegabytes raises the limit)"));
                     if (output.Type != ElementType.Float32 && (output.Consumers.Count > 0 || output.IsGraphOutput))
                         throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(fileName, output.Name, output.Type == ElementType.Bool ? "bool" : "integer"));
                 }
@@ -120,7 +121,7 @@ namespace MobileViT.Compiler.Import
             return (int)import.Version;
         }
 
-        private static int[] InputShape(OnnxValueInfo input, string fileName, int[]? metadata)
+        private static int[] InputShape(OnnxValueInfo input, string fileName, int[]? metadata, long maxElements)
         {
             if (!input.HasShape)
             {
@@ -152,7 +153,7 @@ namespace MobileViT.Compiler.Import
                     throw new CompileError(DiagnosticCatalog.UnresolvedDimension.Create(fileName, input.Name, dim.Param ?? "?", i, example));
                 }
             }
-            if (ShapeMath.Product(shape) > TensorDecoder.MaxElements)
+            if (ShapeMath.Product(shape) > maxElements)
                 throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"input '{input.Name}' has {ShapeMath.Product(shape)} elements"));
             return shape;
         }

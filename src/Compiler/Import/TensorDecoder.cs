@@ -8,16 +8,15 @@ namespace MobileViT.Compiler.Import
     /// <summary>Turns a TensorProto into a compile-time constant, remembering where float data sits in the file.</summary>
     public sealed class TensorDecoder
     {
-        /// <summary>Largest constant accepted, in elements (1 GiB of float32).</summary>
-        public const long MaxElements = 1L << 28;
-
         private readonly byte[] _file;
         private readonly string _fileName;
+        private readonly long _maxElements;
 
-        public TensorDecoder(byte[] file, string fileName)
+        public TensorDecoder(byte[] file, string fileName, long maxElements)
         {
             _file = file;
             _fileName = fileName;
+            _maxElements = maxElements;
         }
 
         public ConstantTensor Decode(OnnxTensor tensor)
@@ -33,8 +32,8 @@ namespace MobileViT.Compiler.Import
                 if (d < 0 || d > int.MaxValue) throw Malformed(tensor, $"dimension {d} is invalid");
                 shape[i] = (int)d;
                 count *= d;
-                if (count > MaxElements)
-                    throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(_fileName, $"tensor '{tensor.Name}' declares more than {MaxElements} elements"));
+                if (count > _maxElements)
+                    throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(_fileName, $"tensor '{tensor.Name}' declares more than {_maxElements} elements (item metadata MaxTensorMegabytes raises the limit)"));
             }
             var type = TensorTypes.ToElementType(tensor.DataType);
             if (type == null)

@@ -15,6 +15,8 @@ namespace MobileViT.Generators.Model
         string Namespace,
         string? InputShape,
         string? InputShapes,
+        string? MaxTensorMegabytes,
+        string? MaxArenaMegabytes,
         long FileLength,
         long LastWriteTicks,
         EquatableArray<CompilerDiagnostic> Problems)

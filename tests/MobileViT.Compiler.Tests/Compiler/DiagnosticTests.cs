@@ -171,6 +171,37 @@ namespace MobileViT.Compiler.Tests.Compiler
             SingleError(model, "MVC0013");
         }
 
+        [Fact]
+        public void MVC0013_ArenaBeyondTheLimitAndTheMetadataThatRaisesIt()
+        {
+            // Two [1,64,256,256] tensors live at once: 32 MiB of scratch.
+            var model = new OnnxBuilder().Input("x", 1, 64, 256, 256)
+                .Node("Relu", new[] { "x" }, new[] { "a" }).Node("Sigmoid", new[] { "a" }, new[] { "b" }).Node("Add", new[] { "a", "b" }, new[] { "y" })
+                .Output("y").Build();
+            var options = Options();
+            options.MaxArenaMegabytes = "16";
+            Assert.Contains("MaxArenaMegabytes", SingleError(model, "MVC0013", options).Message);
+            options.MaxArenaMegabytes = "64";
+            Assert.Empty(ModelCompiler.Compile(model, options).Diagnostics);
+        }
+
+        [Fact]
+        public void MVC0013_TensorBeyondTheLimit()
+        {
+            var model = new OnnxBuilder().Input("x", 1, 64, 1024, 1024).Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
+            var options = Options();
+            options.MaxTensorMegabytes = "128";
+            SingleError(model, "MVC0013", options);
+        }
+
+        [Fact]
+        public void MVC0014_InvalidLimitMetadata()
+        {
+            var options = Options();
+            options.MaxArenaMegabytes = "lots";
+            Assert.Contains("MaxArenaMegabytes", SingleError(Relu().Build(), "MVC0014", options).Message);
+        }
+
         [Theory]
         [InlineData("1Model", "")]
         [InlineData("Model", "My..Space")]
