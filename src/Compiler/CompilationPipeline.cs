@@ -18,13 +18,27 @@ namespace MobileViT.Compiler
             var diagnostics = new List<CompilerDiagnostic>();
             try
             {
-                var graph = BuildGraph(modelBytes, options);
-                var plan = MemoryPlanner.Plan(graph);
-                var limits = ResourceLimits.FromOptions(options);
-                if (plan.ArenaLength > limits.MaxArenaElements)
-                    throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(options.ModelFileName,
-                        $"the model needs {plan.ArenaLength} floats of scratch memory (at most {limits.MaxArenaElements}; item metadata MaxArenaMegabytes raises the limit)"));
-                var source = CSharpEmitter.Emit(graph, plan, options);
+                var variants = new List<CSharpEmitter.Variant>();
+                if (string.IsNullOrWhiteSpace(options.InputShapes))
+                {
+                    variants.Add(Plan(null, BuildGraph(modelBytes, options), options));
+                }
+                else
+                {
+                    // Multi-scale: one nested class per input size, e.g. S160, S256.
+                    foreach (var shapeText in InputShapeParser.SplitList(options.InputShapes!))
+                    {
+                        var shape = InputShapeParser.Parse(shapeText, out var reason)
+                                    ?? throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(options.ModelFileName, shapeText, reason));
+                        var name = InputShapeParser.VariantName(shape);
+                        if (variants.Exists(v => v.NestedClass == name))
+                            throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(options.ModelFileName, options.InputShapes!, $"{shapeText} is listed twice"));
+                        variants.Add(Plan(name, BuildGraph(modelBytes, options, shapeText), options));
+                    }
+                    if (variants.Count == 0)
+                        throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(options.ModelFileName, options.InputShapes!, "no shape is listed"));
+                }
+                var source = CSharpEmitter.Emit(variants, options);
                 return new CompileResult(source, diagnostics);
             }
             catch (CompileError error)
@@ -34,16 +48,30 @@ namespace MobileViT.Compiler
             }
         }
 
-        /// <summary>Reads, imports and optimizes the model; throws <see cref="CompileError"/> with a diagnostic.</summary>
-        public static Graph BuildGraph(byte[] modelBytes, CompileOptions options)
+        private static CSharpEmitter.Variant Plan(string? nestedClass, Graph graph, CompileOptions options)
+        {
+            var plan = MemoryPlanner.Plan(graph);
+            var limits = ResourceLimits.FromOptions(options);
+            if (plan.ArenaLength > limits.MaxArenaElements)
+                throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(options.ModelFileName,
+                    $"the model needs {plan.ArenaLength} floats of scratch memory (at most {limits.MaxArenaElements}; item metadata MaxArenaMegabytes raises the limit)"));
+            return new CSharpEmitter.Variant(nestedClass, graph, plan);
+        }
+
+        /// <summary>
+        /// Reads, imports and optimizes the model; throws <see cref="CompileError"/> with a diagnostic.
+        /// <paramref name="inputShapeText"/> overrides the InputShape metadata (one size of a multi-scale build).
+        /// </summary>
+        public static Graph BuildGraph(byte[] modelBytes, CompileOptions options, string? inputShapeText = null)
         {
             var file = options.ModelFileName;
             ValidateMetadata(options);
             int[]? inputShape = null;
-            if (!string.IsNullOrWhiteSpace(options.InputShape))
+            inputShapeText ??= options.InputShape;
+            if (!string.IsNullOrWhiteSpace(inputShapeText))
             {
-                inputShape = InputShapeParser.Parse(options.InputShape!, out var reason)
-                             ?? throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(file, options.InputShape!, reason));
+                inputShape = InputShapeParser.Parse(inputShapeText!, out var reason)
+                             ?? throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(file, inputShapeText!, reason));
             }
             OnnxModel model;
             try

@@ -24,6 +24,15 @@ namespace MobileViT.Compiler.Import
             return dims.ToArray();
         }
 
+        /// <summary>The nested class of one size in a multi-scale build: S256 for 1x3x256x256, S160x224, B2S256, or S followed by every dimension.</summary>
+        public static string VariantName(int[] shape)
+        {
+            string Join(System.Collections.Generic.IEnumerable<int> dims) => string.Join("x", System.Linq.Enumerable.Select(dims, d => d.ToString(CultureInfo.InvariantCulture)));
+            if (shape.Length != 4) return "S" + Join(shape);
+            string spatial = shape[2] == shape[3] ? shape[2].ToString(CultureInfo.InvariantCulture) : Join(new[] { shape[2], shape[3] });
+            return (shape[0] == 1 ? "" : "B" + shape[0].ToString(CultureInfo.InvariantCulture)) + "S" + spatial;
+        }
+
         public static string[] SplitList(string text)
         {
             var items = new List<string>();
