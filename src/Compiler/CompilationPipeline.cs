@@ -93,6 +93,7 @@ namespace MobileViT.Compiler
             RecognizeActivations.Run(graph);
             RecognizeLayerNorm.Run(graph);
             FoldBatchNormIntoConv.Run(graph);
+            MergeParallelConvolutions.Run(graph);
             FuseLinearBias.Run(graph);
             FuseResidual.Run(graph);
             FuseActivation.Run(graph);
