@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using MobileViT.Tooling;
+using Spectre.Console;
+
+namespace MobileViT.Cli.Commands;
+
+/// <summary>
+/// mvc bench: the compiled model against ONNX Runtime in this process, one thread each, on the same input: the median
+/// of N timed runs of each after warm-up runs, and the ratio.
+/// </summary>
+internal static class BenchCommand
+{
+    public static readonly IReadOnlyList<OptionSpec> Options = new[]
+    {
+        new OptionSpec("--runs", "-n", "count", "Timed runs of each engine (default 20); the median is reported."),
+        new OptionSpec("--warmup", null, "count", "Untimed runs of each engine first (default 30, enough for the JIT to reach its optimized tier)."),
+        new OptionSpec("--input", "-i", "file.bin", "Input tensor, raw float32, once per model input; default: a synthetic input.", Repeatable: true),
+        new OptionSpec("--input-shape", null, "shape", "Fix symbolic dimensions, e.g. 1x3x256x256 (the InputShape item metadata)."),
+    };
+
+    public static int Run(CommandLine arguments, IAnsiConsole console)
+    {
+        int runs = arguments.Integer("--runs", 20, 1);
+        int warmup = arguments.Integer("--warmup", 30, 0);
+        var file = ModelFile.Read(arguments.ModelPath, console);
+        if (file == null) return Program.Failure;
+        using var model = InProcessCompiler.Compile(file, arguments.Value("--input-shape"), console);
+        if (model == null) return Program.Failure;
+        var inputs = arguments.Values("--input").Count > 0
+            ? InProcessCompiler.ReadInputs(model, arguments.Values("--input"), "--input")
+            : model.Inputs.Select(input => TensorFile.Synthetic(input.Length)).ToArray();
+
+        using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs);
+        float[][] compiledOutputs = Array.Empty<float[]>();
+        var compiledTimes = new double[runs];
+        var onnxRuntimeTimes = new double[runs];
+        // The engines take turns, so a slow stretch of a shared machine hits both alike.
+        Progress.Run(console, $"MobileViT.Compiler and ONNX Runtime, alternating, {warmup} + {runs} runs each", warmup + runs, step =>
+        {
+            int timed = step - warmup;
+            double compiled = Time(() => compiledOutputs = model.Run(inputs));
+            double onnx = Time(onnxRuntime.Run);
+            if (timed < 0) return;
+            compiledTimes[timed] = compiled;
+            onnxRuntimeTimes[timed] = onnx;
+        });
+
+        double compiledMedian = Median(compiledTimes), onnxRuntimeMedian = Median(onnxRuntimeTimes);
+        var table = new Table().Border(TableBorder.Rounded).Title($"{file.FileName}, 1 thread, {runs} runs after {warmup} warm-up runs");
+        table.AddColumn("engine");
+        table.AddColumn(new TableColumn("median").RightAligned());
+        table.AddColumn(new TableColumn("min").RightAligned());
+        table.AddColumn(new TableColumn("max").RightAligned());
+        table.AddRow("MobileViT.Compiler (in process)", Quantities.Milliseconds(compiledMedian), Quantities.Milliseconds(compiledTimes.Min()), Quantities.Milliseconds(compiledTimes.Max()));
+        table.AddRow($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}", Quantities.Milliseconds(onnxRuntimeMedian), Quantities.Milliseconds(onnxRuntimeTimes.Min()), Quantities.Milliseconds(onnxRuntimeTimes.Max()));
+        console.Write(table);
+
+        double ratio = onnxRuntimeMedian / compiledMedian;
+        string ratioText = ratio.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        ConsoleText.Line(console, ratio >= 1
+            ? $"ratio ONNX Runtime / MobileViT.Compiler: {ratioText} (the compiled model is {ratioText}x as fast)"
+            : $"ratio ONNX Runtime / MobileViT.Compiler: {ratioText} (ONNX Runtime is {(1 / ratio).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}x as fast)");
+        for (int i = 0; i < compiledOutputs.Length; i++)
+        {
+            var error = ErrorMetrics.Compare(compiledOutputs[i], onnxRuntime.Outputs[i]);
+            ConsoleText.Line(console, $"output '{model.Outputs[i].Name}' vs ONNX Runtime: relative L2 {Quantities.Scientific(error.RelativeL2)}, max abs error {Quantities.Scientific(error.MaxAbsolute)}");
+        }
+        return Program.Success;
+    }
+
+    private static double Time(Action run)
+    {
+        long start = Stopwatch.GetTimestamp();
+        run();
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    /// <summary>An ONNX Runtime session with one thread and its input and output tensors bound once.</summary>
+    private sealed class OnnxRuntimeRunner : IDisposable
+    {
+        private readonly InferenceSession _session;
+        private readonly RunOptions _runOptions = new();
+        private readonly string[] _inputNames, _outputNames;
+        private readonly OrtValue[] _inputValues, _outputValues;
+
+        private OnnxRuntimeRunner(InferenceSession session, InProcessModel model, float[][] inputs)
+        {
+            _session = session;
+            _inputNames = model.Inputs.Select(i => i.Name).ToArray();
+            _outputNames = model.Outputs.Select(o => o.Name).ToArray();
+            _inputValues = model.Inputs.Select((input, i) => OrtValue.CreateTensorValueFromMemory(inputs[i], input.Shape.Select(d => (long)d).ToArray())).ToArray();
+            Outputs = model.Outputs.Select(o => new float[o.Length]).ToArray();
+            _outputValues = model.Outputs.Select((output, i) => OrtValue.CreateTensorValueFromMemory(Outputs[i], output.Shape.Select(d => (long)d).ToArray())).ToArray();
+        }
+
+        /// <summary>The last run's outputs.</summary>
+        public float[][] Outputs { get; }
+
+        public static OnnxRuntimeRunner Create(byte[] modelBytes, InProcessModel model, float[][] inputs)
+        {
+            using var options = new SessionOptions
+            {
+                IntraOpNumThreads = 1,
+                InterOpNumThreads = 1,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            };
+            return new OnnxRuntimeRunner(new InferenceSession(modelBytes, options), model, inputs);
+        }
+
+        public void Run() => _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+
+        public void Dispose()
+        {
+            foreach (var value in _inputValues.Concat(_outputValues)) value.Dispose();
+            _runOptions.Dispose();
+            _session.Dispose();
+        }
+    }
+}
