@@ -36,7 +36,7 @@ namespace MobileViT.Compiler.Import
         public static string[] SplitList(string text)
         {
             var items = new List<string>();
-            foreach (var item in text.Split(';'))
+            foreach (var item in text.Split(';', '|')) // MSBuild hands ';'-separated metadata over as '|' (see the .targets)
                 if (item.Trim().Length > 0) items.Add(item.Trim());
             return items.ToArray();
         }
