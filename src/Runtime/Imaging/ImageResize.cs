@@ -10,8 +10,8 @@ namespace MobileViT.Runtime;
 /// </summary>
 public static class ImageResize
 {
-    /// <summary>Tables and rows up to this many bytes live on the stack; larger ones are rented from the shared array pools.</summary>
-    private const int MaxStackBytes = 64 * 1024;
+    /// <summary>The weight tables and the ring of rows each live on the stack up to this many bytes, else in rented arrays.</summary>
+    private const int MaxStackBytes = 32 * 1024;
 
     /// <summary>
     /// The size that makes the shorter side <paramref name="shorterSide"/> long and keeps the aspect ratio, the longer side
@@ -38,7 +38,8 @@ public static class ImageResize
     /// when shrinking, so downscaling averages every source pixel rather than sampling four (no aliasing); plain two-tap
     /// bilinear interpolation when enlarging. Like Pillow it filters rows first, then columns, in 22-bit fixed point,
     /// rounding to bytes after each pass.
-    /// Never allocates, except that working memory over 64 KiB is rented from (and returned to) the shared array pools.
+    /// Never allocates: working memory lives on the stack (up to 64 KiB) or, for very large images, is rented from and
+    /// returned to the shared array pools, which allocate only the first time.
     /// </summary>
     /// <param name="channels">Bytes per pixel (1 gray, 3 RGB, ...); every channel is filtered alike (RGBA is not
     /// premultiplied, unlike Pillow).</param>
@@ -62,8 +63,8 @@ public static class ImageResize
 
         int[]? rentedInts = null;
         byte[]? rentedBytes = null;
-        Span<int> table = tableInts * 4 <= MaxStackBytes / 2 ? stackalloc int[(int)tableInts] : (rentedInts = ArrayPool<int>.Shared.Rent((int)tableInts));
-        Span<byte> ring = ringBytes <= MaxStackBytes / 2 ? stackalloc byte[(int)ringBytes] : (rentedBytes = ArrayPool<byte>.Shared.Rent((int)ringBytes));
+        Span<int> table = tableInts * 4 <= MaxStackBytes ? stackalloc int[(int)tableInts] : (rentedInts = ArrayPool<int>.Shared.Rent((int)tableInts));
+        Span<byte> ring = ringBytes <= MaxStackBytes ? stackalloc byte[(int)ringBytes] : (rentedBytes = ArrayPool<byte>.Shared.Rent((int)ringBytes));
         try
         {
             Span<int> columnStarts = table.Slice(0, destinationWidth);
