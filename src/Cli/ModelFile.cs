@@ -39,6 +39,7 @@ internal sealed class ModelFile
     public CompileOptions Options(string? inputShape, string className, string namespaceName, string? inputShapes = null) => new()
     {
         ModelFileName = FileName,
+        ModelDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)),
         ClassName = className,
         Namespace = namespaceName,
         ResourceName = ResourcePrefix + FileName,

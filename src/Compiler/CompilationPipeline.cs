@@ -16,12 +16,13 @@ namespace MobileViT.Compiler
         public static CompileResult Run(byte[] modelBytes, CompileOptions options)
         {
             var diagnostics = new List<CompilerDiagnostic>();
+            var externalData = new ExternalDataStore(options.ModelDirectory, options.ModelFileName, options.EmbeddedExternalData);
             try
             {
                 var variants = new List<CSharpEmitter.Variant>();
                 if (string.IsNullOrWhiteSpace(options.InputShapes))
                 {
-                    variants.Add(Plan(null, BuildGraph(modelBytes, options), options));
+                    variants.Add(Plan(null, BuildGraph(modelBytes, options, null, externalData), options));
                 }
                 else
                 {
@@ -33,19 +34,27 @@ namespace MobileViT.Compiler
                         var name = InputShapeParser.VariantName(shape);
                         if (variants.Exists(v => v.NestedClass == name))
                             throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(options.ModelFileName, options.InputShapes!, $"{shapeText} is listed twice"));
-                        variants.Add(Plan(name, BuildGraph(modelBytes, options, shapeText), options));
+                        variants.Add(Plan(name, BuildGraph(modelBytes, options, shapeText, externalData), options));
                     }
                     if (variants.Count == 0)
                         throw new CompileError(DiagnosticCatalog.InvalidInputShape.Create(options.ModelFileName, options.InputShapes!, "no shape is listed"));
                 }
                 var source = CSharpEmitter.Emit(variants, options);
-                return new CompileResult(source, diagnostics);
+                return new CompileResult(source, diagnostics, ExternalFiles(externalData, options));
             }
             catch (CompileError error)
             {
                 diagnostics.Add(error.Diagnostic);
                 return new CompileResult(null, diagnostics);
             }
+        }
+
+        private static IReadOnlyList<ExternalDataFile> ExternalFiles(ExternalDataStore store, CompileOptions options)
+        {
+            var files = new List<ExternalDataFile>();
+            foreach (var pair in store.Files)
+                files.Add(new ExternalDataFile(pair.Key, pair.Value, ExternalDataFile.ResourceNameFor(options.ResourceName, pair.Key)));
+            return files;
         }
 
         private static CSharpEmitter.Variant Plan(string? nestedClass, Graph graph, CompileOptions options)
@@ -62,7 +71,7 @@ namespace MobileViT.Compiler
         /// Reads, imports and optimizes the model; throws <see cref="CompileError"/> with a diagnostic.
         /// <paramref name="inputShapeText"/> overrides the InputShape metadata (one size of a multi-scale build).
         /// </summary>
-        public static Graph BuildGraph(byte[] modelBytes, CompileOptions options, string? inputShapeText = null)
+        public static Graph BuildGraph(byte[] modelBytes, CompileOptions options, string? inputShapeText = null, ExternalDataStore? externalData = null)
         {
             var file = options.ModelFileName;
             ValidateMetadata(options);
@@ -80,9 +89,10 @@ namespace MobileViT.Compiler
             }
             catch (OnnxFormatException ex)
             {
-                throw new CompileError(DiagnosticCatalog.MalformedModel.Create(file, ex.Message));
+                throw new CompileError(DiagnosticCatalog.MalformedModel.Create(file, ex.Message.TrimEnd('.')));
             }
-            var graph = GraphImporter.Import(model, modelBytes, file, inputShape, ResourceLimits.FromOptions(options));
+            var graph = GraphImporter.Import(model, modelBytes, file, inputShape, ResourceLimits.FromOptions(options),
+                externalData ?? new ExternalDataStore(options.ModelDirectory, file, options.EmbeddedExternalData));
             Optimize(graph);
             return graph;
         }

@@ -25,6 +25,7 @@ namespace MobileViT.Generators
                 var result = ModelCompiler.Compile(modelBytes, new CompileOptions
                 {
                     ModelFileName = request.FileName,
+                    ModelDirectory = Path.GetDirectoryName(request.FilePath),
                     ClassName = request.ClassName,
                     Namespace = request.Namespace,
                     ResourceName = request.ResourceName,
@@ -32,6 +33,7 @@ namespace MobileViT.Generators
                     InputShapes = request.InputShapes,
                     MaxTensorMegabytes = request.MaxTensorMegabytes,
                     MaxArenaMegabytes = request.MaxArenaMegabytes,
+                    EmbeddedExternalData = request.EmbeddedExternalData?.Split(new[] { '|' }, StringSplitOptions.RemoveEmptyEntries),
                 });
 
                 var diagnostics = new List<CompilerDiagnostic>(request.Problems);

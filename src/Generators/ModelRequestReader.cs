@@ -72,6 +72,7 @@ namespace MobileViT.Generators
 
             cancellationToken.ThrowIfCancellationRequested();
             GetFileStamp(path, out long length, out long lastWriteTicks);
+            string? externalData = GetValue(itemOptions, MetadataPrefix + "MobileViTExternalData");
 
             return new ModelRequest(
                 path,
@@ -84,12 +85,27 @@ namespace MobileViT.Generators
                 GetValue(itemOptions, MetadataPrefix + "MaxArenaMegabytes"),
                 length,
                 lastWriteTicks,
-                new EquatableArray<CompilerDiagnostic>(problems.ToArray()));
+                new EquatableArray<CompilerDiagnostic>(problems.ToArray()),
+                externalData,
+                ExternalDataStamp(path, externalData));
         }
 
         /// <summary>Metadata that is absent or blank counts as not set (MSBuild writes every visible metadata name, empty or not).</summary>
         private static string? GetValue(AnalyzerConfigOptions options, string key) =>
             options.TryGetValue(key, out string? value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        private static string? ExternalDataStamp(string modelPath, string? embedded)
+        {
+            if (embedded is null) return null;
+            var stamp = new System.Text.StringBuilder();
+            string folder = Path.GetDirectoryName(modelPath) ?? "";
+            foreach (string location in embedded.Split(new[] { '|' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                GetFileStamp(Path.Combine(folder, location), out long length, out long ticks);
+                stamp.Append(length).Append(':').Append(ticks).Append('|');
+            }
+            return stamp.ToString();
+        }
 
         // Size and time of the model file, so an edited file (same path, same metadata) gives an unequal request.
         private static void GetFileStamp(string path, out long length, out long lastWriteTicks)

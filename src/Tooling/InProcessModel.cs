@@ -60,7 +60,7 @@ public sealed class InProcessModel : IDisposable
 
         var (image, errors) = RoslynHost.Compile(
             new[] { (options.ClassName + ".g.cs", result.Source), (HarnessWriter.ClassName + ".g.cs", harness) },
-            new[] { (options.ResourceName, modelBytes) });
+            new[] { (options.ResourceName, modelBytes) }.Concat(result.ExternalDataFiles.Select(f => (f.ResourceName, File.ReadAllBytes(f.FullPath)))).ToArray());
         if (image == null)
             throw GeneratedCodeError(options, result.Source, harness, errors.Select(e => e.ToString()).ToList());
 

@@ -40,7 +40,7 @@ public sealed class ModelFamilyTests(ITestOutputHelper output)
         var bytes = File.ReadAllBytes(modelPath);
         var options = new CompileOptions
         {
-            ModelFileName = file, ClassName = InProcessModel.DefaultClassName, Namespace = InProcessModel.DefaultNamespace,
+            ModelFileName = file, ModelDirectory = Path.GetDirectoryName(modelPath), ClassName = InProcessModel.DefaultClassName, Namespace = InProcessModel.DefaultNamespace,
             ResourceName = InProcessModel.DefaultResourceName, InputShape = inputShape,
         };
         var compiled = InProcessModel.Compile(bytes, options);

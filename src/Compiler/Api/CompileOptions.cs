@@ -15,6 +15,19 @@ namespace MobileViT.Compiler.Api
         /// <summary>Manifest resource name under which the .onnx bytes are embedded in the consumer assembly.</summary>
         public string ResourceName { get; set; } = "model.onnx";
 
+        /// <summary>
+        /// The model's folder, which external data locations are relative to (and confined to). Null refuses external
+        /// data with MVC0006, as when only the model's bytes are at hand.
+        /// </summary>
+        public string? ModelDirectory { get; set; }
+
+        /// <summary>
+        /// The external data locations (normalized, '/'-separated) that the build embeds beside the model, when known: a
+        /// location the model needs that is missing here is reported (MVC0006) instead of failing when the code runs.
+        /// Null when unknown (in-process tools embed whatever <see cref="CompileResult.ExternalDataFiles"/> lists).
+        /// </summary>
+        public System.Collections.Generic.IReadOnlyList<string>? EmbeddedExternalData { get; set; }
+
         /// <summary>Item metadata InputShape, e.g. "1x3x256x256"; null when not set.</summary>
         public string? InputShape { get; set; }
 

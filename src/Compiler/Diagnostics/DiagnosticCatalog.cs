@@ -35,8 +35,13 @@ namespace MobileViT.Compiler.Diagnostics
 
         public static readonly DiagnosticDescriptorInfo ExternalData = new DiagnosticDescriptorInfo(
             "MVC0006", DiagnosticSeverityLevel.Error, "External tensor data",
-            "{0}: initializer '{1}' stores its data outside the model file ({2}). Save the model with all tensors inside it, e.g. onnx.save_model(model, path, save_as_external_data=False).",
-            "Re-save the model with its weights inside the .onnx file.");
+            "{0}: initializer '{1}' stores its data in '{2}', but {3}. {4}, or save the model with its weights inside it: onnx.save_model(model, path, save_as_external_data=False).",
+            "Keep the data file beside the model as it was saved, or re-save the model with all weights inside the .onnx file.");
+
+        public static readonly DiagnosticDescriptorInfo ExternalDataRefused = new DiagnosticDescriptorInfo(
+            "MVC0016", DiagnosticSeverityLevel.Error, "External data path refused",
+            "{0}: initializer '{1}' stores its data at '{2}', which {3}; it was not read. External data is read only from files in the model's folder or below it. Move the data file there and re-save the model with a relative location, or save it with its weights inside: onnx.save_model(model, path, save_as_external_data=False).",
+            "Keep external data files in the model's folder (or below it) with relative locations, no '..', no links.");
 
         public static readonly DiagnosticDescriptorInfo UnresolvedDimension = new DiagnosticDescriptorInfo(
             "MVC0007", DiagnosticSeverityLevel.Error, "Unresolved symbolic dimension",
@@ -87,7 +92,7 @@ namespace MobileViT.Compiler.Diagnostics
         {
             InternalError, MalformedModel, UnsupportedOpset, UnsupportedOperator, UnsupportedAttribute, ExternalData,
             UnresolvedDimension, InvalidInputShape, ShapeError, UnsupportedDataType, InvalidGraph, ModelFileUnreadable,
-            ResourceLimit, InvalidMetadata, UnsupportedInput,
+            ResourceLimit, InvalidMetadata, UnsupportedInput, ExternalDataRefused,
         };
     }
 }

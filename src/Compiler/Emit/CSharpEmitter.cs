@@ -202,13 +202,26 @@ namespace MobileViT.Compiler.Emit
                 w.Line($"internal static readonly {prepared.Type} {prepared.Name};");
             w.Line("");
             w.Open("static Data()");
-            bool needsModel = context.Constants.Any(c => c.Constant.Source is InitializerWeight);
-            if (needsModel)
-                w.Line($"using var model = global::MobileViT.Runtime.EmbeddedModel.Open(typeof({options.ClassName}).Assembly, {CSharpLiteral.String(options.ResourceName)});");
+            var locations = context.Constants
+                .Where(c => c.Constant.Source is InitializerWeight && c.Constant.Length > InlineLiteralLimit)
+                .Select(c => ((InitializerWeight)c.Constant.Source!).ExternalLocation)
+                .Distinct()
+                .OrderBy(l => l, System.StringComparer.Ordinal)
+                .ToList();
+            // The model file is "model"; external data files (in ordinal order of their locations) are "data0", "data1", ...
+            var variables = new Dictionary<string, string>();
+            foreach (var location in locations)
+            {
+                string variable = location.Length == 0 ? "model" : "data" + (variables.Count - (variables.ContainsKey("") ? 1 : 0)).ToString(CultureInfo.InvariantCulture);
+                variables[location] = variable;
+                string resource = location.Length == 0 ? options.ResourceName : ExternalDataFile.ResourceNameFor(options.ResourceName, location);
+                if (location.Length > 0) w.Line($"// External data file '{location}', embedded beside the model.");
+                w.Line($"using var {variable} = global::MobileViT.Runtime.EmbeddedModel.Open(typeof({options.ClassName}).Assembly, {CSharpLiteral.String(resource)});");
+            }
             foreach (var constant in context.Constants)
             {
                 string declaration = constant.UsedAtRunTime ? constant.Name : "var " + constant.Name;
-                w.Line($"{declaration} = {Initializer(constant.Constant, context)};");
+                w.Line($"{declaration} = {Initializer(constant.Constant, context, variables)};");
             }
             foreach (var prepared in context.Prepared)
                 w.Line($"{prepared.Name} = {prepared.Initializer};");
@@ -216,13 +229,13 @@ namespace MobileViT.Compiler.Emit
             w.Close();
         }
 
-        private static string Initializer(ConstantTensor constant, EmitContext context)
+        private static string Initializer(ConstantTensor constant, EmitContext context, IReadOnlyDictionary<string, string> modelVariables)
         {
             switch (constant.Source)
             {
                 case InitializerWeight initializer when constant.Length > InlineLiteralLimit:
                     string reader = initializer.Storage == OnnxDataType.Float ? "ReadFloat32" : initializer.Storage == OnnxDataType.Double ? "ReadFloat64" : initializer.Storage == OnnxDataType.BFloat16 ? "ReadBFloat16" : "ReadFloat16";
-                    return $"model.{reader}({initializer.ByteOffset.ToString(CultureInfo.InvariantCulture)}, {initializer.Count.ToString(CultureInfo.InvariantCulture)})";
+                    return $"{modelVariables[initializer.ExternalLocation]}.{reader}({initializer.ByteOffset.ToString(CultureInfo.InvariantCulture)}, {initializer.Count.ToString(CultureInfo.InvariantCulture)})";
                 case ComputedWeight computed:
                     var operands = computed.Operands.Select(o => context.ConstantName(o, runTime: false));
                     var ints = computed.IntArguments.Select(a => "new int[] { " + CSharpLiteral.IntList(a) + " }");

@@ -18,7 +18,7 @@ namespace MobileViT.Compiler.Import
     {
         public const int MinOpset = 11;
         public const int MaxOpset = 21;
-        public static Graph Import(OnnxModel model, byte[] file, string fileName, int[]? inputShape, ResourceLimits? limits = null)
+        public static Graph Import(OnnxModel model, byte[] file, string fileName, int[]? inputShape, ResourceLimits? limits = null, ExternalDataStore? externalData = null)
         {
             limits ??= ResourceLimits.Default;
             long maxElements = limits.MaxTensorElements;
@@ -27,7 +27,7 @@ namespace MobileViT.Compiler.Import
             if (onnx.Nodes.Count > ResourceLimits.MaxNodes)
                 throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"the graph has {onnx.Nodes.Count} nodes (at most {ResourceLimits.MaxNodes})"));
             var graph = new Graph(fileName, opset);
-            var decoder = new TensorDecoder(file, fileName, maxElements);
+            var decoder = new TensorDecoder(file, fileName, maxElements, externalData);
             var tensors = new Dictionary<string, Tensor>();
 
             foreach (var initializer in onnx.Initializers)

@@ -11,18 +11,18 @@ namespace MobileViT.Compiler.Import
         private readonly byte[] _file;
         private readonly string _fileName;
         private readonly long _maxElements;
+        private readonly ExternalDataStore _externalData;
 
-        public TensorDecoder(byte[] file, string fileName, long maxElements)
+        public TensorDecoder(byte[] file, string fileName, long maxElements, ExternalDataStore? externalData = null)
         {
             _file = file;
             _fileName = fileName;
             _maxElements = maxElements;
+            _externalData = externalData ?? new ExternalDataStore(null, fileName);
         }
 
         public ConstantTensor Decode(OnnxTensor tensor)
         {
-            if (tensor.IsExternal || tensor.ExternalLocation.Length > 0)
-                throw new CompileError(DiagnosticCatalog.ExternalData.Create(_fileName, tensor.Name, "location '" + tensor.ExternalLocation + "'"));
             if (tensor.HasSegment) throw Malformed(tensor, "segmented tensors are not supported");
             var shape = new int[tensor.Dims.Count];
             long count = 1;
@@ -39,19 +39,40 @@ namespace MobileViT.Compiler.Import
             if (type == null)
                 throw new CompileError(DiagnosticCatalog.UnsupportedDataType.Create(_fileName, tensor.Name, tensor.DataType.ToString()));
             int n = (int)count;
+            if (tensor.IsExternal || tensor.ExternalLocation.Length > 0) return DecodeExternal(tensor, shape, n, type.Value);
             if (type == ElementType.Float32) return DecodeFloats(tensor, shape, n);
             return ConstantTensor.FromInts(shape, DecodeInts(tensor, n), type.Value);
         }
+
+        /// <summary>Data in a file beside the model: the same little-endian layout as raw_data.</summary>
+        private ConstantTensor DecodeExternal(OnnxTensor tensor, int[] shape, int n, ElementType type)
+        {
+            if (tensor.ExternalLocation.Length == 0)
+                throw Malformed(tensor, "its data is marked external but has no location");
+            int width = type == ElementType.Float32 ? FloatWidth(tensor.DataType) : Width(tensor.DataType);
+            var data = _externalData.Read(tensor, (long)n * width, out string location, out long fileOffset);
+            if (type == ElementType.Float32)
+            {
+                var values = new float[n];
+                for (int i = 0; i < n; i++) values[i] = ReadFloat(data, tensor.DataType, i * width);
+                return ConstantTensor.FromFloats(shape, values, new InitializerWeight(location, fileOffset, n, tensor.DataType));
+            }
+            var ints = new long[n];
+            for (int i = 0; i < n; i++) ints[i] = ReadInt(data, tensor.DataType, i * width);
+            return ConstantTensor.FromInts(shape, ints, type);
+        }
+
+        private static int FloatWidth(OnnxDataType type) => type == OnnxDataType.Double ? 8 : type == OnnxDataType.Float ? 4 : 2;
 
         private ConstantTensor DecodeFloats(OnnxTensor tensor, int[] shape, int n)
         {
             var values = new float[n];
             if (tensor.HasRawData)
             {
-                int width = tensor.DataType == OnnxDataType.Double ? 8 : tensor.DataType == OnnxDataType.Float ? 4 : 2;
+                int width = FloatWidth(tensor.DataType);
                 CheckLength(tensor, (long)n * width, tensor.RawDataLength);
-                for (int i = 0; i < n; i++) values[i] = ReadFloat(tensor.DataType, tensor.RawDataOffset + i * width);
-                return ConstantTensor.FromFloats(shape, values, new InitializerWeight(tensor.RawDataOffset, n, tensor.DataType));
+                for (int i = 0; i < n; i++) values[i] = ReadFloat(_file, tensor.DataType, tensor.RawDataOffset + i * width);
+                return ConstantTensor.FromFloats(shape, values, new InitializerWeight("", tensor.RawDataOffset, n, tensor.DataType));
             }
             if (tensor.DataType == OnnxDataType.Double)
             {
@@ -63,7 +84,7 @@ namespace MobileViT.Compiler.Import
             {
                 CheckLength(tensor, n, tensor.FloatData.Count);
                 tensor.FloatData.CopyTo(values);
-                WeightSource? source = tensor.PackedFloatDataOffset >= 0 ? new InitializerWeight(tensor.PackedFloatDataOffset, n, OnnxDataType.Float) : null;
+                WeightSource? source = tensor.PackedFloatDataOffset >= 0 ? new InitializerWeight("", tensor.PackedFloatDataOffset, n, OnnxDataType.Float) : null;
                 return ConstantTensor.FromFloats(shape, values, source);
             }
             // float16 and bfloat16 in int32_data: one value in the low 16 bits of each element.
@@ -79,7 +100,7 @@ namespace MobileViT.Compiler.Import
             {
                 int width = Width(tensor.DataType);
                 CheckLength(tensor, (long)n * width, tensor.RawDataLength);
-                for (int i = 0; i < n; i++) values[i] = ReadInt(tensor.DataType, tensor.RawDataOffset + i * width);
+                for (int i = 0; i < n; i++) values[i] = ReadInt(_file, tensor.DataType, tensor.RawDataOffset + i * width);
                 return values;
             }
             switch (tensor.DataType)
@@ -112,33 +133,33 @@ namespace MobileViT.Compiler.Import
             }
         }
 
-        private long ReadInt(OnnxDataType type, int offset)
+        private static long ReadInt(byte[] data, OnnxDataType type, int offset)
         {
             switch (type)
             {
-                case OnnxDataType.Int8: return (sbyte)_file[offset];
-                case OnnxDataType.UInt8: case OnnxDataType.Bool: return _file[offset];
-                case OnnxDataType.Int16: return (short)(_file[offset] | _file[offset + 1] << 8);
-                case OnnxDataType.UInt16: return (ushort)(_file[offset] | _file[offset + 1] << 8);
-                case OnnxDataType.Int32: return ReadInt32(offset);
-                case OnnxDataType.UInt32: return (uint)ReadInt32(offset);
-                default: return (long)((ulong)(uint)ReadInt32(offset) | (ulong)(uint)ReadInt32(offset + 4) << 32);
+                case OnnxDataType.Int8: return (sbyte)data[offset];
+                case OnnxDataType.UInt8: case OnnxDataType.Bool: return data[offset];
+                case OnnxDataType.Int16: return (short)(data[offset] | data[offset + 1] << 8);
+                case OnnxDataType.UInt16: return (ushort)(data[offset] | data[offset + 1] << 8);
+                case OnnxDataType.Int32: return ReadInt32(data, offset);
+                case OnnxDataType.UInt32: return (uint)ReadInt32(data, offset);
+                default: return (long)((ulong)(uint)ReadInt32(data, offset) | (ulong)(uint)ReadInt32(data, offset + 4) << 32);
             }
         }
 
-        private int ReadInt32(int offset) => _file[offset] | _file[offset + 1] << 8 | _file[offset + 2] << 16 | _file[offset + 3] << 24;
+        private static int ReadInt32(byte[] data, int offset) => data[offset] | data[offset + 1] << 8 | data[offset + 2] << 16 | data[offset + 3] << 24;
 
-        private float ReadFloat(OnnxDataType type, int offset)
+        private static float ReadFloat(byte[] data, OnnxDataType type, int offset)
         {
             switch (type)
             {
                 case OnnxDataType.Float:
-                    return BitConverter.IsLittleEndian ? BitConverter.ToSingle(_file, offset) : BitConverter.ToSingle(BitConverter.GetBytes(ReadInt32(offset)), 0);
+                    return BitConverter.IsLittleEndian ? BitConverter.ToSingle(data, offset) : BitConverter.ToSingle(BitConverter.GetBytes(ReadInt32(data, offset)), 0);
                 case OnnxDataType.Double:
-                    long bits = (long)((ulong)(uint)ReadInt32(offset) | (ulong)(uint)ReadInt32(offset + 4) << 32);
+                    long bits = (long)((ulong)(uint)ReadInt32(data, offset) | (ulong)(uint)ReadInt32(data, offset + 4) << 32);
                     return (float)BitConverter.Int64BitsToDouble(bits);
                 default:
-                    return HalfToFloat(type, (ushort)(_file[offset] | _file[offset + 1] << 8));
+                    return HalfToFloat(type, (ushort)(data[offset] | data[offset + 1] << 8));
             }
         }
 

@@ -16,17 +16,21 @@ namespace MobileViT.Compiler.Ir
         private sealed class LiteralWeight : WeightSource { }
     }
 
-    /// <summary>Little-endian values at a byte offset of the model file.</summary>
+    /// <summary>Little-endian values at a byte offset of the model file, or of an external data file beside it.</summary>
     public sealed class InitializerWeight : WeightSource
     {
-        public InitializerWeight(int byteOffset, int count, OnnxDataType storage)
+        public InitializerWeight(string externalLocation, long byteOffset, int count, OnnxDataType storage)
         {
+            ExternalLocation = externalLocation;
             ByteOffset = byteOffset;
             Count = count;
             Storage = storage;
         }
 
-        public int ByteOffset { get; }
+        /// <summary>"" for the model file itself; otherwise the normalized external_data location.</summary>
+        public string ExternalLocation { get; }
+
+        public long ByteOffset { get; }
         public int Count { get; }
         public OnnxDataType Storage { get; }
     }

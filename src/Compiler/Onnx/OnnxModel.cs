@@ -86,6 +86,10 @@ namespace MobileViT.Compiler.Onnx
         public int StringDataCount { get; set; }
         public bool IsExternal { get; set; }
         public string ExternalLocation { get; set; } = "";
+
+        /// <summary>external_data "offset" and "length" as written (null when absent); checked where they are used.</summary>
+        public string? ExternalOffset { get; set; }
+        public string? ExternalLength { get; set; }
         public bool HasSegment { get; set; }
     }
 

@@ -167,6 +167,8 @@ namespace MobileViT.Compiler.Onnx
                             else entry.Skip();
                         }
                         if (key == "location") tensor.ExternalLocation = value;
+                        else if (key == "offset") tensor.ExternalOffset = value;
+                        else if (key == "length") tensor.ExternalLength = value;
                         break;
                     case 14 when m.WireType == 0: tensor.IsExternal = m.ReadInt64() == 1; break;
                     default: m.Skip(); break;

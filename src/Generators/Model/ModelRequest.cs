@@ -8,6 +8,11 @@ namespace MobileViT.Generators.Model
     /// so the compile step runs again even though path and metadata did not change.
     /// </summary>
     /// <param name="Problems">Errors found in the metadata; a request with any is not compiled.</param>
+    /// <param name="EmbeddedExternalData">
+    /// The MobileViTExternalData metadata build/MobileViT.Compiler.ExternalData.targets sets: the external data files the
+    /// build embeds, as "|a|b|"; null when that target did not run.
+    /// </param>
+    /// <param name="ExternalDataStamp">Sizes and times of those files, so editing one alone also compiles the model again.</param>
     internal sealed record ModelRequest(
         string FilePath,
         string FileName,
@@ -19,7 +24,9 @@ namespace MobileViT.Generators.Model
         string? MaxArenaMegabytes,
         long FileLength,
         long LastWriteTicks,
-        EquatableArray<CompilerDiagnostic> Problems)
+        EquatableArray<CompilerDiagnostic> Problems,
+        string? EmbeddedExternalData = null,
+        string? ExternalDataStamp = null)
     {
         /// <summary>Manifest resource name of the embedded model; build/MobileViT.Compiler.targets uses the same convention.</summary>
         public string ResourceName => ResourceNames.Prefix + FileName;

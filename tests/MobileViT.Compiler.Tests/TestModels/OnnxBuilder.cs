@@ -64,7 +64,7 @@ namespace MobileViT.Compiler.Tests.TestModels
         }
 
         /// <summary>An initializer whose data lives in an external file (data_location = EXTERNAL).</summary>
-        public OnnxBuilder ExternalInitializer(string name, long[] dims, string location)
+        public OnnxBuilder ExternalInitializer(string name, long[] dims, string location, string? offset = null, string? length = null)
         {
             _initializers.Add(Message(w =>
             {
@@ -72,6 +72,8 @@ namespace MobileViT.Compiler.Tests.TestModels
                 w.Int64(2, 1);
                 w.String(8, name);
                 w.Bytes(13, Message(e => { e.String(1, "location"); e.String(2, location); }));
+                if (offset != null) w.Bytes(13, Message(e => { e.String(1, "offset"); e.String(2, offset); }));
+                if (length != null) w.Bytes(13, Message(e => { e.String(1, "length"); e.String(2, length); }));
                 w.Int64(14, 1);
             }));
             return this;

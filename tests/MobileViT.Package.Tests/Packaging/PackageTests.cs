@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace MobileViT.Package.Tests.Packaging;
 
 /// <summary>The NuGet package as a user gets it: its layout, and a fresh app that references only it, run with the JIT and NativeAOT.</summary>
-public sealed class PackageTests(PackagedApp app, ITestOutputHelper output) : IClassFixture<PackagedApp>
+[Collection(PackagedAppCollection.Name)]
+public sealed class PackageTests(PackagedApp app, ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
@@ -27,6 +28,7 @@ public sealed class PackageTests(PackagedApp app, ITestOutputHelper output) : IC
         Assert.Contains("analyzers/dotnet/cs/Google.Protobuf.dll", entries);
         Assert.Contains("build/MobileViT.Compiler.props", entries);
         Assert.Contains("build/MobileViT.Compiler.targets", entries);
+        Assert.Contains("build/MobileViT.Compiler.ExternalData.targets", entries);
         Assert.Contains("README.md", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
     }
@@ -78,6 +80,27 @@ public sealed class PackageTests(PackagedApp app, ITestOutputHelper output) : IC
         double error = ErrorMetrics.RelativeL2(actual, expected);
         output.WriteLine($"package app (JIT) vs PyTorch: relative L2 {error:E2}");
         Assert.True(error <= Tolerance, $"relative L2 vs PyTorch {error:E3} > {Tolerance:E0}");
+    }
+
+    [Fact]
+    public void AModelWithExternalDataGivesBitwiseTheSameOutputAsWithWeightsInside()
+    {
+        var inside = app.RunJit("output.inside.bin");
+        var external = app.RunJit("output.external.bin", externalDataModel: true);
+        Assert.Equal(inside, external);
+        // The data file went into the assembly under the name the generated code loads, and nothing else did.
+        var resources = ManifestResources(app.JitAssembly);
+        output.WriteLine(string.Join(Environment.NewLine, resources));
+        Assert.Equal(
+            new[] { "MobileViT.Models.mobilevit_v1_xxs_opset17.onnx", "MobileViT.Models.xxs.onnx", "MobileViT.Models.xxs.onnx/xxs.onnx.data" },
+            resources.Order(StringComparer.Ordinal));
+    }
+
+    internal static List<string> ManifestResources(string assembly)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return metadata.ManifestResources.Select(h => metadata.GetString(metadata.GetManifestResource(h).Name)).ToList();
     }
 
     [SkippableFact]

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Globalization;
 
 namespace MobileViT.Package.Tests.Packaging;
@@ -13,6 +14,10 @@ public sealed class PackagedApp : IDisposable
 {
     public const string ModelFile = "mobilevit_v1_xxs_opset17.onnx";
     public const string ClassName = "MobileViTXXS";
+
+    /// <summary>The same model saved with its weights in external/xxs.onnx.data (onnx's save_as_external_data).</summary>
+    public const string ExternalDataModelFile = "external/xxs.onnx";
+    public const string ExternalDataClassName = "MobileViTXXSExternal";
     public const string AppName = "PackageConsumer";
 
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(10);
@@ -73,10 +78,12 @@ public sealed class PackagedApp : IDisposable
     public string PyTorchOutputFile => RepositoryPaths.Model("mobilevit_v1_xxs.output.bin");
 
     /// <summary>Runs the JIT build on the stored input; returns the output tensor.</summary>
-    public float[] RunJit(string outputName, IReadOnlyDictionary<string, string>? environment = null)
+    public float[] RunJit(string outputName, IReadOnlyDictionary<string, string>? environment = null, bool externalDataModel = false)
     {
         string outputFile = Path.Combine(AppFolder, outputName);
-        var run = ProcessRunner.Run("dotnet", AppFolder, StepTimeout, environment, JitAssembly, InputFile, outputFile);
+        var arguments = new List<string> { JitAssembly, InputFile, outputFile };
+        if (externalDataModel) arguments.Add("external");
+        var run = ProcessRunner.Run("dotnet", AppFolder, StepTimeout, environment, arguments.ToArray());
         if (run.ExitCode != 0) throw new InvalidOperationException("The app failed: " + run.Describe());
         return RepositoryPaths.ReadFloats(outputFile);
     }
@@ -84,11 +91,43 @@ public sealed class PackagedApp : IDisposable
     private void WriteApp()
     {
         File.Copy(RepositoryPaths.Model(ModelFile), Path.Combine(AppFolder, ModelFile));
+        var external = MobileViT.Tooling.ModelRewriter.ToExternalData(File.ReadAllBytes(RepositoryPaths.Model(ModelFile)), "xxs.onnx.data", 1024, out var data, alignment: 4096);
+        Directory.CreateDirectory(Path.Combine(AppFolder, "external"));
+        File.WriteAllBytes(Path.Combine(AppFolder, ExternalDataModelFile), external);
+        File.WriteAllBytes(Path.Combine(AppFolder, "external", "xxs.onnx.data"), data["xxs.onnx.data"]);
+        WriteProject(AppFolder, AppName, $"""
+                <AdditionalFiles Include="{ModelFile}" ModelName="{ClassName}" />
+                <AdditionalFiles Include="{ExternalDataModelFile}" ModelName="{ExternalDataClassName}" />
+            """);
+
+        File.WriteAllText(Path.Combine(AppFolder, "Program.cs"), $$"""
+            using System;
+            using System.IO;
+            using System.Runtime.InteropServices;
+            using {{AppName}};
+
+            // {{AppName}} input.bin output.bin [external]: runs the compiled model on raw float32 input and writes the raw
+            // output; with "external", the copy of the model that keeps its weights in a separate file.
+            var input = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(args[0])).ToArray();
+            var output = new float[{{ClassName}}.OutputLength];
+            if (args.Length > 2 && args[2] == "external") {{ExternalDataClassName}}.Run(input, output);
+            else {{ClassName}}.Run(input, output);
+            File.WriteAllBytes(args[1], MemoryMarshal.AsBytes(output.AsSpan()).ToArray());
+            Console.WriteLine($"{{ClassName}}: {{{ClassName}}.InputLength} floats in, {{{ClassName}}.OutputLength} floats out, {{{ClassName}}.ScratchLength} floats of scratch");
+            """);
+    }
+
+    /// <summary>
+    /// Writes a console project named <paramref name="name"/> into <paramref name="folder"/> that references only this
+    /// run's package, with <paramref name="items"/> (AdditionalFiles elements) in its ItemGroup.
+    /// </summary>
+    public void WriteProject(string folder, string name, string items)
+    {
         // Empty Directory.Build files stop MSBuild from picking up any found above the temporary folder.
-        File.WriteAllText(Path.Combine(AppFolder, "Directory.Build.props"), "<Project />\n");
-        File.WriteAllText(Path.Combine(AppFolder, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(folder, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(folder, "Directory.Build.targets"), "<Project />\n");
         // The local folder beside the machine's usual sources, as a user trying a local build of the package would.
-        File.WriteAllText(Path.Combine(AppFolder, "NuGet.config"), $"""
+        File.WriteAllText(Path.Combine(folder, "NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
@@ -96,33 +135,20 @@ public sealed class PackagedApp : IDisposable
               </packageSources>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(AppFolder, AppName + ".csproj"), $"""
+        File.WriteAllText(Path.Combine(folder, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
-                <RootNamespace>{AppName}</RootNamespace>
+                <RootNamespace>{name}</RootNamespace>
                 <PublishAot>true</PublishAot>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="MobileViT.Compiler" Version="{Version}" />
-                <AdditionalFiles Include="{ModelFile}" ModelName="{ClassName}" />
+            {items}
               </ItemGroup>
             </Project>
-            """);
-        File.WriteAllText(Path.Combine(AppFolder, "Program.cs"), $$"""
-            using System;
-            using System.IO;
-            using System.Runtime.InteropServices;
-            using {{AppName}};
-
-            // {{AppName}} input.bin output.bin: runs the compiled model on raw float32 input and writes the raw output.
-            var input = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(args[0])).ToArray();
-            var output = new float[{{ClassName}}.OutputLength];
-            {{ClassName}}.Run(input, output);
-            File.WriteAllBytes(args[1], MemoryMarshal.AsBytes(output.AsSpan()).ToArray());
-            Console.WriteLine($"{{ClassName}}: {{{ClassName}}.InputLength} floats in, {{{ClassName}}.OutputLength} floats out, {{{ClassName}}.ScratchLength} floats of scratch");
             """);
     }
 
@@ -147,4 +173,11 @@ public sealed class PackagedApp : IDisposable
             // Best effort: a leftover temporary folder is harmless.
         }
     }
+}
+
+/// <summary>One pack and one app for every test class that needs them (each pack deletes the previous run's packages).</summary>
+[CollectionDefinition(Name)]
+public sealed class PackagedAppCollection : ICollectionFixture<PackagedApp>
+{
+    public const string Name = "Packaged app";
 }

@@ -4,13 +4,14 @@ using System.IO;
 using System.Text;
 using Google.Protobuf;
 
-namespace MobileViT.Conformance;
+namespace MobileViT.Tooling;
 
 /// <summary>
 /// Edits a serialized ONNX ModelProto at the wire level, keeping every field it does not touch byte for byte:
-/// changes the default-domain opset, turns graph inputs into initializers, and fixes the shapes of graph inputs.
-/// Field numbers are those of onnx.proto (ModelProto.graph = 7, opset_import = 8; GraphProto.initializer = 5,
-/// input = 11; ValueInfoProto.name = 1, type = 2; TensorProto.name = 8).
+/// changes the default-domain opset, turns graph inputs into initializers, fixes the shapes of graph inputs, and moves
+/// initializer data into an external file. Field numbers are those of onnx.proto (ModelProto.graph = 7,
+/// opset_import = 8; GraphProto.initializer = 5, input = 11; ValueInfoProto.name = 1, type = 2; TensorProto.name = 8,
+/// raw_data = 9, external_data = 13, data_location = 14).
 /// </summary>
 public static class ModelRewriter
 {
@@ -43,6 +44,61 @@ public static class ModelRewriter
             WriteBytesField(output, 7, SpecializeGraph(payload, constants, inputShapes));
             return true;
         });
+
+    /// <summary>
+    /// Saves the model as onnx.save_model(..., save_as_external_data=True, location=...) does: each initializer whose
+    /// raw_data has at least <paramref name="minimumBytes"/> bytes moves to <paramref name="data"/> (at offsets aligned
+    /// to <paramref name="alignment"/> bytes), replaced by external_data entries naming <paramref name="location"/>.
+    /// <paramref name="locationOf"/>, when given, picks the location per tensor name instead (one file per tensor needs
+    /// several data files, so then <paramref name="data"/> maps each location to its bytes).
+    /// </summary>
+    public static byte[] ToExternalData(byte[] model, string location, int minimumBytes, out Dictionary<string, byte[]> data, Func<string, string>? locationOf = null, int alignment = 1)
+    {
+        var files = new Dictionary<string, MemoryStream>(StringComparer.Ordinal);
+        var result = RewriteFields(model, (field, payload, output) =>
+        {
+            if (field != 7) return false;
+            var graph = RewriteFields(payload, (graphField, tensor, graphOutput) =>
+            {
+                if (graphField != 5) return false;
+                string name = "";
+                byte[]? raw = null;
+                foreach (var (f, value) in Fields(tensor))
+                {
+                    if (f == 8) name = Encoding.UTF8.GetString(value);
+                    if (f == 9) raw = value;
+                }
+                if (raw == null || raw.Length < minimumBytes) return false;
+                string target = locationOf?.Invoke(name) ?? location;
+                if (!files.TryGetValue(target, out var file)) files[target] = file = new MemoryStream();
+                while (file.Length % alignment != 0) file.WriteByte(0);
+                long offset = file.Length;
+                file.Write(raw);
+                var moved = RewriteFields(tensor, (tensorField, _, _) => tensorField == 9); // drop raw_data
+                var withEntries = new MemoryStream();
+                withEntries.Write(moved);
+                WriteBytesField(withEntries, 13, Entry("location", target));
+                WriteBytesField(withEntries, 13, Entry("offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                WriteBytesField(withEntries, 13, Entry("length", raw.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                WriteVarintField(withEntries, 14, 1); // data_location = EXTERNAL
+                WriteBytesField(graphOutput, 5, withEntries.ToArray());
+                return true;
+            });
+            WriteBytesField(output, 7, graph);
+            return true;
+        });
+        data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, file) in files) data[name] = file.ToArray();
+        return result;
+    }
+
+    private static byte[] Entry(string key, string value)
+    {
+        var entry = new MemoryStream();
+        WriteBytesField(entry, 1, Encoding.UTF8.GetBytes(key));
+        WriteBytesField(entry, 2, Encoding.UTF8.GetBytes(value));
+        return entry.ToArray();
+    }
 
     private static byte[] SpecializeGraph(byte[] graph, IReadOnlyDictionary<string, byte[]> constants, IReadOnlyDictionary<string, long[]> inputShapes)
     {
