@@ -22,7 +22,8 @@ public class InferenceBenchmarks
 
     public static IEnumerable<string> Models => BenchmarkModels.All.Select(m => m.Name);
 
-    [Params(1)]
+    /// <summary>ONNX Runtime's IntraOpNumThreads and the generated class's Parallelism.</summary>
+    [Params(1, 2)]
     public int Threads { get; set; }
 
     [GlobalSetup]
@@ -40,6 +41,7 @@ public class InferenceBenchmarks
         _inputValue = OrtValue.CreateTensorValueFromMemory(_input, inputShape);
         _outputValue = OrtValue.CreateTensorValueFromMemory(new float[_model.OutputLength], outputShape);
         _runOptions = new RunOptions();
+        _model.SetParallelism(Threads);
         _model.Run(_input, _output);
         OnnxRuntime();
     }
@@ -54,6 +56,7 @@ public class InferenceBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
+        _model.SetParallelism(1);
         _session.Dispose();
         _runOptions.Dispose();
         _inputValue.Dispose();

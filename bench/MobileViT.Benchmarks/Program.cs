@@ -3,6 +3,9 @@ using MobileViT.Benchmarks;
 
 // dotnet run -c Release --project bench/MobileViT.Benchmarks -- --filter '*'       steady-state latency (BenchmarkDotNet)
 // dotnet run -c Release --project bench/MobileViT.Benchmarks -- --cold-start [N]   new process → first result, N samples
+// dotnet run -c Release --project bench/MobileViT.Benchmarks -- --quick THREADS [RUNS] [MODEL]   rough medians while developing
+if (args.Length >= 2 && args[0] == "--quick")
+    return QuickComparison.Run(int.Parse(args[1]), args.Length > 2 ? int.Parse(args[2]) : 50, args.Length > 3 ? args[3] : null);
 if (args.Length >= 3 && args[0] == "--first-result") return ColdStart.FirstResult(args[1], args[2]);
 if (args.Length >= 1 && args[0] == "--cold-start") return ColdStart.Measure(args.Length > 1 ? int.Parse(args[1]) : 9);
 BenchmarkSwitcher.FromAssembly(typeof(InferenceBenchmarks).Assembly).Run(args);

@@ -39,7 +39,7 @@ public sealed class AllocationTests
     /// and by the whole process over one. The process-wide counter also sees the test runner's own threads, so it gets a
     /// few attempts: anything Run allocated would show up in every one of them.
     /// </summary>
-    private static void AssertAllocatesNothing(Action run)
+    internal static void AssertAllocatesNothing(Action run)
     {
         for (int i = 0; i < 60; i++) run();
         Thread.Sleep(300); // let tiered compilation's background thread finish promoting what the warm-up made hot

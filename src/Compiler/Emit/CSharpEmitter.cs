@@ -51,6 +51,7 @@ namespace MobileViT.Compiler.Emit
             w.Line($"/// <summary>Inference for {CSharpLiteral.Comment(options.ModelFileName)}, compiled ahead of time. Run allocates nothing after a thread's first call.</summary>");
             w.Line("[global::System.CodeDom.Compiler.GeneratedCode(" + CSharpLiteral.String(ModelCompiler.ToolName) + ", " + CSharpLiteral.String(ModelCompiler.ToolVersion) + ")]");
             w.Open($"public static partial class {options.ClassName}");
+            WriteParallelism(w);
             for (int i = 0; i < variants.Count; i++)
             {
                 var variant = variants[i];
@@ -72,6 +73,24 @@ namespace MobileViT.Compiler.Emit
                 w.Line("}");
             }
             return w.ToString();
+        }
+
+        /// <summary>One setting per model class, shared by the sizes of a multi-scale build.</summary>
+        private static void WriteParallelism(IndentedWriter w)
+        {
+            w.Line("private static int s_parallelism = 1;");
+            w.Line("");
+            w.Line("/// <summary>");
+            w.Line("/// Threads one Run may use, the calling thread included. 1 (the default) keeps Run on the calling thread; above 1,");
+            w.Line("/// convolutions and matrix products split their output across worker threads started when this is set (none per");
+            w.Line("/// call, no allocation), and the result is bitwise identical to Parallelism = 1.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is below 1 or above 64.</exception>");
+            w.Open("public static int Parallelism");
+            w.Line("get => s_parallelism;");
+            w.Line("set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.Validate(value);");
+            w.Close();
+            w.Line("");
         }
 
         private static void WriteModel(IndentedWriter w, Graph graph, MemoryPlan plan, CompileOptions options)
@@ -106,7 +125,7 @@ namespace MobileViT.Compiler.Emit
         /// <summary>Locals the emitted steps declare; parameters named after tensors must not shadow them.</summary>
         private static readonly HashSet<string> ReservedLocals = new HashSet<string>
         {
-            "scratch", "src", "dst", "lhs", "rhs", "product", "lhsOffsets", "rhsOffsets", "batch",
+            "scratch", "src", "dst", "lhs", "rhs", "product", "lhsOffsets", "rhsOffsets", "batch", "previousParallelism",
         };
 
         private static List<string> ParameterNames(List<Tensor> tensors, string single, IEnumerable<string> taken)
@@ -179,11 +198,19 @@ namespace MobileViT.Compiler.Emit
                 w.Line($"if ({outputNames[i]}.Length != {constant}) throw new global::System.ArgumentException(\"Expected \" + {constant} + \" floats, got \" + {outputNames[i]}.Length + \".\", nameof({outputNames[i]}));");
             }
             w.Line("if (scratch.Length < ScratchLength) throw new global::System.ArgumentException(\"Expected at least \" + ScratchLength + \" floats, got \" + scratch.Length + \".\", nameof(scratch));");
-            foreach (var line in context.Body.ToString().TrimEnd('\n').Split('\n'))
+            w.Line("");
+            w.Line("// The kernels below read the thread count from here (see Parallelism).");
+            w.Line("int previousParallelism = global::MobileViT.Runtime.KernelParallelism.Enter(Parallelism);");
+            w.Open("try");
+            foreach (var line in context.Body.ToString().Trim('\n').Split('\n'))
             {
                 if (line.Length == 0) w.Line();
                 else w.Line(line);
             }
+            w.Close();
+            w.Open("finally");
+            w.Line("global::MobileViT.Runtime.KernelParallelism.Exit(previousParallelism);");
+            w.Close();
             w.Close();
         }
 

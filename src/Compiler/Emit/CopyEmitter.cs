@@ -1,18 +1,34 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 
 namespace MobileViT.Compiler.Emit
 {
     /// <summary>
-    /// Emits a fixed-shape index mapping (transpose, slice, concat part, expand, unfold/fold) as nested loops with
-    /// constant bounds and strides, copying contiguous runs with Span.CopyTo.
+    /// Emits a fixed-shape index mapping (transpose, slice, concat part, expand, unfold/fold): contiguous runs as nested
+    /// loops with constant bounds copying with Span.CopyTo; element-wise permutations as a call of the runtime's tiled
+    /// StridedCopyF32 with the constant shape and strides.
     /// </summary>
     public static class CopyEmitter
     {
-        public static void StridedCopy(IndentedWriter w, string source, int sourceOffset, string destination, int destinationOffset,
+        public static void StridedCopy(EmitContext context, string source, int sourceOffset, string destination, int destinationOffset,
                                        int[] shape, int[] sourceStrides, int[] destinationStrides)
         {
+            var w = context.Body;
             Simplify(shape, sourceStrides, destinationStrides, out var dims, out var sStrides, out var dStrides);
+            if (ReadsAcrossPlanes(dims, sStrides, dStrides))
+            {
+                long sourceSpan = 1, destinationSpan = 1;
+                for (int d = 0; d < dims.Count; d++)
+                {
+                    sourceSpan += (long)(dims[d] - 1) * sStrides[d];
+                    destinationSpan += (long)(dims[d] - 1) * dStrides[d];
+                }
+                w.Line($"global::MobileViT.Runtime.StridedCopyF32.Run({source}.Slice({I(sourceOffset)}, {sourceSpan.ToString(CultureInfo.InvariantCulture)}), " +
+                       $"{destination}.Slice({I(destinationOffset)}, {destinationSpan.ToString(CultureInfo.InvariantCulture)}), " +
+                       $"{context.IntSpan(dims.ToArray())}, {context.IntSpan(sStrides.ToArray())}, {context.IntSpan(dStrides.ToArray())});");
+                return;
+            }
             w.Open("");
             w.Line("var src = " + source + ";");
             w.Line("var dst = " + destination + ";");
@@ -28,6 +44,19 @@ namespace MobileViT.Compiler.Emit
             else
                 w.Line($"    dst[{dIndex}] = src[{sIndex}];");
             w.Close();
+        }
+
+        /// <summary>
+        /// Whether destination-order loops would read the source many floats apart in their innermost loop (an unfold reads
+        /// one float per channel plane, each 4 KB apart, so every read lands in the same L1 set). Those go to the tiled
+        /// runtime kernel; the rest (contiguous runs, short or near strides) stay plain loops, which are as fast there.
+        /// </summary>
+        private static bool ReadsAcrossPlanes(List<int> dims, List<int> sStrides, List<int> dStrides)
+        {
+            int inner = dims.Count - 1;
+            if (dims.Count < 2 || dims.Count > 8 || sStrides.Contains(0) || dStrides[inner] != 1) return false;
+            bool hasSourceContiguousAxis = sStrides.Contains(1);
+            return dims[inner] >= 8 && sStrides[inner] >= 256 && hasSourceContiguousAxis;
         }
 
         private static string Index(int offset, List<int> strides, int loops)

@@ -86,7 +86,7 @@ namespace MobileViT.Compiler.Ops
             foreach (var part in (List<CopyPart>)node.Lowering!)
             {
                 if (ShapeMath.Product(part.Shape) == 0) continue;
-                CopyEmitter.StridedCopy(context.Body, context.Read(node.Inputs[part.InputIndex]!), part.SourceOffset,
+                CopyEmitter.StridedCopy(context, context.Read(node.Inputs[part.InputIndex]!), part.SourceOffset,
                     context.Write(node.Outputs[part.OutputIndex]), part.DestinationOffset, part.Shape, part.SourceStrides, part.DestinationStrides);
             }
         }

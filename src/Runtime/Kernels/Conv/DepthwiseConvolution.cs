@@ -33,7 +33,46 @@ internal static unsafe class DepthwiseConvolution
         return g.StrideWidth == 1 ? roundedOutWidth + reach : 2 * (roundedOutWidth + reach / 2 + 1);
     }
 
+    /// <summary>Output floats below which a call runs on the calling thread alone.</summary>
+    private const long ParallelOutputThreshold = 1 << 14;
+
     public static void Run<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int planes = g.Batch * g.InChannels;
+        int degree = KernelParallelism.Current;
+        if (degree > 1 && planes > 1 && (long)planes * g.OutHeight * g.OutWidth >= ParallelOutputThreshold)
+        {
+            // Whole channels per part: each is computed exactly as on one thread.
+            var job = new DepthwiseJob
+            {
+                Input = input, Weights = weights, Bias = bias, Residual = residual, Output = output, Geometry = g,
+                Activation = activation, Planes = planes, Parts = Math.Min(planes, 4 * degree),
+            };
+            WorkerPool.For(degree, job.Parts, &RunPart<TIsa, TVector>, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+            return;
+        }
+        RunPlanes<TIsa, TVector>(input, weights, bias, residual, output, g, activation, 0, planes);
+    }
+
+    private struct DepthwiseJob
+    {
+        public float* Input, Weights, Bias, Residual, Output;
+        public Conv2dGeometry Geometry;
+        public Activation Activation;
+        public int Planes, Parts;
+    }
+
+    private static void RunPart<TIsa, TVector>(void* context, int part)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        ref DepthwiseJob job = ref System.Runtime.CompilerServices.Unsafe.AsRef<DepthwiseJob>(context);
+        int first = (int)((long)job.Planes * part / job.Parts), end = (int)((long)job.Planes * (part + 1) / job.Parts);
+        RunPlanes<TIsa, TVector>(job.Input, job.Weights, job.Bias, job.Residual, job.Output, job.Geometry, job.Activation, first, end);
+    }
+
+    /// <summary>Planes [first, end) of the output, a plane being one (batch item, channel) pair.</summary>
+    private static void RunPlanes<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation, int first, int end)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
@@ -55,9 +94,9 @@ internal static unsafe class DepthwiseConvolution
         float** rows = stackalloc float*[kernelHeight];
         UnaryKind kind = Activation.ToUnaryKind(activation.Kind);
 
-        for (int n = 0; n < g.Batch; n++)
-            for (int channel = 0; channel < g.InChannels; channel++)
+        for (int planeIndex = first; planeIndex < end; planeIndex++)
             {
+                int n = planeIndex / g.InChannels, channel = planeIndex % g.InChannels;
                 float* plane = input + ((nint)n * g.InChannels + channel) * inPlane;
                 float* kernel = weights + channel * kernelHeight * kernelWidth;
                 nint outOffset = ((nint)n * g.OutChannels + channel) * outPlane;

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -51,7 +52,7 @@ internal readonly unsafe struct GemmEpilogue
 /// <summary>
 /// C[m, n] = epilogue(A · B) for any A layout and any B source. Columns go in blocks of <see cref="BlockWidth"/>
 /// (the epilogue runs per block, while C is still in cache), each block in panels of <see cref="PanelWidth"/>
-/// columns; within a panel, rows go in 6-row tiles, the last m % 6 one row at a time. A panel packed into
+/// columns; within a panel, rows go in 6-row tiles, then one 4-row tile when 4 or 5 are left, the rest one row at a time. A panel packed into
 /// scratch is filled <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
 /// </summary>
 internal static unsafe class GemmDriver
@@ -60,14 +61,78 @@ internal static unsafe class GemmDriver
     public const int DepthChunk = 256;
     public const int BlockWidth = 8 * PanelWidth;
 
+    /// <summary>Multiply-adds below which a product runs on the calling thread alone (waking a worker costs about 2 µs).</summary>
+    private const long ParallelWorkThreshold = 1 << 17;
+
     public static void Run<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
         float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
-        float* scratch = stackalloc float[DepthChunk * PanelWidth];
-        for (int block = 0; block < n; block += BlockWidth)
+        int degree = KernelParallelism.Current;
+        if (degree > 1 && (long)m * n * Math.Max(k, 1) >= ParallelWorkThreshold)
         {
-            int blockEnd = Math.Min(n, block + BlockWidth);
+            // Split the columns in whole panels or, when there are too few, the rows in whole 6-row tiles: every element
+            // is then computed by the same microkernel and epilogue code as on one thread, so the result is bitwise equal.
+            int panels = (n + PanelWidth - 1) / PanelWidth;
+            int rowTiles = m / GemmMicrokernels.TileRows;
+            bool byColumns = panels >= 2 * degree || panels >= rowTiles;
+            int units = byColumns ? panels : rowTiles;
+            int parts = Math.Min(units, 4 * degree);
+            if (parts > 1)
+            {
+                var job = new GemmJob<TSource>
+                {
+                    Source = source, A = a, ARowStride = aRowStride, AColStride = aColStride, C = c, Ldc = ldc,
+                    M = m, K = k, N = n, Epilogue = epilogue, Units = units, Parts = parts, ByColumns = byColumns,
+                };
+                WorkerPool.For(degree, parts, &RunPart<TIsa, TVector, TSource>, Unsafe.AsPointer(ref job));
+                return;
+            }
+        }
+        RunColumns<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, 0, n, n, epilogue);
+    }
+
+    private struct GemmJob<TSource>
+    {
+        public TSource Source;
+        public float* A, C;
+        public nint ARowStride, AColStride, Ldc;
+        public int M, K, N, Units, Parts;
+        public bool ByColumns;
+        public GemmEpilogue Epilogue;
+    }
+
+    private static void RunPart<TIsa, TVector, TSource>(void* context, int part)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
+    {
+        ref GemmJob<TSource> job = ref Unsafe.AsRef<GemmJob<TSource>>(context);
+        var source = job.Source;
+        int first = (int)((long)job.Units * part / job.Parts), end = (int)((long)job.Units * (part + 1) / job.Parts);
+        if (job.ByColumns)
+        {
+            int columnEnd = Math.Min(job.N, end * PanelWidth);
+            RunColumns<TIsa, TVector, TSource>(ref source, job.A, job.ARowStride, job.AColStride, job.C, job.Ldc, job.M, job.K,
+                first * PanelWidth, columnEnd, job.N, job.Epilogue);
+            return;
+        }
+        int rowStart = first * GemmMicrokernels.TileRows;
+        int rowEnd = end == job.Units ? job.M : end * GemmMicrokernels.TileRows;
+        var e = job.Epilogue;
+        var epilogue = new GemmEpilogue(e.Scale, e.RowBias == null ? null : e.RowBias + rowStart, e.ColumnBias,
+            e.Residual == null ? null : e.Residual + rowStart * job.Ldc, e.Activation);
+        RunColumns<TIsa, TVector, TSource>(ref source, job.A + rowStart * job.ARowStride, job.ARowStride, job.AColStride,
+            job.C + rowStart * job.Ldc, job.Ldc, rowEnd - rowStart, job.K, 0, job.N, job.N, epilogue);
+    }
+
+    /// <summary>Columns [columnStart, columnEnd) of C; panels stay aligned to multiples of <see cref="PanelWidth"/> from column 0.</summary>
+    private static void RunColumns<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
+        float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
+    {
+        float* scratch = stackalloc float[DepthChunk * PanelWidth];
+        for (int block = columnStart; block < columnEnd; block += BlockWidth)
+        {
+            int blockEnd = Math.Min(columnEnd, block + BlockWidth);
             for (int column = block; column < blockEnd; column += PanelWidth)
             {
                 int columns = Math.Min(PanelWidth, n - column);
@@ -87,6 +152,12 @@ internal static unsafe class GemmDriver
                     for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
                         GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                             c + row * ldc + column, ldc, columns, accumulate);
+                    if (m - row >= 4)
+                    {
+                        GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                            c + row * ldc + column, ldc, columns, accumulate);
+                        row += 4;
+                    }
                     for (; row < m; row++)
                         GemmMicrokernels.Gemm_F32_1x2v<TIsa, TVector>(aDepth + row * aRowStride, aColStride, panel, bStride, depthCount,
                             c + row * ldc + column, columns, accumulate);

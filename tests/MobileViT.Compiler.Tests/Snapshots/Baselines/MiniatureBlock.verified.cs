@@ -8,6 +8,20 @@ namespace Tests
     [global::System.CodeDom.Compiler.GeneratedCode("MobileViT.Compiler", "0.1.0")]
     public static partial class TestModel
     {
+        private static int s_parallelism = 1;
+
+        /// <summary>
+        /// Threads one Run may use, the calling thread included. 1 (the default) keeps Run on the calling thread; above 1,
+        /// convolutions and matrix products split their output across worker threads started when this is set (none per
+        /// call, no allocation), and the result is bitwise identical to Parallelism = 1.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The value is below 1 or above 64.</exception>
+        public static int Parallelism
+        {
+            get => s_parallelism;
+            set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.Validate(value);
+        }
+
         /// <summary>Shape of input 'x'.</summary>
         public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 4, 4, 4 };
 
@@ -40,26 +54,35 @@ namespace Tests
             if (output.Length != OutputLength) throw new global::System.ArgumentException("Expected " + OutputLength + " floats, got " + output.Length + ".", nameof(output));
             if (scratch.Length < ScratchLength) throw new global::System.ArgumentException("Expected at least " + ScratchLength + " floats, got " + scratch.Length + ".", nameof(scratch));
 
-            // conv_1 + bn_1 + sigmoid_1 + mul_1 → Conv3x3 + SiLU, [1,4,4,4] → [1,4,4,4]
-            global::MobileViT.Runtime.Conv2dF32.Run(input, Data.P0, Data.C3, default, scratch.Slice(0, 64), in Data.G0, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // conv_2 + add_residual → Conv1x1 + residual, [1,4,4,4] → [1,4,4,4]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 64), Data.P1, default, input, scratch.Slice(64, 64), in Data.G1, global::MobileViT.Runtime.Activation.None);
-
-            // reshape_1 + transpose_1 → IndexMapping, [1,4,4,4] → [1,16,4]
+            // The kernels below read the thread count from here (see Parallelism).
+            int previousParallelism = global::MobileViT.Runtime.KernelParallelism.Enter(Parallelism);
+            try
             {
-                var src = scratch.Slice(64, 64);
-                var dst = scratch.Slice(0, 64);
-                for (int i0 = 0; i0 < 16; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                    dst[i0 * 4 + i1] = src[i0 + i1 * 16];
+                // conv_1 + bn_1 + sigmoid_1 + mul_1 → Conv3x3 + SiLU, [1,4,4,4] → [1,4,4,4]
+                global::MobileViT.Runtime.Conv2dF32.Run(input, Data.P0, Data.C3, default, scratch.Slice(0, 64), in Data.G0, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // conv_2 + add_residual → Conv1x1 + residual, [1,4,4,4] → [1,4,4,4]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 64), Data.P1, default, input, scratch.Slice(64, 64), in Data.G1, global::MobileViT.Runtime.Activation.None);
+
+                // reshape_1 + transpose_1 → IndexMapping, [1,4,4,4] → [1,16,4]
+                {
+                    var src = scratch.Slice(64, 64);
+                    var dst = scratch.Slice(0, 64);
+                    for (int i0 = 0; i0 < 16; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                        dst[i0 * 4 + i1] = src[i0 + i1 * 16];
+                }
+
+                // layer_norm → LayerNormalization, [1,16,4] → [1,16,4]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(0, 64), Data.C5, Data.C6, scratch.Slice(64, 64), 16, 4, 1E-05f);
+
+                // linear_matmul + linear_add + relu → MatMul (packed 4x8 + bias) + Relu, [1,16,4] → [1,16,8]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(64, 64), Data.P2, Data.C8, default, output, 16, 4, 8, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.Relu, 0f, 0f));
             }
-
-            // layer_norm → LayerNormalization, [1,16,4] → [1,16,4]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(0, 64), Data.C5, Data.C6, scratch.Slice(64, 64), 16, 4, 1E-05f);
-
-            // linear_matmul + linear_add + relu → MatMul (packed 4x8 + bias) + Relu, [1,16,4] → [1,16,8]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(64, 64), Data.P2, Data.C8, default, output, 16, 4, 8, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.Relu, 0f, 0f));
+            finally
+            {
+                global::MobileViT.Runtime.KernelParallelism.Exit(previousParallelism);
+            }
         }
 
         /// <summary>Weights read in place from the embedded model and prepared for the kernels, once, on first use.</summary>

@@ -8,6 +8,20 @@ namespace App
     [global::System.CodeDom.Compiler.GeneratedCode("MobileViT.Compiler", "0.1.0")]
     public static partial class MobileViTXXS
     {
+        private static int s_parallelism = 1;
+
+        /// <summary>
+        /// Threads one Run may use, the calling thread included. 1 (the default) keeps Run on the calling thread; above 1,
+        /// convolutions and matrix products split their output across worker threads started when this is set (none per
+        /// call, no allocation), and the result is bitwise identical to Parallelism = 1.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The value is below 1 or above 64.</exception>
+        public static int Parallelism
+        {
+            get => s_parallelism;
+            set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.Validate(value);
+        }
+
         /// <summary>Shape of input 'input'.</summary>
         public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 3, 256, 256 };
 
@@ -40,809 +54,818 @@ namespace App
             if (output.Length != OutputLength) throw new global::System.ArgumentException("Expected " + OutputLength + " floats, got " + output.Length + ".", nameof(output));
             if (scratch.Length < ScratchLength) throw new global::System.ArgumentException("Expected at least " + ScratchLength + " floats, got " + scratch.Length + ".", nameof(scratch));
 
-            // /stem/{stem.0/Conv + stem.2/Sigmoid + stem.2/Mul} → Conv3x3 s2 + SiLU, [1,3,256,256] → [1,16,128,128]
-            global::MobileViT.Runtime.Conv2dF32.Run(input, Data.P0, Data.C1, default, scratch.Slice(1048576, 262144), in Data.G0, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer1/layer1.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,16,128,128] → [1,32,128,128]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1048576, 262144), Data.P1, Data.C3, default, scratch.Slice(0, 524288), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer1/layer1.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,32,128,128] → [1,32,128,128]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 524288), Data.P2, Data.C5, default, scratch.Slice(524288, 524288), in Data.G2, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer1/layer1.0/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,32,128,128] → [1,16,128,128]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(524288, 524288), Data.P3, Data.C7, scratch.Slice(1048576, 262144), scratch.Slice(1310720, 262144), in Data.G3, global::MobileViT.Runtime.Activation.None);
-
-            // /layer2/layer2.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,16,128,128] → [1,32,128,128]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1310720, 262144), Data.P4, Data.C9, default, scratch.Slice(0, 524288), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer2/layer2.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,32,128,128] → [1,32,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 524288), Data.P5, Data.C11, default, scratch.Slice(524288, 131072), in Data.G4, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer2/layer2.0/block/block.2/block.2.0/Conv → Conv1x1, [1,32,64,64] → [1,24,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(524288, 131072), Data.P6, Data.C13, default, scratch.Slice(393216, 98304), in Data.G5, global::MobileViT.Runtime.Activation.None);
-
-            // /layer2/layer2.1/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,24,64,64] → [1,48,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(393216, 98304), Data.P7, Data.C15, default, scratch.Slice(0, 196608), in Data.G6, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer2/layer2.1/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,48,64,64] → [1,48,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P8, Data.C17, default, scratch.Slice(196608, 196608), in Data.G7, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer2/layer2.1/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,48,64,64] → [1,24,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 196608), Data.P9, Data.C19, scratch.Slice(393216, 98304), scratch.Slice(491520, 98304), in Data.G8, global::MobileViT.Runtime.Activation.None);
-
-            // /layer2/layer2.2/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,24,64,64] → [1,48,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(491520, 98304), Data.P10, Data.C21, default, scratch.Slice(0, 196608), in Data.G6, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer2/layer2.2/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,48,64,64] → [1,48,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P11, Data.C23, default, scratch.Slice(196608, 196608), in Data.G7, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer2/layer2.2/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,48,64,64] → [1,24,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 196608), Data.P12, Data.C25, scratch.Slice(491520, 98304), scratch.Slice(393216, 98304), in Data.G8, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,24,64,64] → [1,48,64,64]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(393216, 98304), Data.P13, Data.C27, default, scratch.Slice(0, 196608), in Data.G6, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer3/layer3.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,48,64,64] → [1,48,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P14, Data.C29, default, scratch.Slice(196608, 49152), in Data.G9, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer3/layer3.0/block/block.2/block.2.0/Conv → Conv1x1, [1,48,32,32] → [1,48,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 49152), Data.P15, Data.C31, default, scratch.Slice(2359296, 49152), in Data.G10, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,48,32,32] → [1,48,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(2359296, 49152), Data.P16, Data.C33, default, scratch.Slice(65536, 49152), in Data.G11, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer3/layer3.1/local_rep/local_rep.1/Conv → Conv1x1, [1,48,32,32] → [1,64,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49152), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,64,32,32] → [4,256,64]
+            // The kernels below read the thread count from here (see Parallelism).
+            int previousParallelism = global::MobileViT.Runtime.KernelParallelism.Enter(Parallelism);
+            try
             {
-                var src = scratch.Slice(0, 65536);
-                var dst = scratch.Slice(2293760, 65536);
-                for (int i0 = 0; i0 < 2; i0++)
-                for (int i1 = 0; i1 < 2; i1++)
-                for (int i2 = 0; i2 < 16; i2++)
-                for (int i3 = 0; i3 < 16; i3++)
-                for (int i4 = 0; i4 < 64; i4++)
-                    dst[i0 * 32768 + i1 * 16384 + i2 * 1024 + i3 * 64 + i4] = src[i0 * 32 + i1 + i2 * 64 + i3 * 2 + i4 * 1024];
+                // /stem/{stem.0/Conv + stem.2/Sigmoid + stem.2/Mul} → Conv3x3 s2 + SiLU, [1,3,256,256] → [1,16,128,128]
+                global::MobileViT.Runtime.Conv2dF32.Run(input, Data.P0, Data.C1, default, scratch.Slice(1048576, 262144), in Data.G0, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer1/layer1.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,16,128,128] → [1,32,128,128]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1048576, 262144), Data.P1, Data.C3, default, scratch.Slice(0, 524288), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer1/layer1.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,32,128,128] → [1,32,128,128]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 524288), Data.P2, Data.C5, default, scratch.Slice(524288, 524288), in Data.G2, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer1/layer1.0/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,32,128,128] → [1,16,128,128]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(524288, 524288), Data.P3, Data.C7, scratch.Slice(1048576, 262144), scratch.Slice(1310720, 262144), in Data.G3, global::MobileViT.Runtime.Activation.None);
+
+                // /layer2/layer2.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,16,128,128] → [1,32,128,128]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1310720, 262144), Data.P4, Data.C9, default, scratch.Slice(0, 524288), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer2/layer2.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,32,128,128] → [1,32,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 524288), Data.P5, Data.C11, default, scratch.Slice(524288, 131072), in Data.G4, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer2/layer2.0/block/block.2/block.2.0/Conv → Conv1x1, [1,32,64,64] → [1,24,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(524288, 131072), Data.P6, Data.C13, default, scratch.Slice(393216, 98304), in Data.G5, global::MobileViT.Runtime.Activation.None);
+
+                // /layer2/layer2.1/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,24,64,64] → [1,48,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(393216, 98304), Data.P7, Data.C15, default, scratch.Slice(0, 196608), in Data.G6, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer2/layer2.1/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,48,64,64] → [1,48,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P8, Data.C17, default, scratch.Slice(196608, 196608), in Data.G7, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer2/layer2.1/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,48,64,64] → [1,24,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 196608), Data.P9, Data.C19, scratch.Slice(393216, 98304), scratch.Slice(491520, 98304), in Data.G8, global::MobileViT.Runtime.Activation.None);
+
+                // /layer2/layer2.2/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,24,64,64] → [1,48,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(491520, 98304), Data.P10, Data.C21, default, scratch.Slice(0, 196608), in Data.G6, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer2/layer2.2/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,48,64,64] → [1,48,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P11, Data.C23, default, scratch.Slice(196608, 196608), in Data.G7, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer2/layer2.2/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,48,64,64] → [1,24,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 196608), Data.P12, Data.C25, scratch.Slice(491520, 98304), scratch.Slice(393216, 98304), in Data.G8, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,24,64,64] → [1,48,64,64]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(393216, 98304), Data.P13, Data.C27, default, scratch.Slice(0, 196608), in Data.G6, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer3/layer3.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,48,64,64] → [1,48,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P14, Data.C29, default, scratch.Slice(196608, 49152), in Data.G9, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer3/layer3.0/block/block.2/block.2.0/Conv → Conv1x1, [1,48,32,32] → [1,48,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 49152), Data.P15, Data.C31, default, scratch.Slice(2359296, 49152), in Data.G10, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,48,32,32] → [1,48,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(2359296, 49152), Data.P16, Data.C33, default, scratch.Slice(65536, 49152), in Data.G11, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer3/layer3.1/local_rep/local_rep.1/Conv → Conv1x1, [1,48,32,32] → [1,64,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49152), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,64,32,32] → [4,256,64]
+                {
+                    var src = scratch.Slice(0, 65536);
+                    var dst = scratch.Slice(2293760, 65536);
+                    for (int i0 = 0; i0 < 2; i0++)
+                    for (int i1 = 0; i1 < 2; i1++)
+                    for (int i2 = 0; i2 < 16; i2++)
+                    for (int i3 = 0; i3 < 16; i3++)
+                    for (int i4 = 0; i4 < 64; i4++)
+                        dst[i0 * 32768 + i1 * 16384 + i2 * 1024 + i3 * 64 + i4] = src[i0 * 32 + i1 + i2 * 64 + i3 * 2 + i4 * 1024];
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P18, Data.C38, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
+                {
+                    var src = scratch.Slice(0, 196608);
+                    var dst = scratch.Slice(2097152, 196608);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 256; i3++)
+                        src.Slice(i0 * 64 + i1 * 49152 + i2 * 16 + i3 * 192, 16).CopyTo(dst.Slice(i0 * 65536 + i1 * 16384 + i2 * 4096 + i3 * 16, 16));
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
+                {
+                    var lhs = scratch.Slice(2097152, 65536);
+                    var rhs = scratch.Slice(2162688, 65536);
+                    var product = scratch.Slice(0, 1048576);
+                    var lhsOffsets = Data.S0;
+                    var rhsOffsets = Data.S0;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
+
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
+                {
+                    var lhs = scratch.Slice(1048576, 1048576);
+                    var rhs = scratch.Slice(2228224, 65536);
+                    var product = scratch.Slice(0, 65536);
+                    var lhsOffsets = Data.S1;
+                    var rhsOffsets = Data.S0;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
+                {
+                    var src = scratch.Slice(0, 65536);
+                    var dst = scratch.Slice(65536, 65536);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 256; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 16384 + i1 * 16 + i2 * 4096, 16).CopyTo(dst.Slice(i0 * 16384 + i1 * 64 + i2 * 16, 16));
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P19, Data.C40, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C41, Data.C42, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+
+                // /layer3/layer3.1/global_rep/global_rep.0/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 64x128 + bias) + SiLU, [4,256,64] → [4,256,128]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P20, Data.C44, default, scratch.Slice(0, 131072), 1024, 64, 128, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer3/layer3.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 128x64 + bias) + residual, [4,256,128] → [4,256,64]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P21, Data.C46, scratch.Slice(131072, 65536), scratch.Slice(2293760, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C47, Data.C48, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P22, Data.C50, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
+                {
+                    var src = scratch.Slice(0, 196608);
+                    var dst = scratch.Slice(2097152, 196608);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 256; i3++)
+                        src.Slice(i0 * 64 + i1 * 49152 + i2 * 16 + i3 * 192, 16).CopyTo(dst.Slice(i0 * 65536 + i1 * 16384 + i2 * 4096 + i3 * 16, 16));
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
+                {
+                    var lhs = scratch.Slice(2097152, 65536);
+                    var rhs = scratch.Slice(2162688, 65536);
+                    var product = scratch.Slice(0, 1048576);
+                    var lhsOffsets = Data.S0;
+                    var rhsOffsets = Data.S0;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
+
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
+                {
+                    var lhs = scratch.Slice(1048576, 1048576);
+                    var rhs = scratch.Slice(2228224, 65536);
+                    var product = scratch.Slice(0, 65536);
+                    var lhsOffsets = Data.S1;
+                    var rhsOffsets = Data.S0;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
+                {
+                    var src = scratch.Slice(0, 65536);
+                    var dst = scratch.Slice(65536, 65536);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 256; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 16384 + i1 * 16 + i2 * 4096, 16).CopyTo(dst.Slice(i0 * 16384 + i1 * 64 + i2 * 16, 16));
+                }
+
+                // /layer3/layer3.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P23, Data.C52, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C53, Data.C54, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+
+                // /layer3/layer3.1/global_rep/global_rep.1/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 64x128 + bias) + SiLU, [4,256,64] → [4,256,128]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P24, Data.C56, default, scratch.Slice(0, 131072), 1024, 64, 128, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer3/layer3.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 128x64 + bias) + residual, [4,256,128] → [4,256,64]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P25, Data.C58, scratch.Slice(131072, 65536), scratch.Slice(196608, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
+
+                // /layer3/layer3.1/global_rep/global_rep.2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(196608, 65536), Data.C59, Data.C60, scratch.Slice(0, 65536), 1024, 64, 1E-05f);
+
+                // /layer3/layer3.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,256,64] → [1,64,32,32]
+                {
+                    var src = scratch.Slice(0, 65536);
+                    var dst = scratch.Slice(65536, 65536);
+                    for (int i0 = 0; i0 < 64; i0++)
+                    for (int i1 = 0; i1 < 16; i1++)
+                    for (int i2 = 0; i2 < 2; i2++)
+                    for (int i3 = 0; i3 < 16; i3++)
+                    for (int i4 = 0; i4 < 2; i4++)
+                        dst[i0 * 1024 + i1 * 64 + i2 * 32 + i3 * 2 + i4] = src[i0 + i1 * 1024 + i2 * 32768 + i3 * 64 + i4 * 16384];
+                }
+
+                // /layer3/layer3.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,64,32,32] → [1,48,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 65536), Data.P26, Data.C62, default, scratch.Slice(131072, 49152), in Data.G13, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer3/layer3.1/Concat → Concat, [1,48,32,32] [1,48,32,32] → [1,96,32,32]
+                {
+                    var src = scratch.Slice(2359296, 49152);
+                    var dst = scratch.Slice(0, 98304);
+                        src.Slice(0, 49152).CopyTo(dst.Slice(0, 49152));
+                }
+                {
+                    var src = scratch.Slice(131072, 49152);
+                    var dst = scratch.Slice(0, 98304);
+                        src.Slice(0, 49152).CopyTo(dst.Slice(49152, 49152));
+                }
+
+                // /layer3/layer3.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,96,32,32] → [1,48,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P27, Data.C64, default, scratch.Slice(98304, 49152), in Data.G14, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,48,32,32] → [1,96,32,32]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(98304, 49152), Data.P28, Data.C66, default, scratch.Slice(0, 98304), in Data.G15, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,96,32,32] → [1,96,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P29, Data.C68, default, scratch.Slice(98304, 24576), in Data.G16, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.0/block/block.2/block.2.0/Conv → Conv1x1, [1,96,16,16] → [1,64,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(98304, 24576), Data.P30, Data.C70, default, scratch.Slice(212992, 16384), in Data.G17, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,64,16,16] → [1,64,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(212992, 16384), Data.P31, Data.C72, default, scratch.Slice(20480, 16384), in Data.G18, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.1/local_rep/local_rep.1/Conv → Conv1x1, [1,64,16,16] → [1,80,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
+                {
+                    var src = scratch.Slice(0, 20480);
+                    var dst = scratch.Slice(192512, 20480);
+                    for (int i0 = 0; i0 < 2; i0++)
+                    for (int i1 = 0; i1 < 2; i1++)
+                    for (int i2 = 0; i2 < 8; i2++)
+                    for (int i3 = 0; i3 < 8; i3++)
+                    for (int i4 = 0; i4 < 80; i4++)
+                        dst[i0 * 10240 + i1 * 5120 + i2 * 640 + i3 * 80 + i4] = src[i0 * 16 + i1 + i2 * 32 + i3 * 2 + i4 * 256];
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
+                {
+                    var src = scratch.Slice(0, 61440);
+                    var dst = scratch.Slice(131072, 61440);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 64; i3++)
+                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
+                {
+                    var lhs = scratch.Slice(131072, 20480);
+                    var rhs = scratch.Slice(151552, 20480);
+                    var product = scratch.Slice(0, 65536);
+                    var lhsOffsets = Data.S2;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
+
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
+                {
+                    var lhs = scratch.Slice(65536, 65536);
+                    var rhs = scratch.Slice(172032, 20480);
+                    var product = scratch.Slice(0, 20480);
+                    var lhsOffsets = Data.S0;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
+                {
+                    var src = scratch.Slice(0, 20480);
+                    var dst = scratch.Slice(20480, 20480);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 64; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C80, Data.C81, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.0/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P35, Data.C83, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P36, Data.C85, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C86, Data.C87, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
+                {
+                    var src = scratch.Slice(0, 61440);
+                    var dst = scratch.Slice(131072, 61440);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 64; i3++)
+                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
+                {
+                    var lhs = scratch.Slice(131072, 20480);
+                    var rhs = scratch.Slice(151552, 20480);
+                    var product = scratch.Slice(0, 65536);
+                    var lhsOffsets = Data.S2;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
+
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
+                {
+                    var lhs = scratch.Slice(65536, 65536);
+                    var rhs = scratch.Slice(172032, 20480);
+                    var product = scratch.Slice(0, 20480);
+                    var lhsOffsets = Data.S0;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
+                {
+                    var src = scratch.Slice(0, 20480);
+                    var dst = scratch.Slice(20480, 20480);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 64; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C92, Data.C93, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.1/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P39, Data.C95, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P40, Data.C97, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C98, Data.C99, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
+                {
+                    var src = scratch.Slice(0, 61440);
+                    var dst = scratch.Slice(131072, 61440);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 64; i3++)
+                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
+                {
+                    var lhs = scratch.Slice(131072, 20480);
+                    var rhs = scratch.Slice(151552, 20480);
+                    var product = scratch.Slice(0, 65536);
+                    var lhsOffsets = Data.S2;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
+
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
+                {
+                    var lhs = scratch.Slice(65536, 65536);
+                    var rhs = scratch.Slice(172032, 20480);
+                    var product = scratch.Slice(0, 20480);
+                    var lhsOffsets = Data.S0;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
+                {
+                    var src = scratch.Slice(0, 20480);
+                    var dst = scratch.Slice(20480, 20480);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 64; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C104, Data.C105, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.2/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P43, Data.C107, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.1/global_rep/global_rep.2/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P44, Data.C109, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.3/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C110, Data.C111, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
+                {
+                    var src = scratch.Slice(0, 61440);
+                    var dst = scratch.Slice(131072, 61440);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 64; i3++)
+                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
+                {
+                    var lhs = scratch.Slice(131072, 20480);
+                    var rhs = scratch.Slice(151552, 20480);
+                    var product = scratch.Slice(0, 65536);
+                    var lhsOffsets = Data.S2;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
+
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
+                {
+                    var lhs = scratch.Slice(65536, 65536);
+                    var rhs = scratch.Slice(172032, 20480);
+                    var product = scratch.Slice(0, 20480);
+                    var lhsOffsets = Data.S0;
+                    var rhsOffsets = Data.S2;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
+                {
+                    var src = scratch.Slice(0, 20480);
+                    var dst = scratch.Slice(20480, 20480);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 64; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
+                }
+
+                // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.3/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C116, Data.C117, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/global_rep/global_rep.3/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P47, Data.C119, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.1/global_rep/global_rep.3/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P48, Data.C121, scratch.Slice(40960, 20480), scratch.Slice(61440, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+
+                // /layer4/layer4.1/global_rep/global_rep.4/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C122, Data.C123, scratch.Slice(0, 20480), 256, 80, 1E-05f);
+
+                // /layer4/layer4.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,64,80] → [1,80,16,16]
+                {
+                    var src = scratch.Slice(0, 20480);
+                    var dst = scratch.Slice(20480, 20480);
+                    for (int i0 = 0; i0 < 80; i0++)
+                    for (int i1 = 0; i1 < 8; i1++)
+                    for (int i2 = 0; i2 < 2; i2++)
+                    for (int i3 = 0; i3 < 8; i3++)
+                    for (int i4 = 0; i4 < 2; i4++)
+                        dst[i0 * 256 + i1 * 32 + i2 * 16 + i3 * 2 + i4] = src[i0 + i1 * 640 + i2 * 10240 + i3 * 80 + i4 * 5120];
+                }
+
+                // /layer4/layer4.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,80,16,16] → [1,64,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 20480), Data.P49, Data.C125, default, scratch.Slice(40960, 16384), in Data.G20, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer4/layer4.1/Concat → Concat, [1,64,16,16] [1,64,16,16] → [1,128,16,16]
+                {
+                    var src = scratch.Slice(212992, 16384);
+                    var dst = scratch.Slice(0, 32768);
+                        src.Slice(0, 16384).CopyTo(dst.Slice(0, 16384));
+                }
+                {
+                    var src = scratch.Slice(40960, 16384);
+                    var dst = scratch.Slice(0, 32768);
+                        src.Slice(0, 16384).CopyTo(dst.Slice(16384, 16384));
+                }
+
+                // /layer4/layer4.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,128,16,16] → [1,64,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 32768), Data.P50, Data.C127, default, scratch.Slice(32768, 16384), in Data.G21, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,64,16,16] → [1,128,16,16]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(32768, 16384), Data.P51, Data.C129, default, scratch.Slice(0, 32768), in Data.G22, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,128,16,16] → [1,128,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 32768), Data.P52, Data.C131, default, scratch.Slice(32768, 8192), in Data.G23, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.0/block/block.2/block.2.0/Conv → Conv1x1, [1,128,8,8] → [1,80,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(32768, 8192), Data.P53, Data.C133, default, scratch.Slice(43008, 5120), in Data.G24, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,80,8,8] → [1,80,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(43008, 5120), Data.P54, Data.C135, default, scratch.Slice(6144, 5120), in Data.G25, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.1/local_rep/local_rep.1/Conv → Conv1x1, [1,80,8,8] → [1,96,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 5120), Data.P55, default, default, scratch.Slice(0, 6144), in Data.G26, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,96,8,8] → [4,16,96]
+                {
+                    var src = scratch.Slice(0, 6144);
+                    var dst = scratch.Slice(36864, 6144);
+                    for (int i0 = 0; i0 < 2; i0++)
+                    for (int i1 = 0; i1 < 2; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 4; i3++)
+                    for (int i4 = 0; i4 < 96; i4++)
+                        dst[i0 * 3072 + i1 * 1536 + i2 * 384 + i3 * 96 + i4] = src[i0 * 8 + i1 + i2 * 16 + i3 * 2 + i4 * 64];
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C137, Data.C138, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
+                {
+                    var src = scratch.Slice(0, 18432);
+                    var dst = scratch.Slice(18432, 18432);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 16; i3++)
+                        src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
+                {
+                    var lhs = scratch.Slice(18432, 6144);
+                    var rhs = scratch.Slice(24576, 6144);
+                    var product = scratch.Slice(0, 4096);
+                    var lhsOffsets = Data.S3;
+                    var rhsOffsets = Data.S3;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
+
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
+                {
+                    var lhs = scratch.Slice(6144, 4096);
+                    var rhs = scratch.Slice(30720, 6144);
+                    var product = scratch.Slice(0, 6144);
+                    var lhsOffsets = Data.S4;
+                    var rhsOffsets = Data.S3;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
+                {
+                    var src = scratch.Slice(0, 6144);
+                    var dst = scratch.Slice(6144, 6144);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 16; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C143, Data.C144, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/global_rep/global_rep.0/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 96x192 + bias) + SiLU, [4,16,96] → [4,16,192]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P58, Data.C146, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P59, Data.C148, scratch.Slice(12288, 6144), scratch.Slice(36864, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C149, Data.C150, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
+                {
+                    var src = scratch.Slice(0, 18432);
+                    var dst = scratch.Slice(18432, 18432);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 16; i3++)
+                        src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
+                {
+                    var lhs = scratch.Slice(18432, 6144);
+                    var rhs = scratch.Slice(24576, 6144);
+                    var product = scratch.Slice(0, 4096);
+                    var lhsOffsets = Data.S3;
+                    var rhsOffsets = Data.S3;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
+
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
+                {
+                    var lhs = scratch.Slice(6144, 4096);
+                    var rhs = scratch.Slice(30720, 6144);
+                    var product = scratch.Slice(0, 6144);
+                    var lhsOffsets = Data.S4;
+                    var rhsOffsets = Data.S3;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
+                {
+                    var src = scratch.Slice(0, 6144);
+                    var dst = scratch.Slice(6144, 6144);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 16; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C155, Data.C156, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/global_rep/global_rep.1/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 96x192 + bias) + SiLU, [4,16,96] → [4,16,192]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P62, Data.C158, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P63, Data.C160, scratch.Slice(12288, 6144), scratch.Slice(36864, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C161, Data.C162, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
+                {
+                    var src = scratch.Slice(0, 18432);
+                    var dst = scratch.Slice(18432, 18432);
+                    for (int i0 = 0; i0 < 3; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                    for (int i3 = 0; i3 < 16; i3++)
+                        src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
+                {
+                    var lhs = scratch.Slice(18432, 6144);
+                    var rhs = scratch.Slice(24576, 6144);
+                    var product = scratch.Slice(0, 4096);
+                    var lhsOffsets = Data.S3;
+                    var rhsOffsets = Data.S3;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
+                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
+
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
+                {
+                    var lhs = scratch.Slice(6144, 4096);
+                    var rhs = scratch.Slice(30720, 6144);
+                    var product = scratch.Slice(0, 6144);
+                    var lhsOffsets = Data.S4;
+                    var rhsOffsets = Data.S3;
+                    for (int batch = 0; batch < 16; batch++)
+                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
+                {
+                    var src = scratch.Slice(0, 6144);
+                    var dst = scratch.Slice(6144, 6144);
+                    for (int i0 = 0; i0 < 4; i0++)
+                    for (int i1 = 0; i1 < 16; i1++)
+                    for (int i2 = 0; i2 < 4; i2++)
+                        src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
+                }
+
+                // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C167, Data.C168, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/global_rep/global_rep.2/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 96x192 + bias) + SiLU, [4,16,96] → [4,16,192]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P66, Data.C170, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.1/global_rep/global_rep.2/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P67, Data.C172, scratch.Slice(12288, 6144), scratch.Slice(18432, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
+
+                // /layer5/layer5.1/global_rep/global_rep.3/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C173, Data.C174, scratch.Slice(0, 6144), 64, 96, 1E-05f);
+
+                // /layer5/layer5.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,16,96] → [1,96,8,8]
+                {
+                    var src = scratch.Slice(0, 6144);
+                    var dst = scratch.Slice(6144, 6144);
+                    for (int i0 = 0; i0 < 96; i0++)
+                    for (int i1 = 0; i1 < 4; i1++)
+                    for (int i2 = 0; i2 < 2; i2++)
+                    for (int i3 = 0; i3 < 4; i3++)
+                    for (int i4 = 0; i4 < 2; i4++)
+                        dst[i0 * 64 + i1 * 16 + i2 * 8 + i3 * 2 + i4] = src[i0 + i1 * 384 + i2 * 3072 + i3 * 96 + i4 * 1536];
+                }
+
+                // /layer5/layer5.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,96,8,8] → [1,80,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 6144), Data.P68, Data.C176, default, scratch.Slice(12288, 5120), in Data.G27, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /layer5/layer5.1/Concat → Concat, [1,80,8,8] [1,80,8,8] → [1,160,8,8]
+                {
+                    var src = scratch.Slice(43008, 5120);
+                    var dst = scratch.Slice(0, 10240);
+                        src.Slice(0, 5120).CopyTo(dst.Slice(0, 5120));
+                }
+                {
+                    var src = scratch.Slice(12288, 5120);
+                    var dst = scratch.Slice(0, 10240);
+                        src.Slice(0, 5120).CopyTo(dst.Slice(5120, 5120));
+                }
+
+                // /layer5/layer5.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,160,8,8] → [1,80,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 10240), Data.P69, Data.C178, default, scratch.Slice(20480, 5120), in Data.G28, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /conv_exp/{conv_exp.0/Conv + conv_exp.2/Sigmoid + conv_exp.2/Mul} → Conv1x1 + SiLU, [1,80,8,8] → [1,320,8,8]
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 5120), Data.P70, Data.C180, default, scratch.Slice(0, 20480), in Data.G29, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+
+                // /pool/GlobalAveragePool → GlobalAveragePool, [1,320,8,8] → [1,320,1,1]
+                global::MobileViT.Runtime.PoolF32.GlobalAverage(scratch.Slice(0, 20480), scratch.Slice(20480, 320), 320, 64);
+
+                // /classifier/Gemm → Gemm (packed 320x1000 + bias), [1,320] → [1,1000]
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 320), Data.P71, Data.C182, default, output, 1, 320, 1000, global::MobileViT.Runtime.Activation.None);
             }
-
-            // /layer3/layer3.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
-
-            // /layer3/layer3.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P18, Data.C38, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
+            finally
             {
-                var src = scratch.Slice(0, 196608);
-                var dst = scratch.Slice(2097152, 196608);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 256; i3++)
-                    src.Slice(i0 * 64 + i1 * 49152 + i2 * 16 + i3 * 192, 16).CopyTo(dst.Slice(i0 * 65536 + i1 * 16384 + i2 * 4096 + i3 * 16, 16));
+                global::MobileViT.Runtime.KernelParallelism.Exit(previousParallelism);
             }
-
-            // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
-            {
-                var lhs = scratch.Slice(2097152, 65536);
-                var rhs = scratch.Slice(2162688, 65536);
-                var product = scratch.Slice(0, 1048576);
-                var lhsOffsets = Data.S0;
-                var rhsOffsets = Data.S0;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
-
-            // /layer3/layer3.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
-            {
-                var lhs = scratch.Slice(1048576, 1048576);
-                var rhs = scratch.Slice(2228224, 65536);
-                var product = scratch.Slice(0, 65536);
-                var lhsOffsets = Data.S1;
-                var rhsOffsets = Data.S0;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-            {
-                var src = scratch.Slice(0, 65536);
-                var dst = scratch.Slice(65536, 65536);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 256; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 16384 + i1 * 16 + i2 * 4096, 16).CopyTo(dst.Slice(i0 * 16384 + i1 * 64 + i2 * 16, 16));
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P19, Data.C40, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C41, Data.C42, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
-
-            // /layer3/layer3.1/global_rep/global_rep.0/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 64x128 + bias) + SiLU, [4,256,64] → [4,256,128]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P20, Data.C44, default, scratch.Slice(0, 131072), 1024, 64, 128, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer3/layer3.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 128x64 + bias) + residual, [4,256,128] → [4,256,64]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P21, Data.C46, scratch.Slice(131072, 65536), scratch.Slice(2293760, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C47, Data.C48, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
-
-            // /layer3/layer3.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P22, Data.C50, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-            {
-                var src = scratch.Slice(0, 196608);
-                var dst = scratch.Slice(2097152, 196608);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 256; i3++)
-                    src.Slice(i0 * 64 + i1 * 49152 + i2 * 16 + i3 * 192, 16).CopyTo(dst.Slice(i0 * 65536 + i1 * 16384 + i2 * 4096 + i3 * 16, 16));
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
-            {
-                var lhs = scratch.Slice(2097152, 65536);
-                var rhs = scratch.Slice(2162688, 65536);
-                var product = scratch.Slice(0, 1048576);
-                var lhsOffsets = Data.S0;
-                var rhsOffsets = Data.S0;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
-
-            // /layer3/layer3.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
-            {
-                var lhs = scratch.Slice(1048576, 1048576);
-                var rhs = scratch.Slice(2228224, 65536);
-                var product = scratch.Slice(0, 65536);
-                var lhsOffsets = Data.S1;
-                var rhsOffsets = Data.S0;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-            {
-                var src = scratch.Slice(0, 65536);
-                var dst = scratch.Slice(65536, 65536);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 256; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 16384 + i1 * 16 + i2 * 4096, 16).CopyTo(dst.Slice(i0 * 16384 + i1 * 64 + i2 * 16, 16));
-            }
-
-            // /layer3/layer3.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P23, Data.C52, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C53, Data.C54, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
-
-            // /layer3/layer3.1/global_rep/global_rep.1/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 64x128 + bias) + SiLU, [4,256,64] → [4,256,128]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P24, Data.C56, default, scratch.Slice(0, 131072), 1024, 64, 128, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer3/layer3.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 128x64 + bias) + residual, [4,256,128] → [4,256,64]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P25, Data.C58, scratch.Slice(131072, 65536), scratch.Slice(196608, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
-
-            // /layer3/layer3.1/global_rep/global_rep.2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(196608, 65536), Data.C59, Data.C60, scratch.Slice(0, 65536), 1024, 64, 1E-05f);
-
-            // /layer3/layer3.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,256,64] → [1,64,32,32]
-            {
-                var src = scratch.Slice(0, 65536);
-                var dst = scratch.Slice(65536, 65536);
-                for (int i0 = 0; i0 < 64; i0++)
-                for (int i1 = 0; i1 < 16; i1++)
-                for (int i2 = 0; i2 < 2; i2++)
-                for (int i3 = 0; i3 < 16; i3++)
-                for (int i4 = 0; i4 < 2; i4++)
-                    dst[i0 * 1024 + i1 * 64 + i2 * 32 + i3 * 2 + i4] = src[i0 + i1 * 1024 + i2 * 32768 + i3 * 64 + i4 * 16384];
-            }
-
-            // /layer3/layer3.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,64,32,32] → [1,48,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 65536), Data.P26, Data.C62, default, scratch.Slice(131072, 49152), in Data.G13, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer3/layer3.1/Concat → Concat, [1,48,32,32] [1,48,32,32] → [1,96,32,32]
-            {
-                var src = scratch.Slice(2359296, 49152);
-                var dst = scratch.Slice(0, 98304);
-                    src.Slice(0, 49152).CopyTo(dst.Slice(0, 49152));
-            }
-            {
-                var src = scratch.Slice(131072, 49152);
-                var dst = scratch.Slice(0, 98304);
-                    src.Slice(0, 49152).CopyTo(dst.Slice(49152, 49152));
-            }
-
-            // /layer3/layer3.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,96,32,32] → [1,48,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P27, Data.C64, default, scratch.Slice(98304, 49152), in Data.G14, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,48,32,32] → [1,96,32,32]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(98304, 49152), Data.P28, Data.C66, default, scratch.Slice(0, 98304), in Data.G15, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,96,32,32] → [1,96,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P29, Data.C68, default, scratch.Slice(98304, 24576), in Data.G16, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.0/block/block.2/block.2.0/Conv → Conv1x1, [1,96,16,16] → [1,64,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(98304, 24576), Data.P30, Data.C70, default, scratch.Slice(212992, 16384), in Data.G17, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,64,16,16] → [1,64,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(212992, 16384), Data.P31, Data.C72, default, scratch.Slice(20480, 16384), in Data.G18, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.1/local_rep/local_rep.1/Conv → Conv1x1, [1,64,16,16] → [1,80,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
-            {
-                var src = scratch.Slice(0, 20480);
-                var dst = scratch.Slice(192512, 20480);
-                for (int i0 = 0; i0 < 2; i0++)
-                for (int i1 = 0; i1 < 2; i1++)
-                for (int i2 = 0; i2 < 8; i2++)
-                for (int i3 = 0; i3 < 8; i3++)
-                for (int i4 = 0; i4 < 80; i4++)
-                    dst[i0 * 10240 + i1 * 5120 + i2 * 640 + i3 * 80 + i4] = src[i0 * 16 + i1 + i2 * 32 + i3 * 2 + i4 * 256];
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-            {
-                var src = scratch.Slice(0, 61440);
-                var dst = scratch.Slice(131072, 61440);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 64; i3++)
-                    src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-            {
-                var lhs = scratch.Slice(131072, 20480);
-                var rhs = scratch.Slice(151552, 20480);
-                var product = scratch.Slice(0, 65536);
-                var lhsOffsets = Data.S2;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-            // /layer4/layer4.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-            {
-                var lhs = scratch.Slice(65536, 65536);
-                var rhs = scratch.Slice(172032, 20480);
-                var product = scratch.Slice(0, 20480);
-                var lhsOffsets = Data.S0;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-            {
-                var src = scratch.Slice(0, 20480);
-                var dst = scratch.Slice(20480, 20480);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 64; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C80, Data.C81, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.0/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P35, Data.C83, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P36, Data.C85, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C86, Data.C87, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-            {
-                var src = scratch.Slice(0, 61440);
-                var dst = scratch.Slice(131072, 61440);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 64; i3++)
-                    src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-            {
-                var lhs = scratch.Slice(131072, 20480);
-                var rhs = scratch.Slice(151552, 20480);
-                var product = scratch.Slice(0, 65536);
-                var lhsOffsets = Data.S2;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-            // /layer4/layer4.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-            {
-                var lhs = scratch.Slice(65536, 65536);
-                var rhs = scratch.Slice(172032, 20480);
-                var product = scratch.Slice(0, 20480);
-                var lhsOffsets = Data.S0;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-            {
-                var src = scratch.Slice(0, 20480);
-                var dst = scratch.Slice(20480, 20480);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 64; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C92, Data.C93, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.1/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P39, Data.C95, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P40, Data.C97, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C98, Data.C99, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-            {
-                var src = scratch.Slice(0, 61440);
-                var dst = scratch.Slice(131072, 61440);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 64; i3++)
-                    src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-            {
-                var lhs = scratch.Slice(131072, 20480);
-                var rhs = scratch.Slice(151552, 20480);
-                var product = scratch.Slice(0, 65536);
-                var lhsOffsets = Data.S2;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-            // /layer4/layer4.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-            {
-                var lhs = scratch.Slice(65536, 65536);
-                var rhs = scratch.Slice(172032, 20480);
-                var product = scratch.Slice(0, 20480);
-                var lhsOffsets = Data.S0;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-            {
-                var src = scratch.Slice(0, 20480);
-                var dst = scratch.Slice(20480, 20480);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 64; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C104, Data.C105, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.2/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P43, Data.C107, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.1/global_rep/global_rep.2/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P44, Data.C109, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.3/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C110, Data.C111, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.3/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-            {
-                var src = scratch.Slice(0, 61440);
-                var dst = scratch.Slice(131072, 61440);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 64; i3++)
-                    src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-            {
-                var lhs = scratch.Slice(131072, 20480);
-                var rhs = scratch.Slice(151552, 20480);
-                var product = scratch.Slice(0, 65536);
-                var lhsOffsets = Data.S2;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.3/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-            // /layer4/layer4.1/global_rep/global_rep.3/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-            {
-                var lhs = scratch.Slice(65536, 65536);
-                var rhs = scratch.Slice(172032, 20480);
-                var product = scratch.Slice(0, 20480);
-                var lhsOffsets = Data.S0;
-                var rhsOffsets = Data.S2;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-            {
-                var src = scratch.Slice(0, 20480);
-                var dst = scratch.Slice(20480, 20480);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 64; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-            }
-
-            // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.3/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C116, Data.C117, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/global_rep/global_rep.3/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 80x160 + bias) + SiLU, [4,64,80] → [4,64,160]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P47, Data.C119, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.1/global_rep/global_rep.3/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P48, Data.C121, scratch.Slice(40960, 20480), scratch.Slice(61440, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
-
-            // /layer4/layer4.1/global_rep/global_rep.4/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C122, Data.C123, scratch.Slice(0, 20480), 256, 80, 1E-05f);
-
-            // /layer4/layer4.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,64,80] → [1,80,16,16]
-            {
-                var src = scratch.Slice(0, 20480);
-                var dst = scratch.Slice(20480, 20480);
-                for (int i0 = 0; i0 < 80; i0++)
-                for (int i1 = 0; i1 < 8; i1++)
-                for (int i2 = 0; i2 < 2; i2++)
-                for (int i3 = 0; i3 < 8; i3++)
-                for (int i4 = 0; i4 < 2; i4++)
-                    dst[i0 * 256 + i1 * 32 + i2 * 16 + i3 * 2 + i4] = src[i0 + i1 * 640 + i2 * 10240 + i3 * 80 + i4 * 5120];
-            }
-
-            // /layer4/layer4.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,80,16,16] → [1,64,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 20480), Data.P49, Data.C125, default, scratch.Slice(40960, 16384), in Data.G20, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer4/layer4.1/Concat → Concat, [1,64,16,16] [1,64,16,16] → [1,128,16,16]
-            {
-                var src = scratch.Slice(212992, 16384);
-                var dst = scratch.Slice(0, 32768);
-                    src.Slice(0, 16384).CopyTo(dst.Slice(0, 16384));
-            }
-            {
-                var src = scratch.Slice(40960, 16384);
-                var dst = scratch.Slice(0, 32768);
-                    src.Slice(0, 16384).CopyTo(dst.Slice(16384, 16384));
-            }
-
-            // /layer4/layer4.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,128,16,16] → [1,64,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 32768), Data.P50, Data.C127, default, scratch.Slice(32768, 16384), in Data.G21, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,64,16,16] → [1,128,16,16]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(32768, 16384), Data.P51, Data.C129, default, scratch.Slice(0, 32768), in Data.G22, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,128,16,16] → [1,128,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 32768), Data.P52, Data.C131, default, scratch.Slice(32768, 8192), in Data.G23, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.0/block/block.2/block.2.0/Conv → Conv1x1, [1,128,8,8] → [1,80,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(32768, 8192), Data.P53, Data.C133, default, scratch.Slice(43008, 5120), in Data.G24, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,80,8,8] → [1,80,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(43008, 5120), Data.P54, Data.C135, default, scratch.Slice(6144, 5120), in Data.G25, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.1/local_rep/local_rep.1/Conv → Conv1x1, [1,80,8,8] → [1,96,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 5120), Data.P55, default, default, scratch.Slice(0, 6144), in Data.G26, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,96,8,8] → [4,16,96]
-            {
-                var src = scratch.Slice(0, 6144);
-                var dst = scratch.Slice(36864, 6144);
-                for (int i0 = 0; i0 < 2; i0++)
-                for (int i1 = 0; i1 < 2; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 4; i3++)
-                for (int i4 = 0; i4 < 96; i4++)
-                    dst[i0 * 3072 + i1 * 1536 + i2 * 384 + i3 * 96 + i4] = src[i0 * 8 + i1 + i2 * 16 + i3 * 2 + i4 * 64];
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C137, Data.C138, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-            {
-                var src = scratch.Slice(0, 18432);
-                var dst = scratch.Slice(18432, 18432);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 16; i3++)
-                    src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-            {
-                var lhs = scratch.Slice(18432, 6144);
-                var rhs = scratch.Slice(24576, 6144);
-                var product = scratch.Slice(0, 4096);
-                var lhsOffsets = Data.S3;
-                var rhsOffsets = Data.S3;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
-
-            // /layer5/layer5.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-            {
-                var lhs = scratch.Slice(6144, 4096);
-                var rhs = scratch.Slice(30720, 6144);
-                var product = scratch.Slice(0, 6144);
-                var lhsOffsets = Data.S4;
-                var rhsOffsets = Data.S3;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-            {
-                var src = scratch.Slice(0, 6144);
-                var dst = scratch.Slice(6144, 6144);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 16; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C143, Data.C144, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/global_rep/global_rep.0/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 96x192 + bias) + SiLU, [4,16,96] → [4,16,192]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P58, Data.C146, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P59, Data.C148, scratch.Slice(12288, 6144), scratch.Slice(36864, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C149, Data.C150, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-            {
-                var src = scratch.Slice(0, 18432);
-                var dst = scratch.Slice(18432, 18432);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 16; i3++)
-                    src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-            {
-                var lhs = scratch.Slice(18432, 6144);
-                var rhs = scratch.Slice(24576, 6144);
-                var product = scratch.Slice(0, 4096);
-                var lhsOffsets = Data.S3;
-                var rhsOffsets = Data.S3;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
-
-            // /layer5/layer5.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-            {
-                var lhs = scratch.Slice(6144, 4096);
-                var rhs = scratch.Slice(30720, 6144);
-                var product = scratch.Slice(0, 6144);
-                var lhsOffsets = Data.S4;
-                var rhsOffsets = Data.S3;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-            {
-                var src = scratch.Slice(0, 6144);
-                var dst = scratch.Slice(6144, 6144);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 16; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C155, Data.C156, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/global_rep/global_rep.1/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 96x192 + bias) + SiLU, [4,16,96] → [4,16,192]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P62, Data.C158, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P63, Data.C160, scratch.Slice(12288, 6144), scratch.Slice(36864, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C161, Data.C162, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-            {
-                var src = scratch.Slice(0, 18432);
-                var dst = scratch.Slice(18432, 18432);
-                for (int i0 = 0; i0 < 3; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                for (int i3 = 0; i3 < 16; i3++)
-                    src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-            {
-                var lhs = scratch.Slice(18432, 6144);
-                var rhs = scratch.Slice(24576, 6144);
-                var product = scratch.Slice(0, 4096);
-                var lhsOffsets = Data.S3;
-                var rhsOffsets = Data.S3;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
-            global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
-
-            // /layer5/layer5.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-            {
-                var lhs = scratch.Slice(6144, 4096);
-                var rhs = scratch.Slice(30720, 6144);
-                var product = scratch.Slice(0, 6144);
-                var lhsOffsets = Data.S4;
-                var rhsOffsets = Data.S3;
-                for (int batch = 0; batch < 16; batch++)
-                    global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-            {
-                var src = scratch.Slice(0, 6144);
-                var dst = scratch.Slice(6144, 6144);
-                for (int i0 = 0; i0 < 4; i0++)
-                for (int i1 = 0; i1 < 16; i1++)
-                for (int i2 = 0; i2 < 4; i2++)
-                    src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
-            }
-
-            // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C167, Data.C168, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/global_rep/global_rep.2/ffn/{ffn.0/MatMul + ffn.0/Add + ffn.1/Sigmoid + ffn.1/Mul} → MatMul (packed 96x192 + bias) + SiLU, [4,16,96] → [4,16,192]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P66, Data.C170, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.1/global_rep/global_rep.2/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P67, Data.C172, scratch.Slice(12288, 6144), scratch.Slice(18432, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
-
-            // /layer5/layer5.1/global_rep/global_rep.3/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-            global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C173, Data.C174, scratch.Slice(0, 6144), 64, 96, 1E-05f);
-
-            // /layer5/layer5.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,16,96] → [1,96,8,8]
-            {
-                var src = scratch.Slice(0, 6144);
-                var dst = scratch.Slice(6144, 6144);
-                for (int i0 = 0; i0 < 96; i0++)
-                for (int i1 = 0; i1 < 4; i1++)
-                for (int i2 = 0; i2 < 2; i2++)
-                for (int i3 = 0; i3 < 4; i3++)
-                for (int i4 = 0; i4 < 2; i4++)
-                    dst[i0 * 64 + i1 * 16 + i2 * 8 + i3 * 2 + i4] = src[i0 + i1 * 384 + i2 * 3072 + i3 * 96 + i4 * 1536];
-            }
-
-            // /layer5/layer5.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,96,8,8] → [1,80,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 6144), Data.P68, Data.C176, default, scratch.Slice(12288, 5120), in Data.G27, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /layer5/layer5.1/Concat → Concat, [1,80,8,8] [1,80,8,8] → [1,160,8,8]
-            {
-                var src = scratch.Slice(43008, 5120);
-                var dst = scratch.Slice(0, 10240);
-                    src.Slice(0, 5120).CopyTo(dst.Slice(0, 5120));
-            }
-            {
-                var src = scratch.Slice(12288, 5120);
-                var dst = scratch.Slice(0, 10240);
-                    src.Slice(0, 5120).CopyTo(dst.Slice(5120, 5120));
-            }
-
-            // /layer5/layer5.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,160,8,8] → [1,80,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 10240), Data.P69, Data.C178, default, scratch.Slice(20480, 5120), in Data.G28, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /conv_exp/{conv_exp.0/Conv + conv_exp.2/Sigmoid + conv_exp.2/Mul} → Conv1x1 + SiLU, [1,80,8,8] → [1,320,8,8]
-            global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 5120), Data.P70, Data.C180, default, scratch.Slice(0, 20480), in Data.G29, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
-
-            // /pool/GlobalAveragePool → GlobalAveragePool, [1,320,8,8] → [1,320,1,1]
-            global::MobileViT.Runtime.PoolF32.GlobalAverage(scratch.Slice(0, 20480), scratch.Slice(20480, 320), 320, 64);
-
-            // /classifier/Gemm → Gemm (packed 320x1000 + bias), [1,320] → [1,1000]
-            global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 320), Data.P71, Data.C182, default, output, 1, 320, 1000, global::MobileViT.Runtime.Activation.None);
         }
 
         /// <summary>Weights read in place from the embedded model and prepared for the kernels, once, on first use.</summary>

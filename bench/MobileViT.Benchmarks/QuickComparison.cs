@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MobileViT.Benchmarks;
+
+/// <summary>
+/// A rough look while developing (seconds, not minutes): runs generated code and ONNX Runtime alternately on each model
+/// and prints the median of each and their ratio. Published numbers come from the BenchmarkDotNet run instead.
+/// </summary>
+public static class QuickComparison
+{
+    public static int Run(int threads, int runs, string? only)
+    {
+        foreach (var model in BenchmarkModels.All.Where(m => only == null || m.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
+        {
+            var input = BenchmarkModels.Input(model.InputLength);
+            var output = new float[model.OutputLength];
+            using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+            using var session = new InferenceSession(BenchmarkModels.ModelPath(model.OnnxFile), options);
+            string[] inputNames = session.InputMetadata.Keys.ToArray(), outputNames = session.OutputMetadata.Keys.ToArray();
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(input, session.InputMetadata[inputNames[0]].Dimensions.Select(d => (long)d).ToArray());
+            using var outputValue = OrtValue.CreateTensorValueFromMemory(new float[model.OutputLength], session.OutputMetadata[outputNames[0]].Dimensions.Select(d => (long)d).ToArray());
+            using var runOptions = new RunOptions();
+            model.SetParallelism(threads);
+            var generated = new List<double>();
+            var onnxRuntime = new List<double>();
+            for (int i = 0; i < runs + 10; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                model.Run(input, output);
+                long middle = Stopwatch.GetTimestamp();
+                session.Run(runOptions, inputNames, new[] { inputValue }, outputNames, new[] { outputValue });
+                long end = Stopwatch.GetTimestamp();
+                if (i < 10) continue; // warm-up, tiered compilation
+                generated.Add(Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
+                onnxRuntime.Add(Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
+            }
+            model.SetParallelism(1);
+            double g = Median(generated), o = Median(onnxRuntime);
+            Console.WriteLine($"{model.Name,-18} threads {threads}: generated {g,7:F2} ms, ONNX Runtime {o,7:F2} ms, ratio {g / o:F2}");
+        }
+        return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        return values[values.Count / 2];
+    }
+}

@@ -1,0 +1,104 @@
+using System;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// destination[Σ i_d · dstStride_d] = source[Σ i_d · srcStride_d] over a fixed shape: the transposes, unfolds and folds
+/// the compiler turns view chains into. A plain loop in destination order reads the source with a large stride (an
+/// unfold reads 96 channel planes 4 KB apart, which thrashes L1's sets); this kernel walks the axis that is
+/// contiguous in the destination and the one contiguous in the source together, in 16 × 16 tiles, so both sides use
+/// whole cache lines. Every element is a plain copy, so the order changes nothing in the result.
+/// </summary>
+public static unsafe class StridedCopyF32
+{
+    private const int Tile = 16;
+    private const int MaxRank = 8;
+
+    public static void Run(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<int> shape,
+        ReadOnlySpan<int> sourceStrides, ReadOnlySpan<int> destinationStrides)
+    {
+        int rank = shape.Length;
+        if (rank == 0 || rank > MaxRank || sourceStrides.Length != rank || destinationStrides.Length != rank)
+            throw new ArgumentException($"Expected 1 to {MaxRank} axes with one source and one destination stride each.", nameof(shape));
+        long sourceEnd = 1, destinationEnd = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            if (shape[d] <= 0) return;
+            if (sourceStrides[d] < 0 || destinationStrides[d] < 0) throw new ArgumentException("Strides must not be negative.", nameof(sourceStrides));
+            sourceEnd += (long)(shape[d] - 1) * sourceStrides[d];
+            destinationEnd += (long)(shape[d] - 1) * destinationStrides[d];
+        }
+        if (sourceEnd > source.Length) throw new ArgumentException($"The source needs {sourceEnd} floats, has {source.Length}.", nameof(source));
+        if (destinationEnd > destination.Length) throw new ArgumentException($"The destination needs {destinationEnd} floats, has {destination.Length}.", nameof(destination));
+
+        // a: the innermost axis with destination stride 1; b: another axis with source stride 1 (or -1).
+        int a = rank - 1, b = -1;
+        for (int d = rank - 1; d >= 0; d--)
+            if (destinationStrides[d] == 1 && shape[d] > 1) { a = d; break; }
+        for (int d = rank - 1; d >= 0; d--)
+            if (d != a && sourceStrides[d] == 1 && shape[d] > 1) { b = d; break; }
+
+        int* outer = stackalloc int[MaxRank];
+        int* index = stackalloc int[MaxRank];
+        int outerRank = 0;
+        for (int d = 0; d < rank; d++)
+            if (d != a && d != b) outer[outerRank++] = d;
+
+        fixed (float* sourcePointer = source)
+        fixed (float* destinationPointer = destination)
+        {
+            for (int d = 0; d < outerRank; d++) index[d] = 0;
+            nint sourceOffset = 0, destinationOffset = 0;
+            while (true)
+            {
+                float* from = sourcePointer + sourceOffset;
+                float* to = destinationPointer + destinationOffset;
+                if (b < 0) CopyAxis(from, sourceStrides[a], to, destinationStrides[a], shape[a]);
+                else CopyTiles(from, sourceStrides[a], sourceStrides[b], to, destinationStrides[a], destinationStrides[b], shape[a], shape[b]);
+
+                // Odometer over the outer axes, innermost first.
+                int level = outerRank - 1;
+                for (; level >= 0; level--)
+                {
+                    int axis = outer[level];
+                    sourceOffset += sourceStrides[axis];
+                    destinationOffset += destinationStrides[axis];
+                    if (++index[level] < shape[axis]) break;
+                    sourceOffset -= (nint)shape[axis] * sourceStrides[axis];
+                    destinationOffset -= (nint)shape[axis] * destinationStrides[axis];
+                    index[level] = 0;
+                }
+                if (level < 0) return;
+            }
+        }
+    }
+
+    private static void CopyAxis(float* from, nint sourceStride, float* to, nint destinationStride, int count)
+    {
+        if (sourceStride == 1 && destinationStride == 1)
+        {
+            new ReadOnlySpan<float>(from, count).CopyTo(new Span<float>(to, count));
+            return;
+        }
+        for (int i = 0; i < count; i++) to[i * destinationStride] = from[i * sourceStride];
+    }
+
+    /// <summary>Axis a (destination stride 1 in practice) against axis b (source stride 1), tile by tile.</summary>
+    private static void CopyTiles(float* from, nint sourceStrideA, nint sourceStrideB, float* to, nint destinationStrideA, nint destinationStrideB, int countA, int countB)
+    {
+        for (int b0 = 0; b0 < countB; b0 += Tile)
+        {
+            int b1 = Math.Min(countB, b0 + Tile);
+            for (int a0 = 0; a0 < countA; a0 += Tile)
+            {
+                int a1 = Math.Min(countA, a0 + Tile);
+                for (int j = b0; j < b1; j++)
+                {
+                    float* source = from + j * sourceStrideB;
+                    float* destination = to + j * destinationStrideB;
+                    for (int i = a0; i < a1; i++) destination[i * destinationStrideA] = source[i * sourceStrideA];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using MobileViT.Runtime.Simd;
+using MobileViT.Runtime.Tests.Reference;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>
+/// Kernels split across threads (KernelParallelism above 1) must give bitwise the single-threaded result: shapes large
+/// enough to be split, with tails in both dimensions, column and row splits, every vector width.
+/// </summary>
+public class ParallelismTests
+{
+    private static readonly int[] Degrees = { 2, 3, 4 };
+
+    private static readonly (int M, int K, int N)[] GemmShapes =
+    {
+        (37, 129, 1000),  // many column panels, a partial last one
+        (200, 70, 40),    // two panels: split by 6-row tiles, 2 leftover rows
+        (13, 512, 300),
+        (640, 96, 64),    // MobileViT's last stage: many rows, one 8x8 plane
+    };
+
+    public static IEnumerable<object[]> VectorIsas() =>
+        TestData.AllIsas.Where(i => i != KernelIsa.Scalar).Select(i => new object[] { i.ToString() });
+
+    [Theory]
+    [MemberData(nameof(VectorIsas))]
+    public void PackedGemmWithEpilogue_IsBitwiseTheSameOnEveryDegree(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        var activation = new Activation(ActivationKind.SiLU, 0f, 0f);
+        foreach (var (m, k, n) in GemmShapes)
+        {
+            float[] a = TestData.Random(m * k, seed: m + k);
+            float[] packed = GemmF32.PackB(TestData.Random(k * n, seed: n), k, n, false);
+            float[] bias = TestData.Random(n, seed: 3), residual = TestData.Random(m * n, seed: 4);
+            float[] Compute(int degree) => WithDegree(degree, () =>
+            {
+                var c = new float[m * n];
+                GemmF32.RunPackedB(a, packed, bias, residual, c, m, k, n, activation, isa);
+                return c;
+            });
+            float[] single = Compute(1);
+            TestData.AssertClose(single, Expected(a, packed, bias, residual, m, k, n, activation, isa), 1e-5, $"{isa} m={m} k={k} n={n}");
+            foreach (int degree in Degrees)
+                AssertBitwise(single, Compute(degree), $"{isa} m={m} k={k} n={n} degree={degree}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(VectorIsas))]
+    public void TransposedGemm_IsBitwiseTheSameOnEveryDegree(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (m, k, n) in GemmShapes)
+        {
+            float[] a = TestData.Random(m * k, seed: 5), b = TestData.Random(k * n, seed: 6);
+            float[] Compute(int degree) => WithDegree(degree, () =>
+            {
+                var c = new float[m * n];
+                GemmF32.Run(a, false, b, true, c, m, k, n, 0.25f, isa);
+                return c;
+            });
+            float[] single = Compute(1);
+            foreach (int degree in Degrees)
+                AssertBitwise(single, Compute(degree), $"{isa} m={m} k={k} n={n} degree={degree}");
+        }
+    }
+
+    public static IEnumerable<object[]> ConvCases()
+    {
+        var geometries = new Dictionary<string, Conv2dGeometry>
+        {
+            ["pointwise 32->48 33x31"] = Conv2dTests.Geometry(1, 32, 33, 31, 48, 1, 1, 0),
+            ["depthwise 3x3 s1 40ch 30x29"] = Conv2dTests.Geometry(1, 40, 30, 29, 40, 3, 1, 1, groups: 40),
+            ["depthwise 3x3 s2 24ch 64x64 batch2"] = Conv2dTests.Geometry(2, 24, 64, 64, 24, 3, 2, 1, groups: 24),
+            ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),
+            ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),
+        };
+        foreach (var isa in TestData.AllIsas.Where(i => i != KernelIsa.Scalar))
+            foreach (var (name, g) in geometries)
+                yield return new object[] { isa.ToString(), name, g };
+    }
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void Convolution_IsBitwiseTheSameOnEveryDegree(string isaName, string name, Conv2dGeometry g)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        float[] input = TestData.Random((int)g.InputLength, seed: 11);
+        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, seed: 12), g);
+        float[] bias = TestData.Random(g.OutChannels, seed: 13), residual = TestData.Random((int)g.OutputLength, seed: 14);
+        var activation = new Activation(ActivationKind.HardSwish, 0f, 0f);
+        float[] Compute(int degree) => WithDegree(degree, () =>
+        {
+            var output = new float[g.OutputLength];
+            Conv2dF32.Run(input, weights, bias, residual, output, g, activation, isa);
+            return output;
+        });
+        float[] single = Compute(1);
+        var reference = new float[g.OutputLength];
+        Conv2dF32.Run(input, weights, bias, residual, reference, g, activation, KernelIsa.Scalar);
+        TestData.AssertClose(single, reference, 1e-5, name);
+        foreach (int degree in Degrees)
+            AssertBitwise(single, Compute(degree), $"{isa} {name} degree={degree}");
+    }
+
+    [Fact]
+    public void ConcurrentCallersWithParallelismGetTheirOwnBitwiseResults()
+    {
+        // Several threads each asking for 2 workers: one gets the pool, the others run their parts themselves.
+        const int m = 64, k = 96, n = 1024;
+        var inputs = Enumerable.Range(0, 6).Select(i => TestData.Random(m * k, seed: 100 + i)).ToArray();
+        float[] packed = GemmF32.PackB(TestData.Random(k * n, seed: 7), k, n, false);
+        var expected = inputs.Select(a => WithDegree(1, () => Gemm(a, packed, m, k, n))).ToArray();
+        Parallel.For(0, inputs.Length, new ParallelOptions { MaxDegreeOfParallelism = inputs.Length }, i =>
+        {
+            for (int repeat = 0; repeat < 20; repeat++)
+                AssertBitwise(expected[i], WithDegree(2, () => Gemm(inputs[i], packed, m, k, n)), $"caller {i} repeat {repeat}");
+        });
+    }
+
+    [Fact]
+    public void ParallelRunsAllocateNothingOnceTheWorkersExist()
+    {
+        const int m = 48, k = 64, n = 4096;
+        float[] a = TestData.Random(m * k, seed: 1), packed = GemmF32.PackB(TestData.Random(k * n, seed: 2), k, n, false);
+        var c = new float[m * n];
+        KernelParallelism.Validate(2);
+        int previous = KernelParallelism.Enter(2);
+        try
+        {
+            for (int i = 0; i < 5; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 50; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        finally
+        {
+            KernelParallelism.Exit(previous);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(65)]
+    public void ValidateRefusesDegreesOutOfRange(int degree)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => KernelParallelism.Validate(degree));
+        Assert.Contains("between 1 and 64", error.Message);
+    }
+
+    private static float[] Gemm(float[] a, float[] packed, int m, int k, int n)
+    {
+        var c = new float[m * n];
+        GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
+        return c;
+    }
+
+    private static float[] Expected(float[] a, float[] packed, float[] bias, float[] residual, int m, int k, int n, Activation activation, KernelIsa isa)
+    {
+        var c = new float[m * n];
+        GemmF32.RunPackedB(a, packed, bias, residual, c, m, k, n, activation, KernelIsa.Scalar);
+        return c;
+    }
+
+    private static T WithDegree<T>(int degree, Func<T> action)
+    {
+        KernelParallelism.Validate(degree);
+        int previous = KernelParallelism.Enter(degree);
+        try { return action(); }
+        finally { KernelParallelism.Exit(previous); }
+    }
+
+    private static void AssertBitwise(float[] expected, float[] actual, string context)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{context}: element {i} is {actual[i]:R}, single-threaded {expected[i]:R}");
+    }
+}
