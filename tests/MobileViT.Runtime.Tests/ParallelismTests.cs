@@ -71,6 +71,44 @@ public class ParallelismTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(VectorIsas))]
+    public void BatchedGemm_MatchesNaiveAndIsBitwiseTheSameOnEveryDegree(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        const int m = 50, k = 24, n = 70, batches = 7;
+        float[] a = TestData.Random(4 * m * k, seed: 21), b = TestData.Random(3 * k * n, seed: 22);
+        // Broadcast batches reuse an operand, as attention's heads share nothing but a batch of 1 shares everything.
+        int[] aOffsets = { 0, m * k, 2 * m * k, 3 * m * k, 0, m * k, 2 * m * k };
+        int[] bOffsets = { 0, 0, k * n, k * n, 2 * k * n, 2 * k * n, 0 };
+        foreach (bool bTransposed in new[] { false, true })
+        {
+            float[] Compute(int degree) => WithDegree(degree, () =>
+            {
+                var c = new float[batches * m * n];
+                GemmF32.RunBatched(a, aOffsets, false, b, bOffsets, bTransposed, c, m, k, n, 0.5f, isa);
+                return c;
+            });
+            float[] single = Compute(1);
+            for (int batch = 0; batch < batches; batch++)
+            {
+                float[] expected = NaiveReference.Gemm(a.AsSpan(aOffsets[batch], m * k).ToArray(), false, b.AsSpan(bOffsets[batch], k * n).ToArray(), bTransposed, m, k, n);
+                for (int i = 0; i < expected.Length; i++) expected[i] *= 0.5f;
+                TestData.AssertClose(single.AsSpan(batch * m * n, m * n), expected, 1e-5, $"{isa} batch {batch} bTransposed={bTransposed}");
+            }
+            foreach (int degree in Degrees)
+                AssertBitwise(single, Compute(degree), $"{isa} batched bTransposed={bTransposed} degree={degree}");
+        }
+    }
+
+    [Fact]
+    public void BatchedGemmRefusesOffsetsPastTheEnd()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            GemmF32.RunBatched(new float[20], new[] { 0, 16 }, false, new float[20], new[] { 0, 0 }, false, new float[8], 2, 5, 2, 1f));
+        Assert.Equal("a", error.ParamName);
+    }
+
     public static IEnumerable<object[]> ConvCases()
     {
         var geometries = new Dictionary<string, Conv2dGeometry>

@@ -55,8 +55,11 @@ namespace MobileViT.Compiler.Emit
         {
             int inner = dims.Count - 1;
             if (dims.Count < 2 || dims.Count > 8 || sStrides.Contains(0) || dStrides[inner] != 1) return false;
-            bool hasSourceContiguousAxis = sStrides.Contains(1);
-            return dims[inner] >= 8 && sStrides[inner] >= 256 && hasSourceContiguousAxis;
+            // Many short contiguous runs: one kernel call instead of a CopyTo per run.
+            if (sStrides[inner] == 1) return dims[inner] < 128 && dims.Count >= 3;
+            // Unfold: long destination runs read across planes. (A fold's short destination runs stay plain loops, which
+            // measured faster there than any tile order.)
+            return dims[inner] >= 8 && sStrides[inner] >= 256 && sStrides.Contains(1);
         }
 
         private static string Index(int offset, List<int> strides, int loops)

@@ -43,15 +43,9 @@ namespace MobileViT.Compiler.Ops
                 context.Body.Line($"{rt}GemmF32.Run({context.Read(a)}, {trA}, {context.Read(bTensor)}, {trB}, {context.Write(output)}, {M}, {K}, {N}, {alpha});");
                 return;
             }
-            context.Body.Open("");
-            context.Body.Line($"var lhs = {context.Read(a)};");
-            context.Body.Line($"var rhs = {context.Read(bTensor)};");
-            context.Body.Line($"var product = {context.Write(output)};");
-            context.Body.Line($"var lhsOffsets = {context.IntSpan(AOffsets)};");
-            context.Body.Line($"var rhsOffsets = {context.IntSpan(BOffsets)};");
-            context.Body.Line($"for (int batch = 0; batch < {AOffsets.Length}; batch++)");
-            context.Body.Line($"    {rt}GemmF32.Run(lhs.Slice(lhsOffsets[batch], {M * K}), {trA}, rhs.Slice(rhsOffsets[batch], {K * N}), {trB}, product.Slice(batch * {M * N}, {M * N}), {M}, {K}, {N}, {alpha});");
-            context.Body.Close();
+            // One product per batch (broadcast batches repeat an offset); the offsets are compile-time constants.
+            context.Body.Line($"{rt}GemmF32.RunBatched({context.Read(a)}, {context.IntSpan(AOffsets)}, {trA}, {context.Read(bTensor)}, {context.IntSpan(BOffsets)}, {trB}, " +
+                              $"{context.Write(output)}, {M}, {K}, {N}, {alpha});");
         }
     }
 }

@@ -6,9 +6,8 @@ namespace MobileViT.Runtime;
 
 /// <summary>
 /// Persistent worker threads that run the parts of one kernel call alongside the calling thread. A call publishes a job
-/// (a function pointer and a pointer to its arguments on the caller's stack) under a new generation number; workers and
-/// the caller claim parts with a compare-exchange on (generation, next part), so a late worker can never run a part of
-/// a job that has moved on. Workers spin briefly between jobs (kernel calls of one Run follow each other within
+/// (a function pointer and a pointer to its arguments on the caller's stack) under a new generation number; each
+/// participant runs its own part and the caller waits for all, so a job's fields never change while a part runs. Workers spin briefly between jobs (kernel calls of one Run follow each other within
 /// microseconds), then sleep on their own semaphore. Nothing here allocates after the threads exist, and while one
 /// thread's job runs, a second caller runs its parts itself.
 /// </summary>
@@ -25,9 +24,8 @@ internal static unsafe class WorkerPool
     private static Worker[] s_workers = Array.Empty<Worker>();
 
     private static int s_busy;                          // 1 while a job is published
-    private static long s_ticket;                       // generation << 32 | next part
+    private static long s_ticket;                       // generation << 32 | workers taking part: read together
     private static int s_parts;
-    private static int s_helpers;                       // workers with a smaller index take part in the current job
     private static int s_done;
     private static delegate*<void*, int, void> s_body;
     private static void* s_context;
@@ -52,8 +50,10 @@ internal static unsafe class WorkerPool
 
     /// <summary>
     /// Runs body(context, part) for every part in [0, parts), on up to <paramref name="degree"/> threads including this
-    /// one, and returns when all are done. Which thread runs which part is not fixed; what each part computes must not
-    /// depend on it.
+    /// one, and returns when all are done. Part 0 runs on the calling thread and part i on worker i - 1, every time:
+    /// kernels split the same way step after step (the same pixels to the same core), so each core mostly reads what it
+    /// wrote itself, which matters more than balance when cores do not share a cache. Parts beyond the threads are
+    /// run by the calling thread. What a part computes must not depend on the thread that runs it.
     /// </summary>
     public static void For(int degree, int parts, delegate*<void*, int, void> body, void* context)
     {
@@ -69,14 +69,14 @@ internal static unsafe class WorkerPool
             s_body = body;
             s_context = context;
             s_parts = parts;
-            s_helpers = helpers;
             s_failure = null;
             Volatile.Write(ref s_done, 0);
             int generation = (int)(Volatile.Read(ref s_ticket) >> 32) + 1;
-            Volatile.Write(ref s_ticket, (long)generation << 32);
+            Volatile.Write(ref s_ticket, (long)generation << 32 | (uint)helpers);
             for (int i = 0; i < helpers; i++) workers[i].Wake();
 
-            RunParts(generation);
+            RunPart(0);
+            for (int part = helpers + 1; part < parts; part++) RunPart(part);
             var spin = new SpinWait();
             while (Volatile.Read(ref s_done) < parts) spin.SpinOnce(-1);
             s_failure?.Throw();
@@ -89,25 +89,18 @@ internal static unsafe class WorkerPool
         }
     }
 
-    /// <summary>Claims and runs parts of the job of <paramref name="generation"/> until none is left.</summary>
-    private static void RunParts(int generation)
+    /// <summary>Runs the part that belongs to participant <paramref name="participant"/> (0: the caller) of the current job.</summary>
+    private static void RunPart(int participant)
     {
-        while (true)
+        try
         {
-            long ticket = Volatile.Read(ref s_ticket);
-            int part = (int)ticket;
-            if ((int)(ticket >> 32) != generation || part >= Volatile.Read(ref s_parts)) return;
-            if (Interlocked.CompareExchange(ref s_ticket, ticket + 1, ticket) != ticket) continue;
-            try
-            {
-                s_body(s_context, part);
-            }
-            catch (Exception ex)
-            {
-                s_failure ??= ExceptionDispatchInfo.Capture(ex);
-            }
-            Interlocked.Increment(ref s_done);
+            s_body(s_context, participant);
         }
+        catch (Exception ex)
+        {
+            s_failure ??= ExceptionDispatchInfo.Capture(ex);
+        }
+        Interlocked.Increment(ref s_done);
     }
 
     private sealed class Worker
@@ -136,38 +129,37 @@ internal static unsafe class WorkerPool
         {
             while (true)
             {
-                int generation = WaitForJob();
-                _seenGeneration = generation;
-                if (_index < Volatile.Read(ref s_helpers)) RunParts(generation);
+                long ticket = WaitForJob();
+                _seenGeneration = (int)(ticket >> 32);
+                // Only the workers the job asked for touch it; the caller waits for exactly those.
+                if (_index < (int)ticket) RunPart(_index + 1);
             }
         }
 
-        private int WaitForJob()
+        private long WaitForJob()
         {
             long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
             do
             {
-                int generation = CurrentGeneration();
-                if (generation != _seenGeneration) return generation;
+                long ticket = Volatile.Read(ref s_ticket);
+                if ((int)(ticket >> 32) != _seenGeneration) return ticket;
                 Thread.SpinWait(1);
             }
             while (System.Diagnostics.Stopwatch.GetTimestamp() < deadline);
             while (true)
             {
                 Volatile.Write(ref _state, Sleeping);
-                int generation = CurrentGeneration();
-                if (generation != _seenGeneration)
+                long ticket = Volatile.Read(ref s_ticket);
+                if ((int)(ticket >> 32) != _seenGeneration)
                 {
                     // A job arrived while going to sleep: take it, consuming the wake-up if the publisher sent one.
                     if (Interlocked.CompareExchange(ref _state, Running, Sleeping) != Sleeping) _signal.Wait();
-                    return generation;
+                    return ticket;
                 }
                 _signal.Wait();
-                generation = CurrentGeneration();
-                if (generation != _seenGeneration) return generation;
+                ticket = Volatile.Read(ref s_ticket);
+                if ((int)(ticket >> 32) != _seenGeneration) return ticket;
             }
         }
-
-        private static int CurrentGeneration() => (int)(Volatile.Read(ref s_ticket) >> 32);
     }
 }

@@ -43,16 +43,19 @@ internal static unsafe class DepthwiseConvolution
         int degree = KernelParallelism.Current;
         if (degree > 1 && planes > 1 && (long)planes * g.OutHeight * g.OutWidth >= ParallelOutputThreshold)
         {
-            // Whole channels per part: each is computed exactly as on one thread.
+            // Bands of output rows across all channels (the pixels the neighbouring GEMMs give the same thread), or
+            // whole channels when there are too few rows. Every element is computed as on one thread: the epilogue
+            // treats a row's tail with the same vector arithmetic as its body, so band edges change nothing.
+            bool byRows = g.OutHeight >= 2 * degree;
             var job = new DepthwiseJob
             {
                 Input = input, Weights = weights, Bias = bias, Residual = residual, Output = output, Geometry = g,
-                Activation = activation, Planes = planes, Parts = Math.Min(planes, 4 * degree),
+                Activation = activation, Planes = planes, ByRows = byRows, Parts = Math.Min(byRows ? g.OutHeight : planes, degree),
             };
             WorkerPool.For(degree, job.Parts, &RunPart<TIsa, TVector>, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
             return;
         }
-        RunPlanes<TIsa, TVector>(input, weights, bias, residual, output, g, activation, 0, planes);
+        RunPlanes<TIsa, TVector>(input, weights, bias, residual, output, g, activation, 0, planes, 0, g.OutHeight);
     }
 
     private struct DepthwiseJob
@@ -61,18 +64,24 @@ internal static unsafe class DepthwiseConvolution
         public Conv2dGeometry Geometry;
         public Activation Activation;
         public int Planes, Parts;
+        public bool ByRows;
     }
 
     private static void RunPart<TIsa, TVector>(void* context, int part)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         ref DepthwiseJob job = ref System.Runtime.CompilerServices.Unsafe.AsRef<DepthwiseJob>(context);
-        int first = (int)((long)job.Planes * part / job.Parts), end = (int)((long)job.Planes * (part + 1) / job.Parts);
-        RunPlanes<TIsa, TVector>(job.Input, job.Weights, job.Bias, job.Residual, job.Output, job.Geometry, job.Activation, first, end);
+        int units = job.ByRows ? job.Geometry.OutHeight : job.Planes;
+        int first = (int)((long)units * part / job.Parts), end = (int)((long)units * (part + 1) / job.Parts);
+        if (job.ByRows)
+            RunPlanes<TIsa, TVector>(job.Input, job.Weights, job.Bias, job.Residual, job.Output, job.Geometry, job.Activation, 0, job.Planes, first, end);
+        else
+            RunPlanes<TIsa, TVector>(job.Input, job.Weights, job.Bias, job.Residual, job.Output, job.Geometry, job.Activation, first, end, 0, job.Geometry.OutHeight);
     }
 
-    /// <summary>Planes [first, end) of the output, a plane being one (batch item, channel) pair.</summary>
-    private static void RunPlanes<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation, int first, int end)
+    /// <summary>Output rows [rowStart, rowEnd) of planes [first, end), a plane being one (batch item, channel) pair.</summary>
+    private static void RunPlanes<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation,
+        int first, int end, int rowStart, int rowEnd)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
@@ -100,9 +109,9 @@ internal static unsafe class DepthwiseConvolution
                 float* plane = input + ((nint)n * g.InChannels + channel) * inPlane;
                 float* kernel = weights + channel * kernelHeight * kernelWidth;
                 nint outOffset = ((nint)n * g.OutChannels + channel) * outPlane;
-                for (int bandStart = 0; bandStart < g.OutHeight; bandStart += bandRows)
+                for (int bandStart = rowStart; bandStart < rowEnd; bandStart += bandRows)
                 {
-                    int outRows = Math.Min(bandRows, g.OutHeight - bandStart);
+                    int outRows = Math.Min(bandRows, rowEnd - bandStart);
                     int firstInY = bandStart * g.StrideHeight - g.PadTop;
                     int inRows = InputRowsForBand(g, outRows);
                     for (int r = 0; r < inRows; r++)

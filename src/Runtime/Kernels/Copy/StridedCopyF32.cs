@@ -7,7 +7,8 @@ namespace MobileViT.Runtime;
 /// the compiler turns view chains into. A plain loop in destination order reads the source with a large stride (an
 /// unfold reads 96 channel planes 4 KB apart, which thrashes L1's sets); this kernel walks the axis that is
 /// contiguous in the destination and the one contiguous in the source together, in 16 × 16 tiles, so both sides use
-/// whole cache lines. Every element is a plain copy, so the order changes nothing in the result.
+/// whole cache lines; contiguous runs (splitting attention heads) are copied with inline vector moves. Every element
+/// is a plain copy, so the order changes nothing in the result.
 /// </summary>
 public static unsafe class StridedCopyF32
 {
@@ -77,10 +78,24 @@ public static unsafe class StridedCopyF32
     {
         if (sourceStride == 1 && destinationStride == 1)
         {
-            new ReadOnlySpan<float>(from, count).CopyTo(new Span<float>(to, count));
+            CopyRun(from, to, count);
             return;
         }
         for (int i = 0; i < count; i++) to[i * destinationStride] = from[i * sourceStride];
+    }
+
+    /// <summary>
+    /// A contiguous run, typically short (an attention head's 24 to 36 floats): inline vector moves, where a call of
+    /// Span.CopyTo per run would cost more than the copy.
+    /// </summary>
+    private static void CopyRun(float* from, float* to, int count)
+    {
+        int i = 0;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= count; i += 8) System.Runtime.Intrinsics.Vector256.Store(System.Runtime.Intrinsics.Vector256.Load(from + i), to + i);
+        else if (System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= count; i += 4) System.Runtime.Intrinsics.Vector128.Store(System.Runtime.Intrinsics.Vector128.Load(from + i), to + i);
+        for (; i < count; i++) to[i] = from[i];
     }
 
     /// <summary>Axis a (destination stride 1 in practice) against axis b (source stride 1), tile by tile.</summary>

@@ -108,6 +108,81 @@ public static unsafe class GemmF32
         }
     }
 
+    /// <summary>
+    /// A batch of <see cref="Run(ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, int, int, int, float)"/>
+    /// products (the heads and patch positions of attention): product i multiplies a at aOffsets[i] by b at bOffsets[i]
+    /// into c at i·m·n. Above one thread (<see cref="KernelParallelism"/>) whole products go to each thread, so every
+    /// product is computed exactly as on one thread.
+    /// </summary>
+    public static void RunBatched(ReadOnlySpan<float> a, ReadOnlySpan<int> aOffsets, bool aTransposed, ReadOnlySpan<float> b, ReadOnlySpan<int> bOffsets, bool bTransposed,
+        Span<float> c, int m, int k, int n, float alpha)
+        => RunBatched(a, aOffsets, aTransposed, b, bOffsets, bTransposed, c, m, k, n, alpha, KernelIsaSelector.Best);
+
+    internal static void RunBatched(ReadOnlySpan<float> a, ReadOnlySpan<int> aOffsets, bool aTransposed, ReadOnlySpan<float> b, ReadOnlySpan<int> bOffsets, bool bTransposed,
+        Span<float> c, int m, int k, int n, float alpha, KernelIsa isa)
+    {
+        if (m < 0 || k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(m), "Negative dimension.");
+        int batches = aOffsets.Length;
+        if (bOffsets.Length != batches) throw new ArgumentException($"Expected {batches} offsets into b, one per product.", nameof(bOffsets));
+        for (int i = 0; i < batches; i++)
+        {
+            Check(aOffsets[i] >= 0 && aOffsets[i] + (long)m * k <= a.Length, nameof(a));
+            Check(bOffsets[i] >= 0 && bOffsets[i] + (long)k * n <= b.Length, nameof(b));
+        }
+        Check(c.Length >= (long)batches * m * n, nameof(c));
+        int degree = KernelParallelism.Current;
+        if (degree <= 1 || batches < 2)
+        {
+            for (int i = 0; i < batches; i++)
+                Run(a.Slice(aOffsets[i]), aTransposed, b.Slice(bOffsets[i]), bTransposed, c.Slice(i * m * n, m * n), m, k, n, alpha, isa);
+            return;
+        }
+        fixed (float* aPointer = a)
+        fixed (float* bPointer = b)
+        fixed (float* cPointer = c)
+        fixed (int* aOffsetPointer = aOffsets)
+        fixed (int* bOffsetPointer = bOffsets)
+        {
+            var job = new BatchJob
+            {
+                A = aPointer, B = bPointer, C = cPointer, AOffsets = aOffsetPointer, BOffsets = bOffsetPointer,
+                ALength = a.Length, BLength = b.Length, ATransposed = aTransposed, BTransposed = bTransposed,
+                M = m, K = k, N = n, Alpha = alpha, Isa = isa, Batches = batches, Parts = Math.Min(batches, degree),
+            };
+            WorkerPool.For(degree, job.Parts, &RunBatchPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+        }
+    }
+
+    private struct BatchJob
+    {
+        public float* A, B, C;
+        public int* AOffsets, BOffsets;
+        public int ALength, BLength, M, K, N, Batches, Parts;
+        public bool ATransposed, BTransposed;
+        public float Alpha;
+        public KernelIsa Isa;
+    }
+
+    private static void RunBatchPart(void* context, int part)
+    {
+        ref BatchJob job = ref System.Runtime.CompilerServices.Unsafe.AsRef<BatchJob>(context);
+        int first = (int)((long)job.Batches * part / job.Parts), end = (int)((long)job.Batches * (part + 1) / job.Parts);
+        int size = job.M * job.N;
+        // Each product on this thread alone: the split is across products.
+        int previous = KernelParallelism.Enter(1);
+        try
+        {
+            for (int i = first; i < end; i++)
+                Run(new ReadOnlySpan<float>(job.A + job.AOffsets[i], job.ALength - job.AOffsets[i]), job.ATransposed,
+                    new ReadOnlySpan<float>(job.B + job.BOffsets[i], job.BLength - job.BOffsets[i]), job.BTransposed,
+                    new Span<float>(job.C + (nint)i * size, size), job.M, job.K, job.N, job.Alpha, job.Isa);
+        }
+        finally
+        {
+            KernelParallelism.Exit(previous);
+        }
+    }
+
     private static void Check(bool condition, string name)
     {
         if (!condition) throw new ArgumentException("Span is shorter than the dimensions require.", name);

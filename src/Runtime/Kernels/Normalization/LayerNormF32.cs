@@ -22,9 +22,38 @@ public static unsafe class LayerNormF32
         fixed (float* biasPointer = bias)
         fixed (float* outputPointer = output)
         {
-            float* biasOrNull = bias.IsEmpty ? null : biasPointer;
-            for (int row = 0; row < rows; row++)
-                RowNormalization.Normalize(isa, inputPointer + (nint)row * cols, outputPointer + (nint)row * cols, cols, epsilon, scalePointer, 1f, biasOrNull, 0f);
+            var job = new Job
+            {
+                Input = inputPointer, Scale = scalePointer, Bias = bias.IsEmpty ? null : biasPointer, Output = outputPointer,
+                Rows = rows, Cols = cols, Epsilon = epsilon, Isa = isa, Parts = 1,
+            };
+            int degree = KernelParallelism.Current;
+            if (degree > 1 && rows >= 2 && length >= ParallelThreshold)
+            {
+                // Whole rows per thread; each row is normalized exactly as on one thread.
+                job.Parts = Math.Min(rows, degree);
+                WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+                return;
+            }
+            RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
         }
+    }
+
+    private const long ParallelThreshold = 1 << 15;
+
+    private struct Job
+    {
+        public float* Input, Scale, Bias, Output;
+        public int Rows, Cols, Parts;
+        public float Epsilon;
+        public KernelIsa Isa;
+    }
+
+    private static void RunPart(void* context, int part)
+    {
+        ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
+        int first = (int)((long)job.Rows * part / job.Parts), end = (int)((long)job.Rows * (part + 1) / job.Parts);
+        for (int row = first; row < end; row++)
+            RowNormalization.Normalize(job.Isa, job.Input + (nint)row * job.Cols, job.Output + (nint)row * job.Cols, job.Cols, job.Epsilon, job.Scale, 1f, job.Bias, 0f);
     }
 }

@@ -18,13 +18,41 @@ public static unsafe class SoftmaxF32
         fixed (float* inputPointer = input)
         fixed (float* outputPointer = output)
         {
-            switch (isa)
+            var job = new Job { Input = inputPointer, Output = outputPointer, Outer = outer, AxisLength = axisLength, Inner = inner, Isa = isa, Parts = 1 };
+            int degree = KernelParallelism.Current;
+            if (degree > 1 && outer >= 2 && length >= ParallelThreshold)
             {
-                case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(inputPointer, outputPointer, outer, axisLength, inner); break;
-                case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(inputPointer, outputPointer, outer, axisLength, inner); break;
-                case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(inputPointer, outputPointer, outer, axisLength, inner); break;
-                default: RunScalar(inputPointer, outputPointer, outer, axisLength, inner); break;
+                // Whole softmax groups per thread; each is computed exactly as on one thread.
+                job.Parts = Math.Min(outer, degree);
+                WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+                return;
             }
+            RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
+        }
+    }
+
+    private const long ParallelThreshold = 1 << 15;
+
+    private struct Job
+    {
+        public float* Input, Output;
+        public int Outer, AxisLength, Inner, Parts;
+        public KernelIsa Isa;
+    }
+
+    private static void RunPart(void* context, int part)
+    {
+        ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
+        int first = (int)((long)job.Outer * part / job.Parts), end = (int)((long)job.Outer * (part + 1) / job.Parts);
+        nint offset = (nint)first * job.AxisLength * job.Inner;
+        float* input = job.Input + offset, output = job.Output + offset;
+        int outer = end - first;
+        switch (job.Isa)
+        {
+            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(input, output, outer, job.AxisLength, job.Inner); break;
+            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(input, output, outer, job.AxisLength, job.Inner); break;
+            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(input, output, outer, job.AxisLength, job.Inner); break;
+            default: RunScalar(input, output, outer, job.AxisLength, job.Inner); break;
         }
     }
 

@@ -113,16 +113,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49152), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,64,32,32] → [4,256,64]
-                {
-                    var src = scratch.Slice(0, 65536);
-                    var dst = scratch.Slice(2293760, 65536);
-                    for (int i0 = 0; i0 < 2; i0++)
-                    for (int i1 = 0; i1 < 2; i1++)
-                    for (int i2 = 0; i2 < 16; i2++)
-                    for (int i3 = 0; i3 < 16; i3++)
-                    for (int i4 = 0; i4 < 64; i4++)
-                        dst[i0 * 32768 + i1 * 16384 + i2 * 1024 + i3 * 64 + i4] = src[i0 * 32 + i1 + i2 * 64 + i3 * 2 + i4 * 1024];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(2293760, 65536).Slice(0, 65536), Data.S0, Data.S1, Data.S2);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
@@ -131,50 +122,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P18, Data.C38, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                {
-                    var src = scratch.Slice(0, 196608);
-                    var dst = scratch.Slice(2097152, 196608);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 256; i3++)
-                        src.Slice(i0 * 64 + i1 * 49152 + i2 * 16 + i3 * 192, 16).CopyTo(dst.Slice(i0 * 65536 + i1 * 16384 + i2 * 4096 + i3 * 16, 16));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(2097152, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
-                {
-                    var lhs = scratch.Slice(2097152, 65536);
-                    var rhs = scratch.Slice(2162688, 65536);
-                    var product = scratch.Slice(0, 1048576);
-                    var lhsOffsets = Data.S0;
-                    var rhsOffsets = Data.S0;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(2097152, 65536), Data.S6, false, scratch.Slice(2162688, 65536), Data.S6, true, scratch.Slice(0, 1048576), 256, 16, 256, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
-                {
-                    var lhs = scratch.Slice(1048576, 1048576);
-                    var rhs = scratch.Slice(2228224, 65536);
-                    var product = scratch.Slice(0, 65536);
-                    var lhsOffsets = Data.S1;
-                    var rhsOffsets = Data.S0;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(1048576, 1048576), Data.S7, false, scratch.Slice(2228224, 65536), Data.S6, false, scratch.Slice(0, 65536), 256, 256, 16, 1f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                {
-                    var src = scratch.Slice(0, 65536);
-                    var dst = scratch.Slice(65536, 65536);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 256; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 16384 + i1 * 16 + i2 * 4096, 16).CopyTo(dst.Slice(i0 * 16384 + i1 * 64 + i2 * 16, 16));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(65536, 65536).Slice(0, 65536), Data.S8, Data.S9, Data.S10);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P19, Data.C40, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
@@ -195,50 +155,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P22, Data.C50, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                {
-                    var src = scratch.Slice(0, 196608);
-                    var dst = scratch.Slice(2097152, 196608);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 256; i3++)
-                        src.Slice(i0 * 64 + i1 * 49152 + i2 * 16 + i3 * 192, 16).CopyTo(dst.Slice(i0 * 65536 + i1 * 16384 + i2 * 4096 + i3 * 16, 16));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(2097152, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
-                {
-                    var lhs = scratch.Slice(2097152, 65536);
-                    var rhs = scratch.Slice(2162688, 65536);
-                    var product = scratch.Slice(0, 1048576);
-                    var lhsOffsets = Data.S0;
-                    var rhsOffsets = Data.S0;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 4096), true, product.Slice(batch * 65536, 65536), 256, 16, 256, 0.25f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(2097152, 65536), Data.S6, false, scratch.Slice(2162688, 65536), Data.S6, true, scratch.Slice(0, 1048576), 256, 16, 256, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
-                {
-                    var lhs = scratch.Slice(1048576, 1048576);
-                    var rhs = scratch.Slice(2228224, 65536);
-                    var product = scratch.Slice(0, 65536);
-                    var lhsOffsets = Data.S1;
-                    var rhsOffsets = Data.S0;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 65536), false, rhs.Slice(rhsOffsets[batch], 4096), false, product.Slice(batch * 4096, 4096), 256, 256, 16, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(1048576, 1048576), Data.S7, false, scratch.Slice(2228224, 65536), Data.S6, false, scratch.Slice(0, 65536), 256, 256, 16, 1f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                {
-                    var src = scratch.Slice(0, 65536);
-                    var dst = scratch.Slice(65536, 65536);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 256; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 16384 + i1 * 16 + i2 * 4096, 16).CopyTo(dst.Slice(i0 * 16384 + i1 * 64 + i2 * 16, 16));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(65536, 65536).Slice(0, 65536), Data.S8, Data.S9, Data.S10);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P23, Data.C52, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
@@ -301,16 +230,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
-                {
-                    var src = scratch.Slice(0, 20480);
-                    var dst = scratch.Slice(192512, 20480);
-                    for (int i0 = 0; i0 < 2; i0++)
-                    for (int i1 = 0; i1 < 2; i1++)
-                    for (int i2 = 0; i2 < 8; i2++)
-                    for (int i3 = 0; i3 < 8; i3++)
-                    for (int i4 = 0; i4 < 80; i4++)
-                        dst[i0 * 10240 + i1 * 5120 + i2 * 640 + i3 * 80 + i4] = src[i0 * 16 + i1 + i2 * 32 + i3 * 2 + i4 * 256];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(192512, 20480).Slice(0, 20480), Data.S11, Data.S12, Data.S13);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -319,50 +239,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                {
-                    var src = scratch.Slice(0, 61440);
-                    var dst = scratch.Slice(131072, 61440);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 64; i3++)
-                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                {
-                    var lhs = scratch.Slice(131072, 20480);
-                    var rhs = scratch.Slice(151552, 20480);
-                    var product = scratch.Slice(0, 65536);
-                    var lhsOffsets = Data.S2;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                {
-                    var lhs = scratch.Slice(65536, 65536);
-                    var rhs = scratch.Slice(172032, 20480);
-                    var product = scratch.Slice(0, 20480);
-                    var lhsOffsets = Data.S0;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                {
-                    var src = scratch.Slice(0, 20480);
-                    var dst = scratch.Slice(20480, 20480);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 64; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -383,50 +272,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                {
-                    var src = scratch.Slice(0, 61440);
-                    var dst = scratch.Slice(131072, 61440);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 64; i3++)
-                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                {
-                    var lhs = scratch.Slice(131072, 20480);
-                    var rhs = scratch.Slice(151552, 20480);
-                    var product = scratch.Slice(0, 65536);
-                    var lhsOffsets = Data.S2;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                {
-                    var lhs = scratch.Slice(65536, 65536);
-                    var rhs = scratch.Slice(172032, 20480);
-                    var product = scratch.Slice(0, 20480);
-                    var lhsOffsets = Data.S0;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                {
-                    var src = scratch.Slice(0, 20480);
-                    var dst = scratch.Slice(20480, 20480);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 64; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -447,50 +305,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                {
-                    var src = scratch.Slice(0, 61440);
-                    var dst = scratch.Slice(131072, 61440);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 64; i3++)
-                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                {
-                    var lhs = scratch.Slice(131072, 20480);
-                    var rhs = scratch.Slice(151552, 20480);
-                    var product = scratch.Slice(0, 65536);
-                    var lhsOffsets = Data.S2;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                {
-                    var lhs = scratch.Slice(65536, 65536);
-                    var rhs = scratch.Slice(172032, 20480);
-                    var product = scratch.Slice(0, 20480);
-                    var lhsOffsets = Data.S0;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                {
-                    var src = scratch.Slice(0, 20480);
-                    var dst = scratch.Slice(20480, 20480);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 64; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -511,50 +338,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                {
-                    var src = scratch.Slice(0, 61440);
-                    var dst = scratch.Slice(131072, 61440);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 64; i3++)
-                        src.Slice(i0 * 80 + i1 * 15360 + i2 * 20 + i3 * 240, 20).CopyTo(dst.Slice(i0 * 20480 + i1 * 5120 + i2 * 1280 + i3 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                {
-                    var lhs = scratch.Slice(131072, 20480);
-                    var rhs = scratch.Slice(151552, 20480);
-                    var product = scratch.Slice(0, 65536);
-                    var lhsOffsets = Data.S2;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 1280), false, rhs.Slice(rhsOffsets[batch], 1280), true, product.Slice(batch * 4096, 4096), 64, 20, 64, 0.2236068f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                {
-                    var lhs = scratch.Slice(65536, 65536);
-                    var rhs = scratch.Slice(172032, 20480);
-                    var product = scratch.Slice(0, 20480);
-                    var lhsOffsets = Data.S0;
-                    var rhsOffsets = Data.S2;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 4096), false, rhs.Slice(rhsOffsets[batch], 1280), false, product.Slice(batch * 1280, 1280), 64, 64, 20, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                {
-                    var src = scratch.Slice(0, 20480);
-                    var dst = scratch.Slice(20480, 20480);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 64; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 5120 + i1 * 20 + i2 * 1280, 20).CopyTo(dst.Slice(i0 * 5120 + i1 * 80 + i2 * 20, 20));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -635,50 +431,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                {
-                    var src = scratch.Slice(0, 18432);
-                    var dst = scratch.Slice(18432, 18432);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 16; i3++)
-                        src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S21, Data.S22, Data.S23);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-                {
-                    var lhs = scratch.Slice(18432, 6144);
-                    var rhs = scratch.Slice(24576, 6144);
-                    var product = scratch.Slice(0, 4096);
-                    var lhsOffsets = Data.S3;
-                    var rhsOffsets = Data.S3;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(18432, 6144), Data.S24, false, scratch.Slice(24576, 6144), Data.S24, true, scratch.Slice(0, 4096), 16, 24, 16, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-                {
-                    var lhs = scratch.Slice(6144, 4096);
-                    var rhs = scratch.Slice(30720, 6144);
-                    var product = scratch.Slice(0, 6144);
-                    var lhsOffsets = Data.S4;
-                    var rhsOffsets = Data.S3;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(6144, 4096), Data.S25, false, scratch.Slice(30720, 6144), Data.S24, false, scratch.Slice(0, 6144), 16, 16, 24, 1f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                {
-                    var src = scratch.Slice(0, 6144);
-                    var dst = scratch.Slice(6144, 6144);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 16; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S26, Data.S27, Data.S28);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -699,50 +464,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                {
-                    var src = scratch.Slice(0, 18432);
-                    var dst = scratch.Slice(18432, 18432);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 16; i3++)
-                        src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S21, Data.S22, Data.S23);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-                {
-                    var lhs = scratch.Slice(18432, 6144);
-                    var rhs = scratch.Slice(24576, 6144);
-                    var product = scratch.Slice(0, 4096);
-                    var lhsOffsets = Data.S3;
-                    var rhsOffsets = Data.S3;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(18432, 6144), Data.S24, false, scratch.Slice(24576, 6144), Data.S24, true, scratch.Slice(0, 4096), 16, 24, 16, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-                {
-                    var lhs = scratch.Slice(6144, 4096);
-                    var rhs = scratch.Slice(30720, 6144);
-                    var product = scratch.Slice(0, 6144);
-                    var lhsOffsets = Data.S4;
-                    var rhsOffsets = Data.S3;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(6144, 4096), Data.S25, false, scratch.Slice(30720, 6144), Data.S24, false, scratch.Slice(0, 6144), 16, 16, 24, 1f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                {
-                    var src = scratch.Slice(0, 6144);
-                    var dst = scratch.Slice(6144, 6144);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 16; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S26, Data.S27, Data.S28);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -763,50 +497,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                {
-                    var src = scratch.Slice(0, 18432);
-                    var dst = scratch.Slice(18432, 18432);
-                    for (int i0 = 0; i0 < 3; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 16; i3++)
-                        src.Slice(i0 * 96 + i1 * 4608 + i2 * 24 + i3 * 288, 24).CopyTo(dst.Slice(i0 * 6144 + i1 * 1536 + i2 * 384 + i3 * 24, 24));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S21, Data.S22, Data.S23);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-                {
-                    var lhs = scratch.Slice(18432, 6144);
-                    var rhs = scratch.Slice(24576, 6144);
-                    var product = scratch.Slice(0, 4096);
-                    var lhsOffsets = Data.S3;
-                    var rhsOffsets = Data.S3;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 384), false, rhs.Slice(rhsOffsets[batch], 384), true, product.Slice(batch * 256, 256), 16, 24, 16, 0.20412415f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(18432, 6144), Data.S24, false, scratch.Slice(24576, 6144), Data.S24, true, scratch.Slice(0, 4096), 16, 24, 16, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
                 global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-                {
-                    var lhs = scratch.Slice(6144, 4096);
-                    var rhs = scratch.Slice(30720, 6144);
-                    var product = scratch.Slice(0, 6144);
-                    var lhsOffsets = Data.S4;
-                    var rhsOffsets = Data.S3;
-                    for (int batch = 0; batch < 16; batch++)
-                        global::MobileViT.Runtime.GemmF32.Run(lhs.Slice(lhsOffsets[batch], 256), false, rhs.Slice(rhsOffsets[batch], 384), false, product.Slice(batch * 384, 384), 16, 16, 24, 1f);
-                }
+                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(6144, 4096), Data.S25, false, scratch.Slice(30720, 6144), Data.S24, false, scratch.Slice(0, 6144), 16, 16, 24, 1f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                {
-                    var src = scratch.Slice(0, 6144);
-                    var dst = scratch.Slice(6144, 6144);
-                    for (int i0 = 0; i0 < 4; i0++)
-                    for (int i1 = 0; i1 < 16; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                        src.Slice(i0 * 1536 + i1 * 24 + i2 * 384, 24).CopyTo(dst.Slice(i0 * 1536 + i1 * 96 + i2 * 24, 24));
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S26, Data.S27, Data.S28);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -901,11 +604,35 @@ namespace App
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G27 = new global::MobileViT.Runtime.Conv2dGeometry(1, 96, 8, 8, 80, 8, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G28 = new global::MobileViT.Runtime.Conv2dGeometry(1, 160, 8, 8, 80, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G29 = new global::MobileViT.Runtime.Conv2dGeometry(1, 80, 8, 8, 320, 8, 8, 1, 1, 1, 1, 0, 0, 1, 1, 1);
-            internal static global::System.ReadOnlySpan<int> S0 => new int[] { 0, 4096, 8192, 12288, 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440 };
-            internal static global::System.ReadOnlySpan<int> S1 => new int[] { 0, 65536, 131072, 196608, 262144, 327680, 393216, 458752, 524288, 589824, 655360, 720896, 786432, 851968, 917504, 983040 };
-            internal static global::System.ReadOnlySpan<int> S2 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
-            internal static global::System.ReadOnlySpan<int> S3 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
-            internal static global::System.ReadOnlySpan<int> S4 => new int[] { 0, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304, 2560, 2816, 3072, 3328, 3584, 3840 };
+            internal static global::System.ReadOnlySpan<int> S0 => new int[] { 2, 2, 16, 16, 64 };
+            internal static global::System.ReadOnlySpan<int> S1 => new int[] { 32, 1, 64, 2, 1024 };
+            internal static global::System.ReadOnlySpan<int> S2 => new int[] { 32768, 16384, 1024, 64, 1 };
+            internal static global::System.ReadOnlySpan<int> S3 => new int[] { 3, 4, 4, 256, 16 };
+            internal static global::System.ReadOnlySpan<int> S4 => new int[] { 64, 49152, 16, 192, 1 };
+            internal static global::System.ReadOnlySpan<int> S5 => new int[] { 65536, 16384, 4096, 16, 1 };
+            internal static global::System.ReadOnlySpan<int> S6 => new int[] { 0, 4096, 8192, 12288, 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440 };
+            internal static global::System.ReadOnlySpan<int> S7 => new int[] { 0, 65536, 131072, 196608, 262144, 327680, 393216, 458752, 524288, 589824, 655360, 720896, 786432, 851968, 917504, 983040 };
+            internal static global::System.ReadOnlySpan<int> S8 => new int[] { 4, 256, 4, 16 };
+            internal static global::System.ReadOnlySpan<int> S9 => new int[] { 16384, 16, 4096, 1 };
+            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 16384, 64, 16, 1 };
+            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 2, 2, 8, 8, 80 };
+            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 16, 1, 32, 2, 256 };
+            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 10240, 5120, 640, 80, 1 };
+            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 3, 4, 4, 64, 20 };
+            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 80, 15360, 20, 240, 1 };
+            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 20480, 5120, 1280, 20, 1 };
+            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
+            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 4, 64, 4, 20 };
+            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 5120, 20, 1280, 1 };
+            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 5120, 80, 20, 1 };
+            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 3, 4, 4, 16, 24 };
+            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 96, 4608, 24, 288, 1 };
+            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 6144, 1536, 384, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
+            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 0, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304, 2560, 2816, 3072, 3328, 3584, 3840 };
+            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 4, 16, 4, 24 };
+            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 1536, 24, 384, 1 };
+            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 1536, 96, 24, 1 };
             internal static readonly float[] C1;
             internal static readonly float[] C3;
             internal static readonly float[] C5;
