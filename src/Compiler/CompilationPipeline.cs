@@ -108,6 +108,7 @@ namespace MobileViT.Compiler
             FuseResidual.Run(graph);
             FuseActivation.Run(graph);
             FoldIntoBatchedMatMul.Run(graph);
+            FuseAttention.Run(graph);
             CollapseViewChains.Run(graph);
             DeadCodeElimination.Run(graph);
         }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Diagnostics;
+using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
 using MobileViT.Compiler.Ops;
 using MobileViT.Compiler.Planning;
@@ -45,7 +46,7 @@ namespace MobileViT.Compiler.Api
                     node.DisplayNames,
                     node.SourceNames.ToArray(),
                     node.OpType,
-                    Operation(node),
+                    StepDescriber.Operation(node),
                     node.Activation.Kind,
                     node.Residual != null,
                     plan.Views.Contains(node),
@@ -64,19 +65,6 @@ namespace MobileViT.Compiler.Api
                 plan.PeakLiveFloats * BytesPerFloat);
         }
 
-        /// <summary>The operation after fusion, as the comment above the generated step names it ("Conv3x3 s2 depthwise + SiLU").</summary>
-        private static string Operation(Node node)
-        {
-            string operation = node.Op is Conv ? Conv.Describe(node) : node.OpType;
-            if (node.Lowering is MatMulLowering { ConstantB: not null } linear)
-                operation = $"{node.OpType} (packed {linear.K}x{linear.N}" + (linear.Bias != null ? " + bias" : "") + ")";
-            if (node.Lowering is MatMulLowering { ConstantB: null } batched)
-                operation = $"{node.OpType} ({batched.AOffsets.Length} x {batched.M}x{batched.K}·{batched.K}x{batched.N}" + (batched.TransposeB ? ", B transposed" : "") + ")";
-            if (node.Residual != null) operation += " + residual";
-            if (!node.Activation.IsNone) operation += " + " + node.Activation.Kind;
-            return operation;
-        }
-
         /// <summary>Multiply-accumulates of convolutions and matrix products; other steps count as zero.</summary>
         private static long MultiplyAccumulates(Node node)
         {
@@ -84,6 +72,8 @@ namespace MobileViT.Compiler.Api
                 return (long)g.Batch * g.OutChannels * g.OutHeight * g.OutWidth * (g.InChannels / g.Groups) * g.KernelHeight * g.KernelWidth;
             if (node.Lowering is MatMulLowering m)
                 return (long)m.M * m.K * m.N * (m.ConstantB != null ? 1 : Math.Max(1, m.AOffsets.Length));
+            if (node.Lowering is AttentionLowering attention)
+                return attention.MultiplyAccumulates;
             return 0;
         }
 

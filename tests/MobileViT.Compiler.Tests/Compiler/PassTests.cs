@@ -29,6 +29,12 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Contains(graph.Nodes, n => n.OpType == "Conv" && n.Activation.Kind == "SiLU");
             Assert.Contains(graph.Nodes, n => n.OpType == "Conv" && n.Residual != null);
             Assert.Contains(graph.Nodes, n => n.OpType == "MatMul" && n.Residual != null); // transformer skip connections
+            // Every transformer layer's Q·Kᵀ → Softmax → ·V (9 layers) is one attention step; no softmax is left.
+            Assert.Equal(9, Count(graph, "Attention"));
+            Assert.Equal(0, Count(graph, "Softmax"));
+            var attention = graph.Nodes.First(n => n.OpType == "Attention");
+            var lowering = Assert.IsType<MobileViT.Compiler.Ops.AttentionLowering>(attention.Lowering);
+            Assert.Equal(new[] { System.Math.Min(16, MobileViT.Compiler.Passes.FuseAttention.WorkspaceHeads), lowering.Queries, lowering.Keys }, attention.Outputs[1].Shape);
             Assert.All(graph.Nodes, n => Assert.All(n.Outputs, o => Assert.True(o.Type == ElementType.Float32)));
         }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -25,12 +27,17 @@ internal static unsafe class DepthwiseConvolution
 
     private static int InputRowsForBand(in Conv2dGeometry g, int outputRows) => (outputRows - 1) * g.StrideHeight + SlotCount(g);
 
-    /// <summary>Floats per buffered row: enough that the last (partial) vector of the output row reads inside it.</summary>
+    /// <summary>
+    /// Floats per buffered row: enough that the last (partial) vector of the output row reads inside it, rounded up to
+    /// whole vectors (each half whole vectors for stride 2) so every row, and each half, starts vector-aligned.
+    /// </summary>
     internal static int RowLength(in Conv2dGeometry g, int vectorWidth)
     {
         int roundedOutWidth = (g.OutWidth + vectorWidth - 1) / vectorWidth * vectorWidth;
         int reach = (g.KernelWidth - 1) * g.DilationWidth;
-        return g.StrideWidth == 1 ? roundedOutWidth + reach : 2 * (roundedOutWidth + reach / 2 + 1);
+        int length = g.StrideWidth == 1 ? roundedOutWidth + reach : 2 * (roundedOutWidth + reach / 2 + 1);
+        int unit = g.StrideWidth == 1 ? vectorWidth : 2 * vectorWidth;
+        return (length + unit - 1) / unit * unit;
     }
 
     /// <summary>Output floats below which a call runs on the calling thread alone.</summary>
@@ -92,7 +99,8 @@ internal static unsafe class DepthwiseConvolution
 
         // Tallest band whose input rows (plus one scratch row for the stride-2 split) fit the budget.
         int bandRows = Math.Max(1, Math.Min(g.OutHeight, (MaxBufferFloats / rowLength - 1 - SlotCount(g)) / g.StrideHeight + 1));
-        float* buffer = stackalloc float[(InputRowsForBand(g, bandRows) + 1) * rowLength];
+        float* unaligned = stackalloc float[(InputRowsForBand(g, bandRows) + 1) * rowLength + 16];
+        float* buffer = (float*)(((nint)unaligned + 63) & ~(nint)63);
         float* scratchRow = buffer + InputRowsForBand(g, bandRows) * rowLength;
         int* tapOffsets = stackalloc int[kernelWidth];
         for (int kx = 0; kx < kernelWidth; kx++)
@@ -152,12 +160,16 @@ internal static unsafe class DepthwiseConvolution
         float* padded = stride == 1 ? buffer : scratchRow;
         // Plain vector loops: rows are short (tens of floats), where Span.Fill/MemoryCopy call overhead dominates.
         int width = TIsa.Count;
-        TVector pad = TIsa.Broadcast(padValue);
-        int i = 0;
-        for (; i + width <= rowLength; i += width) TIsa.Store(padded + i, pad);
-        for (; i < rowLength; i++) padded[i] = padValue;
         int copyStart = Math.Min(padLeft, rowLength);
         int copyCount = Math.Min(padLeft + inWidth, rowLength) - copyStart;
+        // Only the margins take the pad value; the middle is overwritten by the row right after.
+        int i = 0;
+        for (; i < copyStart; i++) padded[i] = padValue;
+        TVector pad = TIsa.Broadcast(padValue);
+        i = copyStart + copyCount;
+        for (; i < rowLength && ((nint)(padded + i) & 63) != 0; i++) padded[i] = padValue;
+        for (; i + width <= rowLength; i += width) TIsa.Store(padded + i, pad);
+        for (; i < rowLength; i++) padded[i] = padValue;
         float* source = row + (copyStart - padLeft);
         float* target = padded + copyStart;
         for (i = 0; i + width <= copyCount; i += width) TIsa.Store(target + i, TIsa.Load(source + i));
@@ -186,6 +198,12 @@ internal static unsafe class DepthwiseConvolution
         TVector w10 = TIsa.Broadcast(kernel[3]), w11 = TIsa.Broadcast(kernel[4]), w12 = TIsa.Broadcast(kernel[5]);
         TVector w20 = TIsa.Broadcast(kernel[6]), w21 = TIsa.Broadcast(kernel[7]), w22 = TIsa.Broadcast(kernel[8]);
         nint o0 = tapOffsets[0], o1 = tapOffsets[1], o2 = tapOffsets[2];
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && o0 == 0 && o1 == 1 && o2 == 2
+            && ((nint)buffer & 63) == 0 && rowStep % 16 == 0 && dilationStep % 16 == 0)
+        {
+            Band3x3Stride1Avx512(buffer, rowStep, dilationStep, kernel, output, outRows, outWidth);
+            return;
+        }
         int fullWidth = outWidth / width * width;
         for (int outY = 0; outY < outRows; outY++)
         {
@@ -200,6 +218,51 @@ internal static unsafe class DepthwiseConvolution
                 TIsa.StorePartial(outRow + x, Taps3x3<TIsa, TVector>(r0 + x, r1 + x, r2 + x, o0, o1, o2, w00, w01, w02, w10, w11, w12, w20, w21, w22), outWidth - x);
         }
     }
+
+    /// <summary>
+    /// <see cref="Band3x3{TIsa, TVector}"/> for stride 1 with AVX-512: the taps one and two floats to the right are built
+    /// from two aligned loads with VALIGND instead of loaded across cache lines (two of every three loads would split),
+    /// and each aligned load is reused by the next vector. Same products in the same order, so the same bits.
+    /// Rows are 64-byte aligned and at least one vector longer than the output row (<see cref="RowLength"/>).
+    /// </summary>
+    private static void Band3x3Stride1Avx512(float* buffer, int rowStep, int dilationStep, float* kernel, float* output, int outRows, int outWidth)
+    {
+        Vector512<float> w00 = Vector512.Create(kernel[0]), w01 = Vector512.Create(kernel[1]), w02 = Vector512.Create(kernel[2]);
+        Vector512<float> w10 = Vector512.Create(kernel[3]), w11 = Vector512.Create(kernel[4]), w12 = Vector512.Create(kernel[5]);
+        Vector512<float> w20 = Vector512.Create(kernel[6]), w21 = Vector512.Create(kernel[7]), w22 = Vector512.Create(kernel[8]);
+        for (int outY = 0; outY < outRows; outY++)
+        {
+            float* r0 = buffer + (nint)outY * rowStep;
+            float* r1 = r0 + dilationStep;
+            float* r2 = r1 + dilationStep;
+            float* outRow = output + (nint)outY * outWidth;
+            Vector512<float> c0 = Vector512.LoadAligned(r0), c1 = Vector512.LoadAligned(r1), c2 = Vector512.LoadAligned(r2);
+            for (int x = 0; x < outWidth; x += 16)
+            {
+                Vector512<float> n0 = Vector512.LoadAligned(r0 + x + 16), n1 = Vector512.LoadAligned(r1 + x + 16), n2 = Vector512.LoadAligned(r2 + x + 16);
+                Vector512<float> a0 = Vector512.Multiply(w00, c0);
+                Vector512<float> a1 = Vector512.Multiply(w10, c1);
+                Vector512<float> a2 = Vector512.Multiply(w20, c2);
+                a0 = Avx512F.FusedMultiplyAdd(w01, Shift(n0, c0, 1), a0);
+                a1 = Avx512F.FusedMultiplyAdd(w11, Shift(n1, c1, 1), a1);
+                a2 = Avx512F.FusedMultiplyAdd(w21, Shift(n2, c2, 1), a2);
+                a0 = Avx512F.FusedMultiplyAdd(w02, Shift(n0, c0, 2), a0);
+                a1 = Avx512F.FusedMultiplyAdd(w12, Shift(n1, c1, 2), a1);
+                a2 = Avx512F.FusedMultiplyAdd(w22, Shift(n2, c2, 2), a2);
+                Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
+                if (x + 16 <= outWidth) sum.Store(outRow + x);
+                else Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
+                c0 = n0;
+                c1 = n1;
+                c2 = n2;
+            }
+        }
+    }
+
+    /// <summary>Floats current[k..15] then next[0..k-1]: the vector starting k floats to the right.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Shift(Vector512<float> next, Vector512<float> current, byte k) =>
+        Avx512F.AlignRight32(next.AsUInt32(), current.AsUInt32(), k).AsSingle();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static TVector Taps3x3<TIsa, TVector>(float* r0, float* r1, float* r2, nint o0, nint o1, nint o2,

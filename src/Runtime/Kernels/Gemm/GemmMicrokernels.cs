@@ -21,7 +21,57 @@ internal static unsafe class GemmMicrokernels
     {
         int tileWidth = 2 * TIsa.Count;
         for (int sub = 0; sub < columns; sub += tileWidth)
-            Gemm_F32_6x2v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, System.Math.Min(tileWidth, columns - sub), accumulate);
+        {
+            int valid = System.Math.Min(tileWidth, columns - sub);
+            // A narrow last panel (an attention head of 16 or 36 values) needs one vector, not two.
+            if (valid <= TIsa.Count)
+                Gemm_F32_6x1v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, valid, accumulate);
+            else
+                Gemm_F32_6x2v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, valid, accumulate);
+        }
+    }
+
+    private static void Gemm_F32_6x1v_Tile<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
+        float* c, nint ldc, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector c0 = TIsa.Zero, c1 = TIsa.Zero, c2 = TIsa.Zero, c3 = TIsa.Zero, c4 = TIsa.Zero, c5 = TIsa.Zero;
+        float* a0 = a;
+        float* a1 = a0 + aRowStride;
+        float* a2 = a1 + aRowStride;
+        float* a3 = a2 + aRowStride;
+        float* a4 = a3 + aRowStride;
+        float* a5 = a4 + aRowStride;
+        nint offset = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TIsa.Load(b);
+            c0 = TIsa.MultiplyAdd(TIsa.Broadcast(a0[offset]), b0, c0);
+            c1 = TIsa.MultiplyAdd(TIsa.Broadcast(a1[offset]), b0, c1);
+            c2 = TIsa.MultiplyAdd(TIsa.Broadcast(a2[offset]), b0, c2);
+            c3 = TIsa.MultiplyAdd(TIsa.Broadcast(a3[offset]), b0, c3);
+            c4 = TIsa.MultiplyAdd(TIsa.Broadcast(a4[offset]), b0, c4);
+            c5 = TIsa.MultiplyAdd(TIsa.Broadcast(a5[offset]), b0, c5);
+            offset += aColStride;
+            b += bStride;
+        }
+        int width = TIsa.Count;
+        if (columns == width)
+        {
+            if (accumulate)
+            {
+                c0 = TIsa.Add(c0, TIsa.Load(c)); c1 = TIsa.Add(c1, TIsa.Load(c + ldc)); c2 = TIsa.Add(c2, TIsa.Load(c + 2 * ldc));
+                c3 = TIsa.Add(c3, TIsa.Load(c + 3 * ldc)); c4 = TIsa.Add(c4, TIsa.Load(c + 4 * ldc)); c5 = TIsa.Add(c5, TIsa.Load(c + 5 * ldc));
+            }
+            TIsa.Store(c, c0); TIsa.Store(c + ldc, c1); TIsa.Store(c + 2 * ldc, c2);
+            TIsa.Store(c + 3 * ldc, c3); TIsa.Store(c + 4 * ldc, c4); TIsa.Store(c + 5 * ldc, c5);
+            return;
+        }
+        TileBuffer buffer;
+        float* tile = buffer.Values;
+        TIsa.Store(tile, c0); TIsa.Store(tile + width, c1); TIsa.Store(tile + 2 * width, c2);
+        TIsa.Store(tile + 3 * width, c3); TIsa.Store(tile + 4 * width, c4); TIsa.Store(tile + 5 * width, c5);
+        WritePartialTile(tile, width, c, ldc, TileRows, columns, accumulate);
     }
 
     /// <summary>

@@ -34,8 +34,8 @@ namespace App
         /// <summary>Number of floats in output 'output'.</summary>
         public const int OutputLength = 1000;
 
-        /// <summary>Floats of working memory one Run needs (peak live tensors: 2408448).</summary>
-        public const int ScratchLength = 2408448;
+        /// <summary>Floats of working memory one Run needs (peak live tensors: 1310720).</summary>
+        public const int ScratchLength = 1572864;
 
         [global::System.ThreadStatic]
         private static float[]? t_scratch;
@@ -104,40 +104,34 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 196608), Data.P14, Data.C29, default, scratch.Slice(196608, 49152), in Data.G9, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer3/layer3.0/block/block.2/block.2.0/Conv → Conv1x1, [1,48,32,32] → [1,48,32,32]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 49152), Data.P15, Data.C31, default, scratch.Slice(2359296, 49152), in Data.G10, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(196608, 49152), Data.P15, Data.C31, default, scratch.Slice(589824, 49152), in Data.G10, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,48,32,32] → [1,48,32,32]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(2359296, 49152), Data.P16, Data.C33, default, scratch.Slice(65536, 49152), in Data.G11, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(589824, 49152), Data.P16, Data.C33, default, scratch.Slice(65536, 49152), in Data.G11, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer3/layer3.1/local_rep/local_rep.1/Conv → Conv1x1, [1,48,32,32] → [1,64,32,32]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49152), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,64,32,32] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(2293760, 65536).Slice(0, 65536), Data.S0, Data.S1, Data.S2);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(458752, 65536).Slice(0, 65536), Data.S0, Data.S1, Data.S2);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P18, Data.C38, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(2097152, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(262144, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
 
-                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(2097152, 65536), Data.S6, false, scratch.Slice(2162688, 65536), Data.S6, true, scratch.Slice(0, 1048576), 256, 16, 256, 0.25f);
-
-                // /layer3/layer3.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
-
-                // /layer3/layer3.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(1048576, 1048576), Data.S7, false, scratch.Slice(2228224, 65536), Data.S6, false, scratch.Slice(0, 65536), 256, 256, 16, 1f);
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f), [4,4,256,16] [4,4,256,16] [4,4,256,16] → [4,4,256,16]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 65536), Data.S6, scratch.Slice(327680, 65536), Data.S6, scratch.Slice(393216, 65536), Data.S6, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), 256, 256, 16, 16, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(65536, 65536).Slice(0, 65536), Data.S8, Data.S9, Data.S10);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536).Slice(0, 65536), scratch.Slice(0, 65536).Slice(0, 65536), Data.S7, Data.S8, Data.S9);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P19, Data.C40, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P19, Data.C40, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C41, Data.C42, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
@@ -146,31 +140,25 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P20, Data.C44, default, scratch.Slice(0, 131072), 1024, 64, 128, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer3/layer3.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 128x64 + bias) + residual, [4,256,128] → [4,256,64]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P21, Data.C46, scratch.Slice(131072, 65536), scratch.Slice(2293760, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P21, Data.C46, scratch.Slice(131072, 65536), scratch.Slice(458752, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(2293760, 65536), Data.C47, Data.C48, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C47, Data.C48, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P22, Data.C50, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(2097152, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(262144, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
 
-                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 256x16·16x256, B transposed, alpha 0.25f), [4,4,256,16] [4,4,256,16] → [4,4,256,256]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(2097152, 65536), Data.S6, false, scratch.Slice(2162688, 65536), Data.S6, true, scratch.Slice(0, 1048576), 256, 16, 256, 0.25f);
-
-                // /layer3/layer3.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,256,256] → [4,4,256,256]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 1048576), scratch.Slice(1048576, 1048576), 4096, 256, 1);
-
-                // /layer3/layer3.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 256x256·256x16), [4,4,256,256] [4,4,256,16] → [4,4,256,16]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(1048576, 1048576), Data.S7, false, scratch.Slice(2228224, 65536), Data.S6, false, scratch.Slice(0, 65536), 256, 256, 16, 1f);
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f), [4,4,256,16] [4,4,256,16] [4,4,256,16] → [4,4,256,16]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 65536), Data.S6, scratch.Slice(327680, 65536), Data.S6, scratch.Slice(393216, 65536), Data.S6, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), 256, 256, 16, 16, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(65536, 65536).Slice(0, 65536), Data.S8, Data.S9, Data.S10);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536).Slice(0, 65536), scratch.Slice(0, 65536).Slice(0, 65536), Data.S7, Data.S8, Data.S9);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(65536, 65536), Data.P23, Data.C52, scratch.Slice(2293760, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P23, Data.C52, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C53, Data.C54, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
@@ -201,7 +189,7 @@ namespace App
 
                 // /layer3/layer3.1/Concat → Concat, [1,48,32,32] [1,48,32,32] → [1,96,32,32]
                 {
-                    var src = scratch.Slice(2359296, 49152);
+                    var src = scratch.Slice(589824, 49152);
                     var dst = scratch.Slice(0, 98304);
                         src.Slice(0, 49152).CopyTo(dst.Slice(0, 49152));
                 }
@@ -221,40 +209,34 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P29, Data.C68, default, scratch.Slice(98304, 24576), in Data.G16, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.0/block/block.2/block.2.0/Conv → Conv1x1, [1,96,16,16] → [1,64,16,16]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(98304, 24576), Data.P30, Data.C70, default, scratch.Slice(212992, 16384), in Data.G17, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(98304, 24576), Data.P30, Data.C70, default, scratch.Slice(143360, 16384), in Data.G17, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,64,16,16] → [1,64,16,16]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(212992, 16384), Data.P31, Data.C72, default, scratch.Slice(20480, 16384), in Data.G18, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(143360, 16384), Data.P31, Data.C72, default, scratch.Slice(20480, 16384), in Data.G18, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/local_rep/local_rep.1/Conv → Conv1x1, [1,64,16,16] → [1,80,16,16]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(192512, 20480).Slice(0, 20480), Data.S11, Data.S12, Data.S13);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(122880, 20480).Slice(0, 20480), Data.S10, Data.S11, Data.S12);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
 
-                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-                // /layer4/layer4.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C80, Data.C81, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -263,31 +245,25 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P35, Data.C83, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P36, Data.C85, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P36, Data.C85, scratch.Slice(40960, 20480), scratch.Slice(122880, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C86, Data.C87, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C86, Data.C87, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
 
-                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-                // /layer4/layer4.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C92, Data.C93, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -296,31 +272,25 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P39, Data.C95, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P40, Data.C97, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P40, Data.C97, scratch.Slice(40960, 20480), scratch.Slice(122880, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C98, Data.C99, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C98, Data.C99, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
 
-                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-                // /layer4/layer4.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C104, Data.C105, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -329,31 +299,25 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P43, Data.C107, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P44, Data.C109, scratch.Slice(40960, 20480), scratch.Slice(192512, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P44, Data.C109, scratch.Slice(40960, 20480), scratch.Slice(122880, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(192512, 20480), Data.C110, Data.C111, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C110, Data.C111, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(131072, 61440).Slice(0, 61440), Data.S14, Data.S15, Data.S16);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
 
-                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 64x20·20x64, B transposed, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] → [4,4,64,64]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(131072, 20480), Data.S17, false, scratch.Slice(151552, 20480), Data.S17, true, scratch.Slice(0, 65536), 64, 20, 64, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.3/attn/Softmax → Softmax, [4,4,64,64] → [4,4,64,64]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), 1024, 64, 1);
-
-                // /layer4/layer4.1/global_rep/global_rep.3/attn/MatMul_1 → MatMul (16 x 64x64·64x20), [4,4,64,64] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(65536, 65536), Data.S6, false, scratch.Slice(172032, 20480), Data.S17, false, scratch.Slice(0, 20480), 64, 64, 20, 1f);
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S18, Data.S19, Data.S20);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(192512, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C116, Data.C117, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -384,7 +348,7 @@ namespace App
 
                 // /layer4/layer4.1/Concat → Concat, [1,64,16,16] [1,64,16,16] → [1,128,16,16]
                 {
-                    var src = scratch.Slice(212992, 16384);
+                    var src = scratch.Slice(143360, 16384);
                     var dst = scratch.Slice(0, 32768);
                         src.Slice(0, 16384).CopyTo(dst.Slice(0, 16384));
                 }
@@ -431,19 +395,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S21, Data.S22, Data.S23);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S20, Data.S21, Data.S22);
 
-                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(18432, 6144), Data.S24, false, scratch.Slice(24576, 6144), Data.S24, true, scratch.Slice(0, 4096), 16, 24, 16, 0.20412415f);
-
-                // /layer5/layer5.1/global_rep/global_rep.0/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
-
-                // /layer5/layer5.1/global_rep/global_rep.0/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(6144, 4096), Data.S25, false, scratch.Slice(30720, 6144), Data.S24, false, scratch.Slice(0, 6144), 16, 16, 24, 1f);
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S23, scratch.Slice(24576, 6144), Data.S23, scratch.Slice(30720, 6144), Data.S23, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S26, Data.S27, Data.S28);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S24, Data.S25, Data.S26);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -464,19 +422,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S21, Data.S22, Data.S23);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S20, Data.S21, Data.S22);
 
-                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(18432, 6144), Data.S24, false, scratch.Slice(24576, 6144), Data.S24, true, scratch.Slice(0, 4096), 16, 24, 16, 0.20412415f);
-
-                // /layer5/layer5.1/global_rep/global_rep.1/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
-
-                // /layer5/layer5.1/global_rep/global_rep.1/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(6144, 4096), Data.S25, false, scratch.Slice(30720, 6144), Data.S24, false, scratch.Slice(0, 6144), 16, 16, 24, 1f);
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S23, scratch.Slice(24576, 6144), Data.S23, scratch.Slice(30720, 6144), Data.S23, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S26, Data.S27, Data.S28);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S24, Data.S25, Data.S26);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -497,19 +449,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S21, Data.S22, Data.S23);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S20, Data.S21, Data.S22);
 
-                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul} → MatMul (16 x 16x24·24x16, B transposed, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] → [4,4,16,16]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(18432, 6144), Data.S24, false, scratch.Slice(24576, 6144), Data.S24, true, scratch.Slice(0, 4096), 16, 24, 16, 0.20412415f);
-
-                // /layer5/layer5.1/global_rep/global_rep.2/attn/Softmax → Softmax, [4,4,16,16] → [4,4,16,16]
-                global::MobileViT.Runtime.SoftmaxF32.Run(scratch.Slice(0, 4096), scratch.Slice(6144, 4096), 256, 16, 1);
-
-                // /layer5/layer5.1/global_rep/global_rep.2/attn/MatMul_1 → MatMul (16 x 16x16·16x24), [4,4,16,16] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.GemmF32.RunBatched(scratch.Slice(6144, 4096), Data.S25, false, scratch.Slice(30720, 6144), Data.S24, false, scratch.Slice(0, 6144), 16, 16, 24, 1f);
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S23, scratch.Slice(24576, 6144), Data.S23, scratch.Slice(30720, 6144), Data.S23, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S26, Data.S27, Data.S28);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S24, Data.S25, Data.S26);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -611,28 +557,26 @@ namespace App
             internal static global::System.ReadOnlySpan<int> S4 => new int[] { 64, 49152, 16, 192, 1 };
             internal static global::System.ReadOnlySpan<int> S5 => new int[] { 65536, 16384, 4096, 16, 1 };
             internal static global::System.ReadOnlySpan<int> S6 => new int[] { 0, 4096, 8192, 12288, 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440 };
-            internal static global::System.ReadOnlySpan<int> S7 => new int[] { 0, 65536, 131072, 196608, 262144, 327680, 393216, 458752, 524288, 589824, 655360, 720896, 786432, 851968, 917504, 983040 };
-            internal static global::System.ReadOnlySpan<int> S8 => new int[] { 4, 256, 4, 16 };
-            internal static global::System.ReadOnlySpan<int> S9 => new int[] { 16384, 16, 4096, 1 };
-            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 16384, 64, 16, 1 };
-            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 2, 2, 8, 8, 80 };
-            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 16, 1, 32, 2, 256 };
-            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 10240, 5120, 640, 80, 1 };
-            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 3, 4, 4, 64, 20 };
-            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 80, 15360, 20, 240, 1 };
-            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 20480, 5120, 1280, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
-            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 4, 64, 4, 20 };
-            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 5120, 20, 1280, 1 };
-            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 5120, 80, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 3, 4, 4, 16, 24 };
-            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 96, 4608, 24, 288, 1 };
-            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 6144, 1536, 384, 24, 1 };
-            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
-            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 0, 256, 512, 768, 1024, 1280, 1536, 1792, 2048, 2304, 2560, 2816, 3072, 3328, 3584, 3840 };
-            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 4, 16, 4, 24 };
-            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 1536, 24, 384, 1 };
-            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 1536, 96, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S7 => new int[] { 4, 256, 4, 16 };
+            internal static global::System.ReadOnlySpan<int> S8 => new int[] { 16384, 16, 4096, 1 };
+            internal static global::System.ReadOnlySpan<int> S9 => new int[] { 16384, 64, 16, 1 };
+            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 2, 2, 8, 8, 80 };
+            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 16, 1, 32, 2, 256 };
+            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 10240, 5120, 640, 80, 1 };
+            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 3, 4, 4, 64, 20 };
+            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 80, 15360, 20, 240, 1 };
+            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 20480, 5120, 1280, 20, 1 };
+            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
+            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 4, 64, 4, 20 };
+            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 5120, 20, 1280, 1 };
+            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 5120, 80, 20, 1 };
+            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 3, 4, 4, 16, 24 };
+            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 96, 4608, 24, 288, 1 };
+            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 6144, 1536, 384, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
+            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 4, 16, 4, 24 };
+            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 1536, 24, 384, 1 };
+            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 1536, 96, 24, 1 };
             internal static readonly float[] C1;
             internal static readonly float[] C3;
             internal static readonly float[] C5;

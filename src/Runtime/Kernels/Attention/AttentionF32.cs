@@ -1,0 +1,109 @@
+using System;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// Scaled dot-product attention for many heads at once: for each head h, O_h = softmax(alpha · Q_h · K_hᵀ) · V_h, with
+/// Q_h [queries, headDim], K_h [keys, headDim], V_h [keys, valueDim] at per-head offsets and O_h [queries, valueDim]
+/// packed one after another. It runs the same three kernels the unfused graph would (GEMM with transposed B, softmax
+/// over rows, GEMM) but head by head, in one score buffer per thread (256 × 256 floats for a MobileViT block: 256 KB,
+/// written, normalized and read again while it is still in L2) instead of a buffer for every head (4 MB). The results
+/// are bitwise those of the three separate steps. Above one thread
+/// (<see cref="KernelParallelism"/>) whole heads go to each thread.
+/// </summary>
+public static unsafe class AttentionF32
+{
+    /// <param name="scores">
+    /// Working memory: a whole number of queries · keys slices, at least one. Each thread uses one slice for all its
+    /// heads, so the number of slices caps the threads this step uses.
+    /// </param>
+    public static void Run(ReadOnlySpan<float> q, ReadOnlySpan<int> qOffsets, ReadOnlySpan<float> k, ReadOnlySpan<int> kOffsets,
+        ReadOnlySpan<float> v, ReadOnlySpan<int> vOffsets, Span<float> scores, Span<float> output,
+        int queries, int keys, int headDim, int valueDim, float alpha)
+        => Run(q, qOffsets, k, kOffsets, v, vOffsets, scores, output, queries, keys, headDim, valueDim, alpha, KernelIsaSelector.Best);
+
+    internal static void Run(ReadOnlySpan<float> q, ReadOnlySpan<int> qOffsets, ReadOnlySpan<float> k, ReadOnlySpan<int> kOffsets,
+        ReadOnlySpan<float> v, ReadOnlySpan<int> vOffsets, Span<float> scores, Span<float> output,
+        int queries, int keys, int headDim, int valueDim, float alpha, KernelIsa isa)
+    {
+        if (queries <= 0 || keys <= 0 || headDim <= 0 || valueDim <= 0) throw new ArgumentOutOfRangeException(nameof(queries), "Dimensions must be positive.");
+        int heads = qOffsets.Length;
+        if (kOffsets.Length != heads || vOffsets.Length != heads) throw new ArgumentException($"Expected {heads} offsets for each of q, k and v.", nameof(kOffsets));
+        for (int h = 0; h < heads; h++)
+        {
+            Check(qOffsets[h] >= 0 && qOffsets[h] + (long)queries * headDim <= q.Length, nameof(q));
+            Check(kOffsets[h] >= 0 && kOffsets[h] + (long)keys * headDim <= k.Length, nameof(k));
+            Check(vOffsets[h] >= 0 && vOffsets[h] + (long)keys * valueDim <= v.Length, nameof(v));
+        }
+        int slices = (int)Math.Min(heads, scores.Length / ((long)queries * keys));
+        Check(slices >= 1, nameof(scores));
+        Check(output.Length >= (long)heads * queries * valueDim, nameof(output));
+
+        fixed (float* qPointer = q)
+        fixed (float* kPointer = k)
+        fixed (float* vPointer = v)
+        fixed (float* scorePointer = scores)
+        fixed (float* outputPointer = output)
+        fixed (int* qOffsetPointer = qOffsets)
+        fixed (int* kOffsetPointer = kOffsets)
+        fixed (int* vOffsetPointer = vOffsets)
+        {
+            var job = new Job
+            {
+                Q = qPointer, K = kPointer, V = vPointer, Scores = scorePointer, Output = outputPointer,
+                QOffsets = qOffsetPointer, KOffsets = kOffsetPointer, VOffsets = vOffsetPointer,
+                QLength = q.Length, KLength = k.Length, VLength = v.Length,
+                Heads = heads, Queries = queries, Keys = keys, HeadDim = headDim, ValueDim = valueDim, Alpha = alpha, Isa = isa, Parts = 1,
+            };
+            int degree = KernelParallelism.Current;
+            if (degree > 1 && slices > 1)
+            {
+                job.Parts = Math.Min(slices, degree);
+                WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
+                return;
+            }
+            RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
+        }
+    }
+
+    private struct Job
+    {
+        public float* Q, K, V, Scores, Output;
+        public int* QOffsets, KOffsets, VOffsets;
+        public int QLength, KLength, VLength, Heads, Queries, Keys, HeadDim, ValueDim, Parts;
+        public float Alpha;
+        public KernelIsa Isa;
+    }
+
+    private static void RunPart(void* context, int part)
+    {
+        ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
+        int first = (int)((long)job.Heads * part / job.Parts), end = (int)((long)job.Heads * (part + 1) / job.Parts);
+        int scoreSize = job.Queries * job.Keys, outputSize = job.Queries * job.ValueDim;
+        // Each head on this thread alone: the split is across heads.
+        int previous = KernelParallelism.Enter(1);
+        try
+        {
+            for (int h = first; h < end; h++)
+            {
+                var headScores = new Span<float>(job.Scores + (nint)part * scoreSize, scoreSize);
+                GemmF32.Run(new ReadOnlySpan<float>(job.Q + job.QOffsets[h], job.QLength - job.QOffsets[h]), false,
+                    new ReadOnlySpan<float>(job.K + job.KOffsets[h], job.KLength - job.KOffsets[h]), true,
+                    headScores, job.Queries, job.HeadDim, job.Keys, job.Alpha, job.Isa);
+                SoftmaxF32.Run(headScores, headScores, job.Queries, job.Keys, 1, job.Isa);
+                GemmF32.Run(headScores, false, new ReadOnlySpan<float>(job.V + job.VOffsets[h], job.VLength - job.VOffsets[h]), false,
+                    new Span<float>(job.Output + (nint)h * outputSize, outputSize), job.Queries, job.Keys, job.ValueDim, 1f, job.Isa);
+            }
+        }
+        finally
+        {
+            KernelParallelism.Exit(previous);
+        }
+    }
+
+    private static void Check(bool condition, string name)
+    {
+        if (!condition) throw new ArgumentException("Span is shorter than the dimensions and offsets require.", name);
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Linq;
+using MobileViT.Runtime.Simd;
+using MobileViT.Runtime.Tests.Reference;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>AttentionF32 against softmax(alpha·Q·Kᵀ)·V computed naively in double precision, and across thread counts.</summary>
+public class AttentionTests
+{
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void MatchesTheDefinition(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (heads, queries, keys, headDim, valueDim) in new[] { (3, 37, 37, 24, 24), (5, 16, 40, 36, 20), (1, 64, 64, 30, 30) })
+        {
+            var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(heads, queries, keys, headDim, valueDim);
+            var output = new float[heads * queries * valueDim];
+            var scores = new float[2 * queries * keys];
+            AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, scores, output, queries, keys, headDim, valueDim, 0.3f, isa);
+            TestData.AssertClose(output, Naive(q, k, v, qOffsets, kOffsets, vOffsets, queries, keys, headDim, valueDim, 0.3f), 1e-5, $"{isa} {heads}x{queries}x{keys}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void IsBitwiseTheSameOnEveryDegreeAndWorkspaceSize(int slices)
+    {
+        const int heads = 7, queries = 50, keys = 50, headDim = 24, valueDim = 24;
+        var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(heads, queries, keys, headDim, valueDim);
+        float[] Compute(int degree)
+        {
+            KernelParallelism.Validate(degree);
+            int previous = KernelParallelism.Enter(degree);
+            try
+            {
+                var output = new float[heads * queries * valueDim];
+                AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, new float[slices * queries * keys], output, queries, keys, headDim, valueDim, 0.2f);
+                return output;
+            }
+            finally { KernelParallelism.Exit(previous); }
+        }
+        float[] single = Compute(1);
+        foreach (int degree in new[] { 2, 3, 4 })
+            Assert.True(single.AsSpan().SequenceEqual(Compute(degree)), $"degree {degree}, {slices} workspace slices");
+    }
+
+    [Fact]
+    public void AWorkspaceSmallerThanOneHeadIsAnArgumentException()
+    {
+        var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(2, 8, 8, 4, 4);
+        var error = Assert.Throws<ArgumentException>(() =>
+            AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, new float[63], new float[64], 8, 8, 4, 4, 1f));
+        Assert.Equal("scores", error.ParamName);
+    }
+
+    private static (float[] Q, float[] K, float[] V, int[] QOffsets, int[] KOffsets, int[] VOffsets) Operands(int heads, int queries, int keys, int headDim, int valueDim)
+    {
+        float[] q = TestData.Random(heads * queries * headDim, seed: 1, low: -2f, high: 2f);
+        float[] k = TestData.Random(heads * keys * headDim, seed: 2, low: -2f, high: 2f);
+        float[] v = TestData.Random(heads * keys * valueDim, seed: 3);
+        // Heads in reverse order for K, to show the offsets are honoured.
+        return (q, k, v,
+            Enumerable.Range(0, heads).Select(h => h * queries * headDim).ToArray(),
+            Enumerable.Range(0, heads).Select(h => (heads - 1 - h) * keys * headDim).ToArray(),
+            Enumerable.Range(0, heads).Select(h => h * keys * valueDim).ToArray());
+    }
+
+    private static float[] Naive(float[] q, float[] k, float[] v, int[] qOffsets, int[] kOffsets, int[] vOffsets, int queries, int keys, int headDim, int valueDim, float alpha)
+    {
+        var output = new float[qOffsets.Length * queries * valueDim];
+        var row = new double[keys];
+        for (int h = 0; h < qOffsets.Length; h++)
+            for (int i = 0; i < queries; i++)
+            {
+                double max = double.NegativeInfinity, sum = 0;
+                for (int j = 0; j < keys; j++)
+                {
+                    double dot = 0;
+                    for (int p = 0; p < headDim; p++) dot += (double)q[qOffsets[h] + i * headDim + p] * k[kOffsets[h] + j * headDim + p];
+                    row[j] = alpha * dot;
+                    max = Math.Max(max, row[j]);
+                }
+                for (int j = 0; j < keys; j++) sum += row[j] = Math.Exp(row[j] - max);
+                for (int c = 0; c < valueDim; c++)
+                {
+                    double acc = 0;
+                    for (int j = 0; j < keys; j++) acc += row[j] / sum * v[vOffsets[h] + j * valueDim + c];
+                    output[(h * queries + i) * valueDim + c] = (float)acc;
+                }
+            }
+        return output;
+    }
+}
