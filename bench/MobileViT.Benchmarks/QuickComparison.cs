@@ -5,17 +5,22 @@ namespace MobileViT.Benchmarks;
 
 /// <summary>
 /// A rough look while developing (seconds, not minutes): runs generated code and ONNX Runtime alternately on each model
-/// and prints the median of each and their ratio. Published numbers come from the BenchmarkDotNet run instead.
+/// and prints the median of each and their ratio. Published numbers come from the BenchmarkDotNet run as well.
+/// Environment: MVC_QUICK_ORT_NO_SPIN=1 turns off ONNX Runtime's spinning pool threads
+/// (session.intra_op.allow_spinning=0), which otherwise keep both cores busy for tens of milliseconds after each of its
+/// runs and so slow whatever runs next in the process, the generated code included.
 /// </summary>
 public static class QuickComparison
 {
     public static int Run(int threads, int runs, string? only)
     {
+        bool noSpin = Environment.GetEnvironmentVariable("MVC_QUICK_ORT_NO_SPIN") == "1";
         foreach (var model in BenchmarkModels.All.Where(m => only == null || m.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var input = BenchmarkModels.Input(model.InputLength);
             var output = new float[model.OutputLength];
             using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+            if (noSpin) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
             using var session = new InferenceSession(BenchmarkModels.ModelPath(model.OnnxFile), options);
             string[] inputNames = session.InputMetadata.Keys.ToArray(), outputNames = session.OutputMetadata.Keys.ToArray();
             using var inputValue = OrtValue.CreateTensorValueFromMemory(input, session.InputMetadata[inputNames[0]].Dimensions.Select(d => (long)d).ToArray());
@@ -37,7 +42,7 @@ public static class QuickComparison
             }
             model.SetParallelism(1);
             double g = Median(generated), o = Median(onnxRuntime);
-            Console.WriteLine($"{model.Name,-18} threads {threads}: generated {g,7:F2} ms, ONNX Runtime {o,7:F2} ms, ratio {g / o:F2}");
+            Console.WriteLine($"{model.Name,-18} threads {threads}{(noSpin ? " (ORT no spin)" : "")}: generated {g,7:F2} ms, ONNX Runtime {o,7:F2} ms, ratio {g / o:F2}");
         }
         return 0;
     }

@@ -57,7 +57,7 @@ internal static unsafe class DepthwiseConvolution
             var job = new DepthwiseJob
             {
                 Input = input, Weights = weights, Bias = bias, Residual = residual, Output = output, Geometry = g,
-                Activation = activation, Planes = planes, ByRows = byRows, Parts = Math.Min(byRows ? g.OutHeight : planes, degree),
+                Activation = activation, Planes = planes, ByRows = byRows, Parts = Math.Min(byRows ? g.OutHeight : planes, WorkerPool.PartsPerThread * degree),
             };
             WorkerPool.For(degree, job.Parts, &RunPart<TIsa, TVector>, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
             return;

@@ -77,7 +77,7 @@ internal static unsafe class GemmDriver
             int rowTiles = m / GemmMicrokernels.TileRows;
             bool byColumns = panels >= 2 * degree || panels >= rowTiles;
             int units = byColumns ? panels : rowTiles;
-            int parts = Math.Min(units, degree);
+            int parts = Math.Min(units, WorkerPool.PartsPerThread * degree);
             if (parts > 1)
             {
                 var job = new GemmJob<TSource>

@@ -147,7 +147,7 @@ public static unsafe class GemmF32
             {
                 A = aPointer, B = bPointer, C = cPointer, AOffsets = aOffsetPointer, BOffsets = bOffsetPointer,
                 ALength = a.Length, BLength = b.Length, ATransposed = aTransposed, BTransposed = bTransposed,
-                M = m, K = k, N = n, Alpha = alpha, Isa = isa, Batches = batches, Parts = Math.Min(batches, degree),
+                M = m, K = k, N = n, Alpha = alpha, Isa = isa, Batches = batches, Parts = Math.Min(batches, WorkerPool.PartsPerThread * degree),
             };
             WorkerPool.For(degree, job.Parts, &RunBatchPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
         }

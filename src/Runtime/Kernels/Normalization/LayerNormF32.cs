@@ -31,7 +31,7 @@ public static unsafe class LayerNormF32
             if (degree > 1 && rows >= 2 && length >= ParallelThreshold)
             {
                 // Whole rows per thread; each row is normalized exactly as on one thread.
-                job.Parts = Math.Min(rows, degree);
+                job.Parts = Math.Min(rows, WorkerPool.PartsPerThread * degree);
                 WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
                 return;
             }

@@ -23,7 +23,7 @@ public static unsafe class SoftmaxF32
             if (degree > 1 && outer >= 2 && length >= ParallelThreshold)
             {
                 // Whole softmax groups per thread; each is computed exactly as on one thread.
-                job.Parts = Math.Min(outer, degree);
+                job.Parts = Math.Min(outer, WorkerPool.PartsPerThread * degree);
                 WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
                 return;
             }
