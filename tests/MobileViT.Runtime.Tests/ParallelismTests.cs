@@ -183,6 +183,27 @@ public class ParallelismTests
         }
     }
 
+    [Fact]
+    public void ManySmallParallelCallsNeitherHangNorChangeTheResult()
+    {
+        // Small jobs make the caller and the worker go to sleep and wake up over and over: a lost wake-up would hang.
+        const int rows = 64, cols = 512;
+        float[] input = TestData.Random(rows * cols, seed: 31), scale = TestData.Random(cols, seed: 32), bias = TestData.Random(cols, seed: 33);
+        float[] expected = WithDegree(1, () => { var y = new float[rows * cols]; LayerNormF32.Run(input, scale, bias, y, rows, cols, 1e-5f); return y; });
+        var run = System.Threading.Tasks.Task.Run(() => WithDegree(2, () =>
+        {
+            var y = new float[rows * cols];
+            for (int i = 0; i < 20_000; i++)
+            {
+                LayerNormF32.Run(input, scale, bias, y, rows, cols, 1e-5f);
+                if (i % 1000 == 999) System.Threading.Thread.Sleep(1); // let the worker fall asleep between bursts
+            }
+            return y;
+        }));
+        Assert.True(run.Wait(TimeSpan.FromSeconds(120)), "20,000 parallel layer norms did not finish in 120 s: a thread is waiting for a wake-up that never comes");
+        AssertBitwise(expected, run.Result, "layer norm after 20,000 parallel runs");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

@@ -166,7 +166,9 @@ internal static unsafe class WorkerPool
                 Thread.SpinWait(1);
                 continue;
             }
-            Volatile.Write(ref s_callerState, Worker.Sleeping);
+            // A full fence (not a volatile write): the read of s_done below must not move before this store, or the
+            // last part could see the caller still running and skip the release while the caller goes to sleep.
+            Interlocked.Exchange(ref s_callerState, Worker.Sleeping);
             if (Volatile.Read(ref s_done) < parts)
             {
                 s_finished.Wait();
@@ -225,7 +227,7 @@ internal static unsafe class WorkerPool
             while (Stopwatch.GetTimestamp() < deadline);
             while (true)
             {
-                Volatile.Write(ref _state, Sleeping);
+                Interlocked.Exchange(ref _state, Sleeping); // a full fence, for the same reason as in WaitForParts
                 long ticket = Volatile.Read(ref s_ticket);
                 if (ticket != _seenTicket)
                 {
