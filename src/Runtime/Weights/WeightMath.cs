@@ -10,6 +10,7 @@ namespace MobileViT.Runtime;
 public static class WeightMath
 {
     /// <summary>Multiplies row r of <paramref name="source"/> (rows = scale.Length) by scale[r]: BatchNorm folded into a convolution.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static float[] ScaleRows(float[] source, float[] scale)
     {
         if (scale.Length == 0 || source.Length % scale.Length != 0)

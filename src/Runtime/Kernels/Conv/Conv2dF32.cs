@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.Intrinsics;
 using MobileViT.Runtime.Simd;
@@ -94,6 +95,7 @@ public static unsafe class Conv2dF32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunImplicitGemm<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -43,6 +44,7 @@ internal static unsafe class DepthwiseConvolution
     /// <summary>Output floats below which a call runs on the calling thread alone.</summary>
     private const long ParallelOutputThreshold = 1 << 14;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -74,6 +76,7 @@ internal static unsafe class DepthwiseConvolution
         public bool ByRows;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart<TIsa, TVector>(void* context, int part)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -87,6 +90,7 @@ internal static unsafe class DepthwiseConvolution
     }
 
     /// <summary>Output rows [rowStart, rowEnd) of planes [first, end), a plane being one (batch item, channel) pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPlanes<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation,
         int first, int end, int rowStart, int rowEnd)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -154,6 +158,7 @@ internal static unsafe class DepthwiseConvolution
     /// Copies one input row into a padded buffer: P[q] = row[q - padLeft], <paramref name="padValue"/> outside the row;
     /// for stride 2 the buffer holds the even cells, then (from rowLength/2) the odd ones, split with vector shuffles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FillRow<TIsa, TVector>(float* row, int inWidth, int padLeft, int stride, float* buffer, float* scratchRow, int rowLength, float padValue = 0f)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -190,6 +195,7 @@ internal static unsafe class DepthwiseConvolution
     }
 
     /// <summary>All output rows of a band for a 3x3 kernel; rowStep/dilationStep are the buffer offsets between output rows and kernel rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Band3x3<TIsa, TVector>(float* buffer, int rowStep, int dilationStep, float* kernel, int* tapOffsets, float* output, int outRows, int outWidth)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -225,6 +231,7 @@ internal static unsafe class DepthwiseConvolution
     /// and each aligned load is reused by the next vector. Same products in the same order, so the same bits.
     /// Rows are 64-byte aligned and at least one vector longer than the output row (<see cref="RowLength"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Band3x3Stride1Avx512(float* buffer, int rowStep, int dilationStep, float* kernel, float* output, int outRows, int outWidth)
     {
         Vector512<float> w00 = Vector512.Create(kernel[0]), w01 = Vector512.Create(kernel[1]), w02 = Vector512.Create(kernel[2]);
@@ -282,6 +289,7 @@ internal static unsafe class DepthwiseConvolution
         return TIsa.Add(TIsa.Add(a0, a1), a2);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowGeneral<TIsa, TVector>(float** rows, float* kernel, int* tapOffsets, int kernelHeight, int kernelWidth, float* output, int outWidth)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {

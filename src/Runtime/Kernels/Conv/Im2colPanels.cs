@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -36,6 +37,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
 
     public bool UsesScratch(int columns) => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         rowStride = GemmDriver.PanelWidth;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 
 namespace MobileViT.Runtime;
@@ -74,6 +75,7 @@ public static unsafe class StridedCopyF32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyAxis(float* from, nint sourceStride, float* to, nint destinationStride, int count)
     {
         if (sourceStride == 1 && destinationStride == 1)
@@ -88,6 +90,7 @@ public static unsafe class StridedCopyF32
     /// A contiguous run, typically short (an attention head's 24 to 36 floats): inline vector moves, where a call of
     /// Span.CopyTo per run would cost more than the copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRun(float* from, float* to, int count)
     {
         int i = 0;
@@ -99,6 +102,7 @@ public static unsafe class StridedCopyF32
     }
 
     /// <summary>Axis a (destination stride 1 in practice) against axis b (source stride 1), tile by tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTiles(float* from, nint sourceStrideA, nint sourceStrideB, float* to, nint destinationStrideA, nint destinationStrideB, int countA, int countB)
     {
         for (int b0 = 0; b0 < countB; b0 += Tile)

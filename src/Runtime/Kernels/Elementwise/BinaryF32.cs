@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -129,6 +130,7 @@ public static unsafe class BinaryF32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunInner<TIsa, TVector, TOperator>(float* a, int strideA, float* b, int strideB, float* c, int count)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IBinaryOperator
     {

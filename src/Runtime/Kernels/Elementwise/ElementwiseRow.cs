@@ -12,6 +12,7 @@ namespace MobileViT.Runtime;
 /// </summary>
 internal static unsafe class ElementwiseRow
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<TIsa, TVector>(UnaryKind kind, float alpha, float beta, float* input, float* output, int count,
         float scale = 1f, float rowBias = 0f, float* columnBias = null, float* residual = null)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -45,6 +46,7 @@ internal static unsafe class ElementwiseRow
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply<TIsa, TVector, TOperator>(float alpha, float beta, float* input, float* output, int count,
         float scale, float rowBias, float* columnBias, float* residual)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator

@@ -64,6 +64,7 @@ internal static unsafe class GemmDriver
     /// <summary>Multiply-adds below which a product runs on the calling thread alone (waking a worker costs about 2 µs).</summary>
     private const long ParallelWorkThreshold = 1 << 17;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
         float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
@@ -102,6 +103,7 @@ internal static unsafe class GemmDriver
         public GemmEpilogue Epilogue;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart<TIsa, TVector, TSource>(void* context, int part)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
@@ -125,6 +127,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Columns [columnStart, columnEnd) of C; panels stay aligned to multiples of <see cref="PanelWidth"/> from column 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunColumns<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
         float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
@@ -196,6 +199,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>Packs columns of a transposed B ([n][k]) into a zero-padded [depth][PanelWidth] panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackTransposed(float* source, nint ldb, int columns, int depthCount, float* panel)
     {
         for (int j = 0; j < columns; j++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -10,6 +11,7 @@ public static unsafe class GemmF32
     /// Packs B ([k, n] row-major, or [n, k] row-major when <paramref name="bTransposed"/>, as PyTorch Linear or Gemm transB=1)
     /// into panels of 32 columns, each [k][32] and zero-padded, for <see cref="RunPackedB"/>. Allocates; call once per model.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] PackB(ReadOnlySpan<float> b, int k, int n, bool bTransposed)
     {
         if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k));

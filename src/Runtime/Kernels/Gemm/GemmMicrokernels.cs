@@ -15,6 +15,7 @@ internal static unsafe class GemmMicrokernels
     public const int TileRows = 6;
 
     /// <summary>Six rows of C across one panel (<paramref name="columns"/> ≤ 32), split into 2-vector sub-tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm_F32_6x2v<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
         float* c, nint ldc, int columns, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -31,6 +32,7 @@ internal static unsafe class GemmMicrokernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemm_F32_6x1v_Tile<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
         float* c, nint ldc, int columns, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -78,6 +80,7 @@ internal static unsafe class GemmMicrokernels
     /// Four rows of C across one panel, for 4 or 5 rows left over after the 6-row tiles (channel counts such as 16, 64
     /// and 640 leave 4): eight accumulators keep the FMA pipes far busier than four one-row passes would.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm_F32_4x2v<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
         float* c, nint ldc, int columns, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -87,6 +90,7 @@ internal static unsafe class GemmMicrokernels
             Gemm_F32_4x2v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, System.Math.Min(tileWidth, columns - sub), accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemm_F32_4x2v_Tile<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
         float* c, nint ldc, int columns, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -145,6 +149,7 @@ internal static unsafe class GemmMicrokernels
     }
 
     /// <summary>One row of C across one panel, for the rows left over after the 6-row and 4-row tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm_F32_1x2v<TIsa, TVector>(float* a, nint aColStride, float* b, nint bStride, int depth,
         float* c, int columns, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
@@ -199,6 +204,7 @@ internal static unsafe class GemmMicrokernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemm_F32_6x2v_Tile<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
         float* c, nint ldc, int columns, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -29,6 +30,7 @@ internal readonly unsafe struct PrepackedPanels : IPanelSource
 
     public bool UsesScratch(int columns) => false;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         rowStride = GemmDriver.PanelWidth;
@@ -54,6 +56,7 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
 
     public bool UsesScratch(int columns) => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         float* source = _b + (nint)depth * _ldb + column;
@@ -90,6 +93,7 @@ internal readonly unsafe struct TransposedPanels : IPanelSource
 
     public bool UsesScratch(int columns) => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         rowStride = GemmDriver.PanelWidth;

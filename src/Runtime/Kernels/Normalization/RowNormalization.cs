@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -10,6 +11,7 @@ namespace MobileViT.Runtime;
 /// </summary>
 internal static unsafe class RowNormalization
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Normalize<TIsa, TVector>(float* input, float* output, int count, float epsilon,
         float* scale, float uniformScale, float* bias, float uniformBias)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct

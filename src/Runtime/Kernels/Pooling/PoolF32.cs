@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -99,6 +100,7 @@ public static unsafe class PoolF32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pool<TIsa, TVector>(float* input, float* output, in Conv2dGeometry g, bool average, bool countIncludePad)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -52,6 +53,7 @@ public static unsafe class ReduceF32
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TIsa, TVector>(ReduceKind kind, float* input, float* output, int outer, int axisLength, int inner)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -74,6 +76,7 @@ public static unsafe class ReduceF32
         _ => TIsa.Add(accumulator, value),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Contiguous<TIsa, TVector>(ReduceKind kind, float* x, int length)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -113,6 +116,7 @@ public static unsafe class ReduceF32
         return kind == ReduceKind.Mean ? result / length : result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Strided<TIsa, TVector>(ReduceKind kind, float* x, float* y, int axisLength, int inner)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {

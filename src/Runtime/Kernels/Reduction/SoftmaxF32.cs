@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -77,6 +78,7 @@ public static unsafe class SoftmaxF32
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TIsa, TVector>(float* input, float* output, int outer, int axisLength, int inner)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -118,6 +120,7 @@ public static unsafe class SoftmaxF32
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Contiguous<TIsa, TVector>(float* x, float* y, int length)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System;
 using MobileViT.Runtime.Simd;
 
@@ -116,6 +117,7 @@ public static unsafe class ResizeF32
     }
 
     /// <summary>Blends the two source rows vertically with vectors, then gathers the horizontal taps from the blended row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Bilinear<TIsa, TVector>(float* input, float* output, int planes, int inHeight, int inWidth, int outHeight, int outWidth,
         float scaleH, float scaleW, CoordinateTransform transform)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
