@@ -24,8 +24,10 @@ namespace MobileViT.Compiler.Emit
                     sourceSpan += (long)(dims[d] - 1) * sStrides[d];
                     destinationSpan += (long)(dims[d] - 1) * dStrides[d];
                 }
-                w.Line($"global::MobileViT.Runtime.StridedCopyF32.Run({source}.Slice({I(sourceOffset)}, {sourceSpan.ToString(CultureInfo.InvariantCulture)}), " +
-                       $"{destination}.Slice({I(destinationOffset)}, {destinationSpan.ToString(CultureInfo.InvariantCulture)}), " +
+                // The kernel checks the spans are long enough, so a copy starting at the tensor's first float needs no slice.
+                string from = sourceOffset == 0 ? source : $"{source}.Slice({I(sourceOffset)}, {sourceSpan.ToString(CultureInfo.InvariantCulture)})";
+                string to = destinationOffset == 0 ? destination : $"{destination}.Slice({I(destinationOffset)}, {destinationSpan.ToString(CultureInfo.InvariantCulture)})";
+                w.Line($"global::MobileViT.Runtime.StridedCopyF32.Run({from}, {to}, " +
                        $"{context.IntSpan(dims.ToArray())}, {context.IntSpan(sStrides.ToArray())}, {context.IntSpan(dStrides.ToArray())});");
                 return;
             }
@@ -57,9 +59,10 @@ namespace MobileViT.Compiler.Emit
             if (dims.Count < 2 || dims.Count > 8 || sStrides.Contains(0) || dStrides[inner] != 1) return false;
             // Many short contiguous runs: one kernel call instead of a CopyTo per run.
             if (sStrides[inner] == 1) return dims[inner] < 128 && dims.Count >= 3;
-            // Unfold: long destination runs read across planes. (A fold's short destination runs stay plain loops, which
-            // measured faster there than any tile order.)
-            return dims[inner] >= 8 && sStrides[inner] >= 256 && sStrides.Contains(1);
+            // Unfolds: long destination runs read across planes (v1's channel-last unfold) or every other pixel (v2's
+            // patch-major unfold). (A fold's short destination runs stay plain loops, which measured faster there than
+            // any tile order.)
+            return dims[inner] >= 8 && sStrides.Contains(1);
         }
 
         private static string Index(int offset, List<int> strides, int loops)

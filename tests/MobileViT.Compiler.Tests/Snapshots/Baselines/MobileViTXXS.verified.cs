@@ -113,7 +113,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49152), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,64,32,32] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536).Slice(0, 65536), scratch.Slice(458752, 65536).Slice(0, 65536), Data.S0, Data.S1, Data.S2);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536), scratch.Slice(458752, 65536), Data.S0, Data.S1, Data.S2);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
@@ -122,13 +122,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P18, Data.C38, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(262144, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608), scratch.Slice(262144, 196608), Data.S3, Data.S4, Data.S5);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f), [4,4,256,16] [4,4,256,16] [4,4,256,16] → [4,4,256,16]
                 global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 65536), Data.S6, scratch.Slice(327680, 65536), Data.S6, scratch.Slice(393216, 65536), Data.S6, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), 256, 256, 16, 16, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536).Slice(0, 65536), scratch.Slice(0, 65536).Slice(0, 65536), Data.S7, Data.S8, Data.S9);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536), scratch.Slice(0, 65536), Data.S7, Data.S8, Data.S9);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P19, Data.C40, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
@@ -149,13 +149,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P22, Data.C50, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608).Slice(0, 196608), scratch.Slice(262144, 196608).Slice(0, 196608), Data.S3, Data.S4, Data.S5);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608), scratch.Slice(262144, 196608), Data.S3, Data.S4, Data.S5);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f), [4,4,256,16] [4,4,256,16] [4,4,256,16] → [4,4,256,16]
                 global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 65536), Data.S6, scratch.Slice(327680, 65536), Data.S6, scratch.Slice(393216, 65536), Data.S6, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), 256, 256, 16, 16, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536).Slice(0, 65536), scratch.Slice(0, 65536).Slice(0, 65536), Data.S7, Data.S8, Data.S9);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536), scratch.Slice(0, 65536), Data.S7, Data.S8, Data.S9);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P23, Data.C52, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
@@ -218,7 +218,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(122880, 20480).Slice(0, 20480), Data.S10, Data.S11, Data.S12);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(122880, 20480), Data.S10, Data.S11, Data.S12);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -227,13 +227,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
                 global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -254,13 +254,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
                 global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -281,13 +281,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
                 global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -308,13 +308,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440).Slice(0, 61440), scratch.Slice(61440, 61440).Slice(0, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
                 global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480).Slice(0, 20480), scratch.Slice(20480, 20480).Slice(0, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -377,16 +377,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 5120), Data.P55, default, default, scratch.Slice(0, 6144), in Data.G26, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,96,8,8] → [4,16,96]
-                {
-                    var src = scratch.Slice(0, 6144);
-                    var dst = scratch.Slice(36864, 6144);
-                    for (int i0 = 0; i0 < 2; i0++)
-                    for (int i1 = 0; i1 < 2; i1++)
-                    for (int i2 = 0; i2 < 4; i2++)
-                    for (int i3 = 0; i3 < 4; i3++)
-                    for (int i4 = 0; i4 < 96; i4++)
-                        dst[i0 * 3072 + i1 * 1536 + i2 * 384 + i3 * 96 + i4] = src[i0 * 8 + i1 + i2 * 16 + i3 * 2 + i4 * 64];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(36864, 6144), Data.S20, Data.S21, Data.S22);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C137, Data.C138, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
@@ -395,13 +386,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S20, Data.S21, Data.S22);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S23, Data.S24, Data.S25);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S23, scratch.Slice(24576, 6144), Data.S23, scratch.Slice(30720, 6144), Data.S23, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S26, scratch.Slice(24576, 6144), Data.S26, scratch.Slice(30720, 6144), Data.S26, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S24, Data.S25, Data.S26);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -422,13 +413,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S20, Data.S21, Data.S22);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S23, Data.S24, Data.S25);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S23, scratch.Slice(24576, 6144), Data.S23, scratch.Slice(30720, 6144), Data.S23, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S26, scratch.Slice(24576, 6144), Data.S26, scratch.Slice(30720, 6144), Data.S26, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S24, Data.S25, Data.S26);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -449,13 +440,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432).Slice(0, 18432), scratch.Slice(18432, 18432).Slice(0, 18432), Data.S20, Data.S21, Data.S22);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S23, Data.S24, Data.S25);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S23, scratch.Slice(24576, 6144), Data.S23, scratch.Slice(30720, 6144), Data.S23, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S26, scratch.Slice(24576, 6144), Data.S26, scratch.Slice(30720, 6144), Data.S26, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144).Slice(0, 6144), scratch.Slice(6144, 6144).Slice(0, 6144), Data.S24, Data.S25, Data.S26);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -570,13 +561,16 @@ namespace App
             internal static global::System.ReadOnlySpan<int> S17 => new int[] { 4, 64, 4, 20 };
             internal static global::System.ReadOnlySpan<int> S18 => new int[] { 5120, 20, 1280, 1 };
             internal static global::System.ReadOnlySpan<int> S19 => new int[] { 5120, 80, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 3, 4, 4, 16, 24 };
-            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 96, 4608, 24, 288, 1 };
-            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 6144, 1536, 384, 24, 1 };
-            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
-            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 4, 16, 4, 24 };
-            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 1536, 24, 384, 1 };
-            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 1536, 96, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 2, 2, 4, 4, 96 };
+            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 8, 1, 16, 2, 64 };
+            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 3072, 1536, 384, 96, 1 };
+            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 3, 4, 4, 16, 24 };
+            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 96, 4608, 24, 288, 1 };
+            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 6144, 1536, 384, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
+            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 4, 16, 4, 24 };
+            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 1536, 24, 384, 1 };
+            internal static global::System.ReadOnlySpan<int> S29 => new int[] { 1536, 96, 24, 1 };
             internal static readonly float[] C1;
             internal static readonly float[] C3;
             internal static readonly float[] C5;
