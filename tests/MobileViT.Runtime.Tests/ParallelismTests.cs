@@ -174,8 +174,10 @@ public class ParallelismTests
         {
             for (int i = 0; i < 5; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
             long before = GC.GetAllocatedBytesForCurrentThread();
+            long workersBefore = KernelParallelism.WorkerAllocatedBytes;
             for (int i = 0; i < 50; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, KernelParallelism.WorkerAllocatedBytes - workersBefore);
         }
         finally
         {

@@ -31,6 +31,12 @@ public static class KernelParallelism
     public static void Exit(int previous) => t_degree = previous;
 
     /// <summary>
+    /// Bytes the worker threads have allocated while running kernel parts since the process started. Stays 0: it lets
+    /// a test check that a parallel Run allocates nothing on any thread without counting the rest of the process.
+    /// </summary>
+    public static long WorkerAllocatedBytes => WorkerPool.WorkerAllocatedBytes;
+
+    /// <summary>
     /// Checks a Parallelism value and starts the worker threads it needs now, so no Run ever creates a thread.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="MaxDegree"/>.</exception>

@@ -59,6 +59,11 @@ internal static unsafe class WorkerPool
 
     public static int WorkerCount => Volatile.Read(ref s_workers).Length;
 
+    private static long s_workerAllocatedBytes;
+
+    /// <summary>Bytes the worker threads allocated while running parts, since the process started (a test counter).</summary>
+    public static long WorkerAllocatedBytes => Interlocked.Read(ref s_workerAllocatedBytes);
+
     /// <summary>Starts workers until there are at least <paramref name="count"/>; never stops them (they are background threads).</summary>
     public static void EnsureWorkers(int count)
     {
@@ -211,7 +216,11 @@ internal static unsafe class WorkerPool
                 _seenTicket = ticket;
                 // Only the workers the job asked for; the claim fails when the caller ran this part already.
                 int helpers = (int)(ticket % 64), parts = (int)(ticket % TicketBase / 64);
-                if (_thread <= helpers) RunOwnParts(_thread, helpers + 1, parts, ticket);
+                if (_thread > helpers) continue;
+                long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                RunOwnParts(_thread, helpers + 1, parts, ticket);
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+                if (allocated != 0) Interlocked.Add(ref s_workerAllocatedBytes, allocated);
             }
         }
 
