@@ -33,7 +33,7 @@ public class AttentionTests
         var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(heads, queries, keys, headDim, valueDim);
         float[] Compute(int degree)
         {
-            KernelParallelism.Validate(degree);
+            KernelParallelism.PrepareDegree(degree);
             int previous = KernelParallelism.Enter(degree);
             try
             {

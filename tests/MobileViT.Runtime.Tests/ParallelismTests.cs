@@ -45,7 +45,7 @@ public class ParallelismTests
                 return c;
             });
             float[] single = Compute(1);
-            TestData.AssertClose(single, Expected(a, packed, bias, residual, m, k, n, activation, isa), 1e-5, $"{isa} m={m} k={k} n={n}");
+            TestData.AssertClose(single, Expected(a, packed, bias, residual, m, k, n, activation), 1e-5, $"{isa} m={m} k={k} n={n}");
             foreach (int degree in Degrees)
                 AssertBitwise(single, Compute(degree), $"{isa} m={m} k={k} n={n} degree={degree}");
         }
@@ -168,7 +168,7 @@ public class ParallelismTests
         const int m = 48, k = 64, n = 4096;
         float[] a = TestData.Random(m * k, seed: 1), packed = GemmF32.PackB(TestData.Random(k * n, seed: 2), k, n, false);
         var c = new float[m * n];
-        KernelParallelism.Validate(2);
+        KernelParallelism.PrepareDegree(2);
         int previous = KernelParallelism.Enter(2);
         try
         {
@@ -211,9 +211,9 @@ public class ParallelismTests
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(65)]
-    public void ValidateRefusesDegreesOutOfRange(int degree)
+    public void PrepareDegreeRefusesDegreesOutOfRange(int degree)
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => KernelParallelism.Validate(degree));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => KernelParallelism.PrepareDegree(degree));
         Assert.Contains("between 1 and 64", error.Message);
     }
 
@@ -224,7 +224,7 @@ public class ParallelismTests
         return c;
     }
 
-    private static float[] Expected(float[] a, float[] packed, float[] bias, float[] residual, int m, int k, int n, Activation activation, KernelIsa isa)
+    private static float[] Expected(float[] a, float[] packed, float[] bias, float[] residual, int m, int k, int n, Activation activation)
     {
         var c = new float[m * n];
         GemmF32.RunPackedB(a, packed, bias, residual, c, m, k, n, activation, KernelIsa.Scalar);
@@ -233,7 +233,7 @@ public class ParallelismTests
 
     private static T WithDegree<T>(int degree, Func<T> action)
     {
-        KernelParallelism.Validate(degree);
+        KernelParallelism.PrepareDegree(degree);
         int previous = KernelParallelism.Enter(degree);
         try { return action(); }
         finally { KernelParallelism.Exit(previous); }

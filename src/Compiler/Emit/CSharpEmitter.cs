@@ -88,7 +88,7 @@ namespace MobileViT.Compiler.Emit
             w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is below 1 or above 64.</exception>");
             w.Open("public static int Parallelism");
             w.Line("get => s_parallelism;");
-            w.Line("set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.Validate(value);");
+            w.Line("set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.PrepareDegree(value);");
             w.Close();
             w.Line("");
         }
@@ -230,16 +230,18 @@ namespace MobileViT.Compiler.Emit
             w.Line("");
             w.Open("static Data()");
             var locations = context.Constants
-                .Where(c => c.Constant.Source is InitializerWeight && c.Constant.Length > InlineLiteralLimit)
-                .Select(c => ((InitializerWeight)c.Constant.Source!).ExternalLocation)
+                .Select(c => ReadFromFile(c.Constant))
+                .Where(weight => weight != null)
+                .Select(weight => weight!.ExternalLocation)
                 .Distinct()
                 .OrderBy(l => l, System.StringComparer.Ordinal)
                 .ToList();
             // The model file is "model"; external data files (in ordinal order of their locations) are "data0", "data1", ...
             var variables = new Dictionary<string, string>();
+            int externalFiles = 0;
             foreach (var location in locations)
             {
-                string variable = location.Length == 0 ? "model" : "data" + (variables.Count - (variables.ContainsKey("") ? 1 : 0)).ToString(CultureInfo.InvariantCulture);
+                string variable = location.Length == 0 ? "model" : "data" + (externalFiles++).ToString(CultureInfo.InvariantCulture);
                 variables[location] = variable;
                 string resource = location.Length == 0 ? options.ResourceName : ExternalDataFile.ResourceNameFor(options.ResourceName, location);
                 if (location.Length > 0) w.Line($"// External data file '{location}', embedded beside the model.");
@@ -256,11 +258,15 @@ namespace MobileViT.Compiler.Emit
             w.Close();
         }
 
+        /// <summary>Where the constant's values are read at start-up, or null when they are written into the source (small ones).</summary>
+        private static InitializerWeight? ReadFromFile(ConstantTensor constant) =>
+            constant.Length > InlineLiteralLimit ? constant.Source as InitializerWeight : null;
+
         private static string Initializer(ConstantTensor constant, EmitContext context, IReadOnlyDictionary<string, string> modelVariables)
         {
             switch (constant.Source)
             {
-                case InitializerWeight initializer when constant.Length > InlineLiteralLimit:
+                case InitializerWeight initializer when ReadFromFile(constant) != null:
                     string reader = initializer.Storage == OnnxDataType.Float ? "ReadFloat32" : initializer.Storage == OnnxDataType.Double ? "ReadFloat64" : initializer.Storage == OnnxDataType.BFloat16 ? "ReadBFloat16" : "ReadFloat16";
                     return $"{modelVariables[initializer.ExternalLocation]}.{reader}({initializer.ByteOffset.ToString(CultureInfo.InvariantCulture)}, {initializer.Count.ToString(CultureInfo.InvariantCulture)})";
                 case ComputedWeight computed:

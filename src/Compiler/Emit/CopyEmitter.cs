@@ -16,7 +16,7 @@ namespace MobileViT.Compiler.Emit
         {
             var w = context.Body;
             Simplify(shape, sourceStrides, destinationStrides, out var dims, out var sStrides, out var dStrides);
-            if (ReadsAcrossPlanes(dims, sStrides, dStrides))
+            if (UsesStridedCopyKernel(dims, sStrides, dStrides))
             {
                 long sourceSpan = 1, destinationSpan = 1;
                 for (int d = 0; d < dims.Count; d++)
@@ -49,11 +49,12 @@ namespace MobileViT.Compiler.Emit
         }
 
         /// <summary>
-        /// Whether destination-order loops would read the source many floats apart in their innermost loop (an unfold reads
-        /// one float per channel plane, each 4 KB apart, so every read lands in the same L1 set). Those go to the tiled
-        /// runtime kernel; the rest (contiguous runs, short or near strides) stay plain loops, which are as fast there.
+        /// Whether the copy goes to the runtime's StridedCopyF32 rather than plain loops: many short contiguous runs (one
+        /// call instead of a CopyTo per run), and unfolds, whose destination-order loops would read the source far apart
+        /// (v1's unfold reads one float per channel plane, each 4 KB apart, so every read lands in the same L1 set). The
+        /// rest (long runs, short destination runs such as a fold's) stay loops, which measured as fast or faster.
         /// </summary>
-        private static bool ReadsAcrossPlanes(List<int> dims, List<int> sStrides, List<int> dStrides)
+        private static bool UsesStridedCopyKernel(List<int> dims, List<int> sStrides, List<int> dStrides)
         {
             int inner = dims.Count - 1;
             if (dims.Count < 2 || dims.Count > 8 || sStrides.Contains(0) || dStrides[inner] != 1) return false;

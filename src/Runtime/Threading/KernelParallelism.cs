@@ -40,7 +40,7 @@ public static class KernelParallelism
     /// Checks a Parallelism value and starts the worker threads it needs now, so no Run ever creates a thread.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above <see cref="MaxDegree"/>.</exception>
-    public static int Validate(int degree, string parameterName = "value")
+    public static int PrepareDegree(int degree, string parameterName = "value")
     {
         if (degree < 1 || degree > MaxDegree)
             throw new ArgumentOutOfRangeException(parameterName, degree, $"Parallelism must be between 1 and {MaxDegree}.");

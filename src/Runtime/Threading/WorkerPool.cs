@@ -123,7 +123,13 @@ internal static unsafe class WorkerPool
     /// <summary>A ticket is generation · 2^16 + parts · 64 + helpers, so a worker learns all three in one read.</summary>
     private const long TicketBase = 1 << 16;
 
-    private static int FirstPart(int thread, int threads, int parts) => (int)((long)parts * thread / threads);
+    private static int FirstPart(int thread, int threads, int parts) => FirstUnit(parts, thread, threads);
+
+    /// <summary>How many parts a kernel cuts <paramref name="units"/> into for <paramref name="degree"/> threads.</summary>
+    public static int PartsFor(int units, int degree) => Math.Min(units, PartsPerThread * degree);
+
+    /// <summary>The first of the consecutive units part <paramref name="part"/> of <paramref name="parts"/> covers (as even as integers allow).</summary>
+    public static int FirstUnit(int units, int part, int parts) => (int)((long)units * part / parts);
 
     private static void RunOwnParts(int thread, int threads, int parts, long ticket)
     {

@@ -30,12 +30,9 @@ public static unsafe class AttentionF32
         if (queries <= 0 || keys <= 0 || headDim <= 0 || valueDim <= 0) throw new ArgumentOutOfRangeException(nameof(queries), "Dimensions must be positive.");
         int heads = qOffsets.Length;
         if (kOffsets.Length != heads || vOffsets.Length != heads) throw new ArgumentException($"Expected {heads} offsets for each of q, k and v.", nameof(kOffsets));
-        for (int h = 0; h < heads; h++)
-        {
-            Check(qOffsets[h] >= 0 && qOffsets[h] + (long)queries * headDim <= q.Length, nameof(q));
-            Check(kOffsets[h] >= 0 && kOffsets[h] + (long)keys * headDim <= k.Length, nameof(k));
-            Check(vOffsets[h] >= 0 && vOffsets[h] + (long)keys * valueDim <= v.Length, nameof(v));
-        }
+        GemmF32.CheckOffsets(qOffsets, (long)queries * headDim, q.Length, nameof(q));
+        GemmF32.CheckOffsets(kOffsets, (long)keys * headDim, k.Length, nameof(k));
+        GemmF32.CheckOffsets(vOffsets, (long)keys * valueDim, v.Length, nameof(v));
         int slices = (int)Math.Min(heads, scores.Length / ((long)queries * keys));
         Check(slices >= 1, nameof(scores));
         Check(output.Length >= (long)heads * queries * valueDim, nameof(output));
@@ -79,7 +76,7 @@ public static unsafe class AttentionF32
     private static void RunPart(void* context, int part)
     {
         ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
-        int first = (int)((long)job.Heads * part / job.Parts), end = (int)((long)job.Heads * (part + 1) / job.Parts);
+        int first = WorkerPool.FirstUnit(job.Heads, part, job.Parts), end = WorkerPool.FirstUnit(job.Heads, part + 1, job.Parts);
         int scoreSize = job.Queries * job.Keys, outputSize = job.Queries * job.ValueDim;
         // Each head on this thread alone: the split is across heads.
         int previous = KernelParallelism.Enter(1);

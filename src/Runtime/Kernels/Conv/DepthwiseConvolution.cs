@@ -59,7 +59,7 @@ internal static unsafe class DepthwiseConvolution
             var job = new DepthwiseJob
             {
                 Input = input, Weights = weights, Bias = bias, Residual = residual, Output = output, Geometry = g,
-                Activation = activation, Planes = planes, ByRows = byRows, Parts = Math.Min(byRows ? g.OutHeight : planes, WorkerPool.PartsPerThread * degree),
+                Activation = activation, Planes = planes, ByRows = byRows, Parts = WorkerPool.PartsFor(byRows ? g.OutHeight : planes, degree),
             };
             WorkerPool.For(degree, job.Parts, &RunPart<TIsa, TVector>, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
             return;
@@ -82,7 +82,7 @@ internal static unsafe class DepthwiseConvolution
     {
         ref DepthwiseJob job = ref System.Runtime.CompilerServices.Unsafe.AsRef<DepthwiseJob>(context);
         int units = job.ByRows ? job.Geometry.OutHeight : job.Planes;
-        int first = (int)((long)units * part / job.Parts), end = (int)((long)units * (part + 1) / job.Parts);
+        int first = WorkerPool.FirstUnit(units, part, job.Parts), end = WorkerPool.FirstUnit(units, part + 1, job.Parts);
         if (job.ByRows)
             RunPlanes<TIsa, TVector>(job.Input, job.Weights, job.Bias, job.Residual, job.Output, job.Geometry, job.Activation, 0, job.Planes, first, end);
         else

@@ -78,7 +78,7 @@ internal static unsafe class GemmDriver
             int rowTiles = m / GemmMicrokernels.TileRows;
             bool byColumns = panels >= 2 * degree || panels >= rowTiles;
             int units = byColumns ? panels : rowTiles;
-            int parts = Math.Min(units, WorkerPool.PartsPerThread * degree);
+            int parts = WorkerPool.PartsFor(units, degree);
             if (parts > 1)
             {
                 var job = new GemmJob<TSource>
@@ -109,7 +109,7 @@ internal static unsafe class GemmDriver
     {
         ref GemmJob<TSource> job = ref Unsafe.AsRef<GemmJob<TSource>>(context);
         var source = job.Source;
-        int first = (int)((long)job.Units * part / job.Parts), end = (int)((long)job.Units * (part + 1) / job.Parts);
+        int first = WorkerPool.FirstUnit(job.Units, part, job.Parts), end = WorkerPool.FirstUnit(job.Units, part + 1, job.Parts);
         if (job.ByColumns)
         {
             int columnEnd = Math.Min(job.N, end * PanelWidth);

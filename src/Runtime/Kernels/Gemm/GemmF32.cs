@@ -126,11 +126,8 @@ public static unsafe class GemmF32
         if (m < 0 || k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(m), "Negative dimension.");
         int batches = aOffsets.Length;
         if (bOffsets.Length != batches) throw new ArgumentException($"Expected {batches} offsets into b, one per product.", nameof(bOffsets));
-        for (int i = 0; i < batches; i++)
-        {
-            Check(aOffsets[i] >= 0 && aOffsets[i] + (long)m * k <= a.Length, nameof(a));
-            Check(bOffsets[i] >= 0 && bOffsets[i] + (long)k * n <= b.Length, nameof(b));
-        }
+        CheckOffsets(aOffsets, (long)m * k, a.Length, nameof(a));
+        CheckOffsets(bOffsets, (long)k * n, b.Length, nameof(b));
         Check(c.Length >= (long)batches * m * n, nameof(c));
         int degree = KernelParallelism.Current;
         if (degree <= 1 || batches < 2)
@@ -149,7 +146,7 @@ public static unsafe class GemmF32
             {
                 A = aPointer, B = bPointer, C = cPointer, AOffsets = aOffsetPointer, BOffsets = bOffsetPointer,
                 ALength = a.Length, BLength = b.Length, ATransposed = aTransposed, BTransposed = bTransposed,
-                M = m, K = k, N = n, Alpha = alpha, Isa = isa, Batches = batches, Parts = Math.Min(batches, WorkerPool.PartsPerThread * degree),
+                M = m, K = k, N = n, Alpha = alpha, Isa = isa, Batches = batches, Parts = WorkerPool.PartsFor(batches, degree),
             };
             WorkerPool.For(degree, job.Parts, &RunBatchPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
         }
@@ -168,7 +165,7 @@ public static unsafe class GemmF32
     private static void RunBatchPart(void* context, int part)
     {
         ref BatchJob job = ref System.Runtime.CompilerServices.Unsafe.AsRef<BatchJob>(context);
-        int first = (int)((long)job.Batches * part / job.Parts), end = (int)((long)job.Batches * (part + 1) / job.Parts);
+        int first = WorkerPool.FirstUnit(job.Batches, part, job.Parts), end = WorkerPool.FirstUnit(job.Batches, part + 1, job.Parts);
         int size = job.M * job.N;
         // Each product on this thread alone: the split is across products.
         int previous = KernelParallelism.Enter(1);
@@ -183,6 +180,12 @@ public static unsafe class GemmF32
         {
             KernelParallelism.Exit(previous);
         }
+    }
+
+    /// <summary>Every matrix of <paramref name="size"/> floats at one of <paramref name="offsets"/> lies inside a span of <paramref name="length"/>.</summary>
+    internal static void CheckOffsets(ReadOnlySpan<int> offsets, long size, int length, string name)
+    {
+        foreach (int offset in offsets) Check(offset >= 0 && offset + size <= length, name);
     }
 
     private static void Check(bool condition, string name)

@@ -31,7 +31,7 @@ public static unsafe class LayerNormF32
             if (degree > 1 && rows >= 2 && length >= ParallelThreshold)
             {
                 // Whole rows per thread; each row is normalized exactly as on one thread.
-                job.Parts = Math.Min(rows, WorkerPool.PartsPerThread * degree);
+                job.Parts = WorkerPool.PartsFor(rows, degree);
                 WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
                 return;
             }
@@ -52,7 +52,7 @@ public static unsafe class LayerNormF32
     private static void RunPart(void* context, int part)
     {
         ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
-        int first = (int)((long)job.Rows * part / job.Parts), end = (int)((long)job.Rows * (part + 1) / job.Parts);
+        int first = WorkerPool.FirstUnit(job.Rows, part, job.Parts), end = WorkerPool.FirstUnit(job.Rows, part + 1, job.Parts);
         for (int row = first; row < end; row++)
             RowNormalization.Normalize(job.Isa, job.Input + (nint)row * job.Cols, job.Output + (nint)row * job.Cols, job.Cols, job.Epsilon, job.Scale, 1f, job.Bias, 0f);
     }

@@ -24,7 +24,7 @@ public static unsafe class SoftmaxF32
             if (degree > 1 && outer >= 2 && length >= ParallelThreshold)
             {
                 // Whole softmax groups per thread; each is computed exactly as on one thread.
-                job.Parts = Math.Min(outer, WorkerPool.PartsPerThread * degree);
+                job.Parts = WorkerPool.PartsFor(outer, degree);
                 WorkerPool.For(degree, job.Parts, &RunPart, System.Runtime.CompilerServices.Unsafe.AsPointer(ref job));
                 return;
             }
@@ -44,7 +44,7 @@ public static unsafe class SoftmaxF32
     private static void RunPart(void* context, int part)
     {
         ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
-        int first = (int)((long)job.Outer * part / job.Parts), end = (int)((long)job.Outer * (part + 1) / job.Parts);
+        int first = WorkerPool.FirstUnit(job.Outer, part, job.Parts), end = WorkerPool.FirstUnit(job.Outer, part + 1, job.Parts);
         nint offset = (nint)first * job.AxisLength * job.Inner;
         float* input = job.Input + offset, output = job.Output + offset;
         int outer = end - first;

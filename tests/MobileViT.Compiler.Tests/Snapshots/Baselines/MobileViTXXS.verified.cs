@@ -19,7 +19,7 @@ namespace App
         public static int Parallelism
         {
             get => s_parallelism;
-            set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.Validate(value);
+            set => s_parallelism = global::MobileViT.Runtime.KernelParallelism.PrepareDegree(value);
         }
 
         /// <summary>Shape of input 'input'.</summary>
