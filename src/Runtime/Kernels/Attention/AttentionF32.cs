@@ -8,8 +8,9 @@ namespace MobileViT.Runtime;
 /// Q_h [queries, headDim], K_h [keys, headDim], V_h [keys, valueDim] at per-head offsets and O_h [queries, valueDim]
 /// packed one after another. It runs the same three kernels the unfused graph would (GEMM with transposed B, softmax
 /// over rows, GEMM) but head by head, in one score buffer per thread (256 × 256 floats for a MobileViT block: 256 KB,
-/// written, normalized and read again while it is still in L2) instead of a buffer for every head (4 MB). The results
-/// are bitwise those of the three separate steps. Above one thread
+/// written, normalized and read again while it is still in L2) instead of a buffer for every head (4 MB). The softmax
+/// applies alpha as it reads the scores (one pass over them less), rounding each product as the product's epilogue
+/// would, so the results are bitwise those of the three separate steps. Above one thread
 /// (<see cref="KernelParallelism"/>) whole heads go to each thread.
 /// </summary>
 public static unsafe class AttentionF32
@@ -87,8 +88,8 @@ public static unsafe class AttentionF32
                 var headScores = new Span<float>(job.Scores + (nint)part * scoreSize, scoreSize);
                 GemmF32.Run(new ReadOnlySpan<float>(job.Q + job.QOffsets[h], job.QLength - job.QOffsets[h]), false,
                     new ReadOnlySpan<float>(job.K + job.KOffsets[h], job.KLength - job.KOffsets[h]), true,
-                    headScores, job.Queries, job.HeadDim, job.Keys, job.Alpha, job.Isa);
-                SoftmaxF32.Run(headScores, headScores, job.Queries, job.Keys, 1, job.Isa);
+                    headScores, job.Queries, job.HeadDim, job.Keys, 1f, job.Isa);
+                SoftmaxF32.RunScaledRows(job.Scores + (nint)part * scoreSize, job.Queries, job.Keys, job.Alpha, job.Isa);
                 GemmF32.Run(headScores, false, new ReadOnlySpan<float>(job.V + job.VOffsets[h], job.VLength - job.VOffsets[h]), false,
                     new Span<float>(job.Output + (nint)h * outputSize, outputSize), job.Queries, job.Keys, job.ValueDim, 1f, job.Isa);
             }

@@ -33,12 +33,14 @@ public static unsafe class StridedCopyF32
         if (sourceEnd > source.Length) throw new ArgumentException($"The source needs {sourceEnd} floats, has {source.Length}.", nameof(source));
         if (destinationEnd > destination.Length) throw new ArgumentException($"The destination needs {destinationEnd} floats, has {destination.Length}.", nameof(destination));
 
-        // a: the innermost axis with destination stride 1; b: another axis with source stride 1 (or -1).
-        int a = rank - 1, b = -1;
-        for (int d = rank - 1; d >= 0; d--)
-            if (destinationStrides[d] == 1 && shape[d] > 1) { a = d; break; }
-        for (int d = rank - 1; d >= 0; d--)
-            if (d != a && sourceStrides[d] == 1 && shape[d] > 1) { b = d; break; }
+        // a: the axis nearest to contiguous in the destination, b: the one nearest to contiguous in the source, each
+        // preferring axes long enough to fill a tile. A fold's destination-contiguous axis is a patch's 2 pixels; its
+        // 16 patches along the row (destination stride 2) make the tile, and the sibling pixel's tile, right after it,
+        // fills the other half of the same destination lines while they are still in L1.
+        int a = NearestContiguous(shape, destinationStrides, exclude: -1);
+        int b = NearestContiguous(shape, sourceStrides, exclude: a);
+        // Runs contiguous on both sides (splitting attention heads) are vector moves, not tiles.
+        if (b >= 0 && (sourceStrides[b] >= destinationStrides[b] || (sourceStrides[a] == 1 && destinationStrides[a] == 1))) b = -1;
 
         int* outer = stackalloc int[MaxRank];
         int* index = stackalloc int[MaxRank];
@@ -73,6 +75,22 @@ public static unsafe class StridedCopyF32
                 if (level < 0) return;
             }
         }
+    }
+
+    /// <summary>
+    /// The axis with the smallest stride among those at least half a tile long, or failing that among those longer than
+    /// one (the last such axis on ties, so the odometer stays in memory order); -1 when there is none.
+    /// </summary>
+    private static int NearestContiguous(ReadOnlySpan<int> shape, ReadOnlySpan<int> strides, int exclude)
+    {
+        int best = -1;
+        for (int pass = 0; pass < 2 && best < 0; pass++)
+        {
+            int minimumLength = pass == 0 ? Tile / 2 : 2;
+            for (int d = shape.Length - 1; d >= 0; d--)
+                if (d != exclude && shape[d] >= minimumLength && (best < 0 || strides[d] < strides[best])) best = d;
+        }
+        return best;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

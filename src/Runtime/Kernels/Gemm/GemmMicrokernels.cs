@@ -8,7 +8,7 @@ namespace MobileViT.Runtime;
 /// tile width readable. A element (i, p) at a[i * aRowStride + p * aColStride] (row-major A, transposed A or packed
 /// weights alike). The 6 x 2-vector tile keeps 12 accumulators (6x32 with Vector512, 6x16 with Vector256,
 /// 6x8 with Vector128): enough independent FMAs to fill both FMA pipes, and within the 16 registers of AVX2.
-/// Columns past <c>columns</c> are computed but never loaded from or stored to C.
+/// Columns past <c>columns</c> are computed but never loaded from or stored to C (masked loads and stores).
 /// </summary>
 internal static unsafe class GemmMicrokernels
 {
@@ -69,11 +69,10 @@ internal static unsafe class GemmMicrokernels
             TIsa.Store(c + 3 * ldc, c3); TIsa.Store(c + 4 * ldc, c4); TIsa.Store(c + 5 * ldc, c5);
             return;
         }
-        TileBuffer buffer;
-        float* tile = buffer.Values;
-        TIsa.Store(tile, c0); TIsa.Store(tile + width, c1); TIsa.Store(tile + 2 * width, c2);
-        TIsa.Store(tile + 3 * width, c3); TIsa.Store(tile + 4 * width, c4); TIsa.Store(tile + 5 * width, c5);
-        WritePartialTile(tile, width, c, ldc, TileRows, columns, accumulate);
+        // A narrow panel (an attention head of 16, 24 or 36 values): masked loads and stores of the valid lanes.
+        StoreTail<TIsa, TVector>(c, c0, columns, accumulate); StoreTail<TIsa, TVector>(c + ldc, c1, columns, accumulate);
+        StoreTail<TIsa, TVector>(c + 2 * ldc, c2, columns, accumulate); StoreTail<TIsa, TVector>(c + 3 * ldc, c3, columns, accumulate);
+        StoreTail<TIsa, TVector>(c + 4 * ldc, c4, columns, accumulate); StoreTail<TIsa, TVector>(c + 5 * ldc, c5, columns, accumulate);
     }
 
     /// <summary>
@@ -138,14 +137,10 @@ internal static unsafe class GemmMicrokernels
             TIsa.Store(c + 3 * ldc, c30); TIsa.Store(c + 3 * ldc + width, c31);
             return;
         }
-        TileBuffer buffer;
-        float* tile = buffer.Values;
-        int stride = 2 * width;
-        TIsa.Store(tile, c00); TIsa.Store(tile + width, c01);
-        TIsa.Store(tile + stride, c10); TIsa.Store(tile + stride + width, c11);
-        TIsa.Store(tile + 2 * stride, c20); TIsa.Store(tile + 2 * stride + width, c21);
-        TIsa.Store(tile + 3 * stride, c30); TIsa.Store(tile + 3 * stride + width, c31);
-        WritePartialTile(tile, stride, c, ldc, 4, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c, c00, c01, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + ldc, c10, c11, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + 2 * ldc, c20, c21, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + 3 * ldc, c30, c31, columns, accumulate);
     }
 
     /// <summary>One row of C across one panel, for the rows left over after the 6-row and 4-row tiles.</summary>
@@ -195,11 +190,7 @@ internal static unsafe class GemmMicrokernels
             }
             else
             {
-                TileBuffer buffer;
-                float* tile = buffer.Values;
-                TIsa.Store(tile, c0);
-                TIsa.Store(tile + width, c1);
-                WritePartialTile(tile, tileWidth, c + sub, 0, 1, valid, accumulate);
+                StoreRowTail<TIsa, TVector>(c + sub, c0, c1, valid, accumulate);
             }
         }
     }
@@ -265,30 +256,36 @@ internal static unsafe class GemmMicrokernels
             TIsa.Store(c + 5 * ldc, c50); TIsa.Store(c + 5 * ldc + width, c51);
             return;
         }
-        TileBuffer buffer;
-        float* tile = buffer.Values;
-        int stride = 2 * width;
-        TIsa.Store(tile, c00); TIsa.Store(tile + width, c01);
-        TIsa.Store(tile + stride, c10); TIsa.Store(tile + stride + width, c11);
-        TIsa.Store(tile + 2 * stride, c20); TIsa.Store(tile + 2 * stride + width, c21);
-        TIsa.Store(tile + 3 * stride, c30); TIsa.Store(tile + 3 * stride + width, c31);
-        TIsa.Store(tile + 4 * stride, c40); TIsa.Store(tile + 4 * stride + width, c41);
-        TIsa.Store(tile + 5 * stride, c50); TIsa.Store(tile + 5 * stride + width, c51);
-        WritePartialTile(tile, stride, c, ldc, TileRows, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c, c00, c01, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + ldc, c10, c11, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + 2 * ldc, c20, c21, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + 3 * ldc, c30, c31, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + 4 * ldc, c40, c41, columns, accumulate);
+        StoreRowTail<TIsa, TVector>(c + 5 * ldc, c50, c51, columns, accumulate);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void WritePartialTile(float* tile, int stride, float* c, nint ldc, int rows, int columns, bool accumulate)
+    /// <summary>The first <paramref name="count"/> (1..Count) lanes of one vector into C, added to C's values when accumulating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreTail<TIsa, TVector>(float* c, TVector value, int count, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        for (int row = 0; row < rows; row++)
-            for (int j = 0; j < columns; j++)
-                c[row * ldc + j] = (accumulate ? c[row * ldc + j] : 0f) + tile[row * stride + j];
+        if (accumulate) value = TIsa.Add(value, TIsa.LoadPartial(c, count));
+        TIsa.StorePartial(c, value, count);
     }
 
-    /// <summary>Room for one 6 x 32 tile, a local rather than a stackalloc so the kernel keeps a plain frame.</summary>
-    private struct TileBuffer
+    /// <summary>The first <paramref name="columns"/> (1..2·Count) values of a two-vector row of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRowTail<TIsa, TVector>(float* c, TVector first, TVector second, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        private fixed float _values[TileRows * 32];
-        public float* Values => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _values[0]);
+        int width = TIsa.Count;
+        if (columns <= width)
+        {
+            StoreTail<TIsa, TVector>(c, first, columns, accumulate);
+            return;
+        }
+        if (accumulate) first = TIsa.Add(first, TIsa.Load(c));
+        TIsa.Store(c, first);
+        StoreTail<TIsa, TVector>(c + width, second, columns - width, accumulate);
     }
 }

@@ -64,7 +64,7 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
         if (columns == GemmDriver.PanelWidth)
         {
             for (int p = 0; p < depthCount; p++)
-                Buffer.MemoryCopy(source + p * _ldb, scratch + p * GemmDriver.PanelWidth, GemmDriver.PanelWidth * sizeof(float), GemmDriver.PanelWidth * sizeof(float));
+                Unsafe.CopyBlockUnaligned(scratch + p * GemmDriver.PanelWidth, source + p * _ldb, GemmDriver.PanelWidth * sizeof(float));
             return scratch;
         }
         for (int p = 0; p < depthCount; p++)

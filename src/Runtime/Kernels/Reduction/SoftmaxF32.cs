@@ -120,22 +120,52 @@ public static unsafe class SoftmaxF32
         }
     }
 
+    /// <summary>
+    /// Softmax of <paramref name="scale"/> · x over each of <paramref name="rows"/> contiguous rows, in place: the
+    /// attention step's Q·Kᵀ scale applied here instead of in a pass of its own. Each scaled value is rounded exactly
+    /// as a separate multiplication would round it, so the result is bitwise that of scaling first.
+    /// </summary>
+    internal static void RunScaledRows(float* rows, int count, int length, float scale, KernelIsa isa)
+    {
+        for (int row = 0; row < count; row++)
+        {
+            float* x = rows + (nint)row * length;
+            switch (isa)
+            {
+                case KernelIsa.Vector512: Contiguous<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(x, x, length, scale); break;
+                case KernelIsa.Vector256: Contiguous<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(x, x, length, scale); break;
+                case KernelIsa.Vector128: Contiguous<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(x, x, length, scale); break;
+                default:
+                    for (int j = 0; j < length; j++) x[j] *= scale;
+                    RunScalar(x, x, 1, length, 1);
+                    break;
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Contiguous<TIsa, TVector>(float* x, float* y, int length)
+    private static void Contiguous<TIsa, TVector>(float* x, float* y, int length, float scale = 1f)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
         int index = 0;
-        TVector maxVector = TIsa.Broadcast(float.NegativeInfinity);
-        for (; index + width <= length; index += width) maxVector = TIsa.Max(maxVector, TIsa.Load(x + index));
-        float max = TIsa.MaxAcross(maxVector);
-        for (; index < length; index++) max = MathF.Max(max, x[index]);
+        TVector scaleVector = TIsa.Broadcast(scale);
+        // Two running maxima and sums: one chain of dependent Max/Add per vector would bound the loop by latency.
+        TVector maxVector = TIsa.Broadcast(float.NegativeInfinity), maxVector2 = maxVector;
+        for (; index + 2 * width <= length; index += 2 * width)
+        {
+            maxVector = TIsa.Max(maxVector, TIsa.Multiply(TIsa.Load(x + index), scaleVector));
+            maxVector2 = TIsa.Max(maxVector2, TIsa.Multiply(TIsa.Load(x + index + width), scaleVector));
+        }
+        for (; index + width <= length; index += width) maxVector = TIsa.Max(maxVector, TIsa.Multiply(TIsa.Load(x + index), scaleVector));
+        float max = TIsa.MaxAcross(TIsa.Max(maxVector, maxVector2));
+        for (; index < length; index++) max = MathF.Max(max, x[index] * scale);
 
         TVector maxBroadcast = TIsa.Broadcast(max);
         TVector sumVector = TIsa.Zero;
         for (index = 0; index + width <= length; index += width)
         {
-            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Load(x + index), maxBroadcast));
+            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(x + index), scaleVector), maxBroadcast));
             sumVector = TIsa.Add(sumVector, e);
             TIsa.Store(y + index, e);
         }
@@ -143,7 +173,7 @@ public static unsafe class SoftmaxF32
         if (index < length)
         {
             int valid = length - index;
-            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.LoadPartial(x + index, valid), maxBroadcast));
+            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.LoadPartial(x + index, valid), scaleVector), maxBroadcast));
             TIsa.StorePartial(y + index, e, valid);
             for (int j = index; j < length; j++) sum += y[j];
         }

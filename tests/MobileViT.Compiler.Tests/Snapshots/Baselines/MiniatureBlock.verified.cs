@@ -65,13 +65,7 @@ namespace Tests
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 64), Data.P1, default, input, scratch.Slice(64, 64), in Data.G1, global::MobileViT.Runtime.Activation.None);
 
                 // reshape_1 + transpose_1 → IndexMapping, [1,4,4,4] → [1,16,4]
-                {
-                    var src = scratch.Slice(64, 64);
-                    var dst = scratch.Slice(0, 64);
-                    for (int i0 = 0; i0 < 16; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                        dst[i0 * 4 + i1] = src[i0 + i1 * 16];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(64, 64), scratch.Slice(0, 64), Data.S0, Data.S1, Data.S2);
 
                 // layer_norm → LayerNormalization, [1,16,4] → [1,16,4]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(0, 64), Data.C5, Data.C6, scratch.Slice(64, 64), 16, 4, 1E-05f);
@@ -90,6 +84,9 @@ namespace Tests
         {
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G0 = new global::MobileViT.Runtime.Conv2dGeometry(1, 4, 4, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G1 = new global::MobileViT.Runtime.Conv2dGeometry(1, 4, 4, 4, 4, 4, 4, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+            internal static global::System.ReadOnlySpan<int> S0 => new int[] { 16, 4 };
+            internal static global::System.ReadOnlySpan<int> S1 => new int[] { 1, 16 };
+            internal static global::System.ReadOnlySpan<int> S2 => new int[] { 4, 1 };
             internal static readonly float[] C3;
             internal static readonly float[] C5;
             internal static readonly float[] C6;

@@ -173,16 +173,7 @@ namespace App
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(196608, 65536), Data.C59, Data.C60, scratch.Slice(0, 65536), 1024, 64, 1E-05f);
 
                 // /layer3/layer3.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,256,64] → [1,64,32,32]
-                {
-                    var src = scratch.Slice(0, 65536);
-                    var dst = scratch.Slice(65536, 65536);
-                    for (int i0 = 0; i0 < 64; i0++)
-                    for (int i1 = 0; i1 < 16; i1++)
-                    for (int i2 = 0; i2 < 2; i2++)
-                    for (int i3 = 0; i3 < 16; i3++)
-                    for (int i4 = 0; i4 < 2; i4++)
-                        dst[i0 * 1024 + i1 * 64 + i2 * 32 + i3 * 2 + i4] = src[i0 + i1 * 1024 + i2 * 32768 + i3 * 64 + i4 * 16384];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), Data.S10, Data.S11, Data.S12);
 
                 // /layer3/layer3.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,64,32,32] → [1,48,32,32]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 65536), Data.P26, Data.C62, default, scratch.Slice(131072, 49152), in Data.G13, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
@@ -218,7 +209,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(122880, 20480), Data.S10, Data.S11, Data.S12);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(122880, 20480), Data.S13, Data.S14, Data.S15);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -227,13 +218,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -254,13 +245,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -281,13 +272,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -308,13 +299,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S16, scratch.Slice(81920, 20480), Data.S16, scratch.Slice(102400, 20480), Data.S16, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
@@ -332,16 +323,7 @@ namespace App
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C122, Data.C123, scratch.Slice(0, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,64,80] → [1,80,16,16]
-                {
-                    var src = scratch.Slice(0, 20480);
-                    var dst = scratch.Slice(20480, 20480);
-                    for (int i0 = 0; i0 < 80; i0++)
-                    for (int i1 = 0; i1 < 8; i1++)
-                    for (int i2 = 0; i2 < 2; i2++)
-                    for (int i3 = 0; i3 < 8; i3++)
-                    for (int i4 = 0; i4 < 2; i4++)
-                        dst[i0 * 256 + i1 * 32 + i2 * 16 + i3 * 2 + i4] = src[i0 + i1 * 640 + i2 * 10240 + i3 * 80 + i4 * 5120];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S23, Data.S24, Data.S25);
 
                 // /layer4/layer4.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,80,16,16] → [1,64,16,16]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 20480), Data.P49, Data.C125, default, scratch.Slice(40960, 16384), in Data.G20, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
@@ -377,7 +359,7 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 5120), Data.P55, default, default, scratch.Slice(0, 6144), in Data.G26, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,96,8,8] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(36864, 6144), Data.S20, Data.S21, Data.S22);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(36864, 6144), Data.S26, Data.S27, Data.S28);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C137, Data.C138, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
@@ -386,13 +368,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S23, Data.S24, Data.S25);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S29, Data.S30, Data.S31);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S26, scratch.Slice(24576, 6144), Data.S26, scratch.Slice(30720, 6144), Data.S26, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S32, scratch.Slice(24576, 6144), Data.S32, scratch.Slice(30720, 6144), Data.S32, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S33, Data.S34, Data.S35);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -413,13 +395,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S23, Data.S24, Data.S25);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S29, Data.S30, Data.S31);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S26, scratch.Slice(24576, 6144), Data.S26, scratch.Slice(30720, 6144), Data.S26, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S32, scratch.Slice(24576, 6144), Data.S32, scratch.Slice(30720, 6144), Data.S32, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S33, Data.S34, Data.S35);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -440,13 +422,13 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S23, Data.S24, Data.S25);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S29, Data.S30, Data.S31);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S26, scratch.Slice(24576, 6144), Data.S26, scratch.Slice(30720, 6144), Data.S26, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S32, scratch.Slice(24576, 6144), Data.S32, scratch.Slice(30720, 6144), Data.S32, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S33, Data.S34, Data.S35);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
@@ -464,16 +446,7 @@ namespace App
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C173, Data.C174, scratch.Slice(0, 6144), 64, 96, 1E-05f);
 
                 // /layer5/layer5.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,16,96] → [1,96,8,8]
-                {
-                    var src = scratch.Slice(0, 6144);
-                    var dst = scratch.Slice(6144, 6144);
-                    for (int i0 = 0; i0 < 96; i0++)
-                    for (int i1 = 0; i1 < 4; i1++)
-                    for (int i2 = 0; i2 < 2; i2++)
-                    for (int i3 = 0; i3 < 4; i3++)
-                    for (int i4 = 0; i4 < 2; i4++)
-                        dst[i0 * 64 + i1 * 16 + i2 * 8 + i3 * 2 + i4] = src[i0 + i1 * 384 + i2 * 3072 + i3 * 96 + i4 * 1536];
-                }
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S36, Data.S37, Data.S38);
 
                 // /layer5/layer5.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,96,8,8] → [1,80,8,8]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 6144), Data.P68, Data.C176, default, scratch.Slice(12288, 5120), in Data.G27, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
@@ -551,26 +524,35 @@ namespace App
             internal static global::System.ReadOnlySpan<int> S7 => new int[] { 4, 256, 4, 16 };
             internal static global::System.ReadOnlySpan<int> S8 => new int[] { 16384, 16, 4096, 1 };
             internal static global::System.ReadOnlySpan<int> S9 => new int[] { 16384, 64, 16, 1 };
-            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 2, 2, 8, 8, 80 };
-            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 16, 1, 32, 2, 256 };
-            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 10240, 5120, 640, 80, 1 };
-            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 3, 4, 4, 64, 20 };
-            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 80, 15360, 20, 240, 1 };
-            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 20480, 5120, 1280, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
-            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 4, 64, 4, 20 };
-            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 5120, 20, 1280, 1 };
-            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 5120, 80, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 2, 2, 4, 4, 96 };
-            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 8, 1, 16, 2, 64 };
-            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 3072, 1536, 384, 96, 1 };
-            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 3, 4, 4, 16, 24 };
-            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 96, 4608, 24, 288, 1 };
-            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 6144, 1536, 384, 24, 1 };
-            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
-            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 4, 16, 4, 24 };
-            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 1536, 24, 384, 1 };
-            internal static global::System.ReadOnlySpan<int> S29 => new int[] { 1536, 96, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 64, 16, 2, 16, 2 };
+            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 1, 1024, 32768, 64, 16384 };
+            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 1024, 64, 32, 2, 1 };
+            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 2, 2, 8, 8, 80 };
+            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 16, 1, 32, 2, 256 };
+            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 10240, 5120, 640, 80, 1 };
+            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 3, 4, 4, 64, 20 };
+            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 80, 15360, 20, 240, 1 };
+            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 20480, 5120, 1280, 20, 1 };
+            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
+            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 4, 64, 4, 20 };
+            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 5120, 20, 1280, 1 };
+            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 5120, 80, 20, 1 };
+            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 80, 8, 2, 8, 2 };
+            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 1, 640, 10240, 80, 5120 };
+            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 256, 32, 16, 2, 1 };
+            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 2, 2, 4, 4, 96 };
+            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 8, 1, 16, 2, 64 };
+            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 3072, 1536, 384, 96, 1 };
+            internal static global::System.ReadOnlySpan<int> S29 => new int[] { 3, 4, 4, 16, 24 };
+            internal static global::System.ReadOnlySpan<int> S30 => new int[] { 96, 4608, 24, 288, 1 };
+            internal static global::System.ReadOnlySpan<int> S31 => new int[] { 6144, 1536, 384, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S32 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
+            internal static global::System.ReadOnlySpan<int> S33 => new int[] { 4, 16, 4, 24 };
+            internal static global::System.ReadOnlySpan<int> S34 => new int[] { 1536, 24, 384, 1 };
+            internal static global::System.ReadOnlySpan<int> S35 => new int[] { 1536, 96, 24, 1 };
+            internal static global::System.ReadOnlySpan<int> S36 => new int[] { 96, 4, 2, 4, 2 };
+            internal static global::System.ReadOnlySpan<int> S37 => new int[] { 1, 384, 3072, 96, 1536 };
+            internal static global::System.ReadOnlySpan<int> S38 => new int[] { 64, 16, 8, 2, 1 };
             internal static readonly float[] C1;
             internal static readonly float[] C3;
             internal static readonly float[] C5;
