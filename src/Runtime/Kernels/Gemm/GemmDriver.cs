@@ -52,14 +52,15 @@ internal readonly unsafe struct GemmEpilogue
 /// <summary>
 /// C[m, n] = epilogue(A · B) for any A layout and any B source. Columns go in blocks of <see cref="BlockWidth"/>
 /// (the epilogue runs per block, while C is still in cache), each block in panels of <see cref="PanelWidth"/>
-/// columns; within a panel, rows go in 6-row tiles, then one 4-row tile when 4 or 5 are left, the rest one row at a time. A panel packed into
-/// scratch is filled <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
+/// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
+/// panel), then one 4-row tile when 4 or 5 are left, the rest one row at a time. A panel packed into scratch is filled
+/// <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
 /// </summary>
 internal static unsafe class GemmDriver
 {
-    public const int PanelWidth = 32;
-    public const int DepthChunk = 256;
-    public const int BlockWidth = 8 * PanelWidth;
+    public const int PanelWidth = 64;
+    public const int DepthChunk = 128;
+    public const int BlockWidth = 4 * PanelWidth;
 
     /// <summary>Multiply-adds below which a product runs on the calling thread alone (waking a worker costs about 2 µs).</summary>
     private const long ParallelWorkThreshold = 1 << 17;
@@ -152,6 +153,10 @@ internal static unsafe class GemmDriver
                     bool accumulate = depth > 0;
                     float* aDepth = a + depth * aColStride;
                     int row = 0;
+                    if (TIsa.Count == 16 && columns > 2 * TIsa.Count)
+                        for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
+                            GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                                c + row * ldc + column, ldc, columns, accumulate);
                     for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
                         GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                             c + row * ldc + column, ldc, columns, accumulate);

@@ -9,7 +9,7 @@ public static unsafe class GemmF32
 {
     /// <summary>
     /// Packs B ([k, n] row-major, or [n, k] row-major when <paramref name="bTransposed"/>, as PyTorch Linear or Gemm transB=1)
-    /// into panels of 32 columns, each [k][32] and zero-padded, for <see cref="RunPackedB"/>. Allocates; call once per model.
+    /// into panels of 64 columns, each [k][64] and zero-padded, for <see cref="RunPackedB"/>. Allocates; call once per model.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float[] PackB(ReadOnlySpan<float> b, int k, int n, bool bTransposed)

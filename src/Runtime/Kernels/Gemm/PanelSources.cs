@@ -16,7 +16,7 @@ internal unsafe interface IPanelSource
     float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride);
 }
 
-/// <summary>B prepacked by <see cref="GemmF32.PackB"/>: panels of [k][32], zero-padded.</summary>
+/// <summary>B prepacked by <see cref="GemmF32.PackB"/>: panels of [k][64], zero-padded.</summary>
 internal readonly unsafe struct PrepackedPanels : IPanelSource
 {
     private readonly float* _packed;
