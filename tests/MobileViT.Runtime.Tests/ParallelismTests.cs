@@ -116,6 +116,7 @@ public class ParallelismTests
             ["pointwise 32->48 33x31"] = Conv2dTests.Geometry(1, 32, 33, 31, 48, 1, 1, 0),
             ["depthwise 3x3 s1 40ch 30x29"] = Conv2dTests.Geometry(1, 40, 30, 29, 40, 3, 1, 1, groups: 40),
             ["depthwise 3x3 s2 24ch 64x64 batch2"] = Conv2dTests.Geometry(2, 24, 64, 64, 24, 3, 2, 1, groups: 24),
+            ["depthwise 5x5 s1 96ch 7x7 (flattened small planes)"] = Conv2dTests.Geometry(1, 96, 7, 7, 96, 5, 1, 2, groups: 96),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),
             ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),
         };
