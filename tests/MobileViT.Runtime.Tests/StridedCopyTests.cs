@@ -18,6 +18,13 @@ public class StridedCopyTests
         new object[] { new[] { 5, 7, 9 }, new[] { 200, 20, 2 }, new[] { 63, 9, 1 } },
         // into a padded destination (a concat part)
         new object[] { new[] { 3, 17, 19 }, new[] { 1, 57, 3 }, new[] { 700, 40, 1 } },
+        // attention heads split off: runs contiguous on both sides
+        new object[] { new[] { 4, 3, 24 }, new[] { 24, 96, 1 }, new[] { 72, 24, 1 } },
+        // only short axes (no axis fills half a tile)
+        new object[] { new[] { 2, 3, 2 }, new[] { 1, 2, 6 }, new[] { 6, 2, 1 } },
+        // a single element, and all axes of length one
+        new object[] { new[] { 1 }, new[] { 1 }, new[] { 1 } },
+        new object[] { new[] { 1, 1, 1 }, new[] { 5, 3, 1 }, new[] { 1, 1, 1 } },
     };
 
     [Theory]

@@ -6,9 +6,9 @@ namespace MobileViT.Runtime;
 /// <summary>
 /// destination[Σ i_d · dstStride_d] = source[Σ i_d · srcStride_d] over a fixed shape: the transposes, unfolds and folds
 /// the compiler turns view chains into. A plain loop in destination order reads the source with a large stride (an
-/// unfold reads 96 channel planes 4 KB apart, which thrashes L1's sets); this kernel walks the axis that is
-/// contiguous in the destination and the one contiguous in the source together, in 16 × 16 tiles, so both sides use
-/// whole cache lines; contiguous runs (splitting attention heads) are copied with inline vector moves. Every element
+/// unfold reads 96 channel planes 4 KB apart, which thrashes L1's sets); this kernel walks the axis nearest to
+/// contiguous in the destination and the one nearest to contiguous in the source together, in 16 × 16 tiles, so both
+/// sides use whole cache lines; contiguous runs (splitting attention heads) are copied with inline vector moves. Every element
 /// is a plain copy, so the order changes nothing in the result.
 /// </summary>
 public static unsafe class StridedCopyF32
@@ -38,6 +38,7 @@ public static unsafe class StridedCopyF32
         // 16 patches along the row (destination stride 2) make the tile, and the sibling pixel's tile, right after it,
         // fills the other half of the same destination lines while they are still in L1.
         int a = NearestContiguous(shape, destinationStrides, exclude: -1);
+        if (a < 0) a = rank - 1; // every axis has length one: a single element
         int b = NearestContiguous(shape, sourceStrides, exclude: a);
         // Runs contiguous on both sides (splitting attention heads) are vector moves, not tiles.
         if (b >= 0 && (sourceStrides[b] >= destinationStrides[b] || (sourceStrides[a] == 1 && destinationStrides[a] == 1))) b = -1;
