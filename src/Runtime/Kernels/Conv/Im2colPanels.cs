@@ -117,14 +117,13 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     /// <summary>target[i] = source[i * stride] for i &lt; count, never reading past source[(count - 1) * stride].</summary>
     private static void Copy(float* source, float* target, int count, int stride)
     {
-        int width = TIsa.Count;
-        int i = 0;
         if (stride == 1)
         {
-            for (; i + width <= count; i += width) TIsa.Store(target + i, TIsa.Load(source + i));
-            if (i < count) TIsa.StorePartial(target + i, TIsa.LoadPartial(source + i, count - i), count - i);
+            VectorCopy.Copy<TIsa, TVector>(source, target, count);
             return;
         }
+        int width = TIsa.Count;
+        int i = 0;
         if (stride == 2)
         {
             // Two vectors hold 2*width cells; the last pair may end one cell past the final even one, so it is partial.
