@@ -39,6 +39,25 @@ public class SoftmaxReduceTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public unsafe void ScaledRows_AreBitwiseTheSoftmaxOfTheScaledValues(string isaName)
+    {
+        // Attention applies its 1/√d scale inside the softmax; the result must be that of scaling first, bit for bit.
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (rows, length, scale) in new[] { (3, 37, 0.2041f), (2, 256, 0.25f), (4, 5, -0.7f) })
+        {
+            float[] input = TestData.Random(rows * length, length, -8f, 8f);
+            var scaled = new float[input.Length];
+            for (int i = 0; i < input.Length; i++) scaled[i] = input[i] * scale;
+            var expected = new float[input.Length];
+            SoftmaxF32.Run(scaled, expected, rows, length, 1, isa);
+            float[] actual = (float[])input.Clone();
+            fixed (float* pointer = actual) SoftmaxF32.RunScaledRows(pointer, rows, length, scale, isa);
+            Assert.Equal(expected, actual);
+        }
+    }
+
     public static IEnumerable<object[]> ReduceCases()
     {
         foreach (KernelIsa isa in TestData.AllIsas)

@@ -19,7 +19,7 @@ public static unsafe class SoftmaxF32
         fixed (float* inputPointer = input)
         fixed (float* outputPointer = output)
         {
-            var job = new Job { Input = inputPointer, Output = outputPointer, Outer = outer, AxisLength = axisLength, Inner = inner, Isa = isa, Parts = 1 };
+            var job = new Job { Input = inputPointer, Output = outputPointer, Outer = outer, AxisLength = axisLength, Inner = inner, Scale = 1f, Isa = isa, Parts = 1 };
             int degree = KernelParallelism.Current;
             if (degree > 1 && outer >= 2 && length >= ParallelThreshold)
             {
@@ -38,6 +38,7 @@ public static unsafe class SoftmaxF32
     {
         public float* Input, Output;
         public int Outer, AxisLength, Inner, Parts;
+        public float Scale;
         public KernelIsa Isa;
     }
 
@@ -50,14 +51,14 @@ public static unsafe class SoftmaxF32
         int outer = end - first;
         switch (job.Isa)
         {
-            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(input, output, outer, job.AxisLength, job.Inner); break;
-            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(input, output, outer, job.AxisLength, job.Inner); break;
-            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(input, output, outer, job.AxisLength, job.Inner); break;
-            default: RunScalar(input, output, outer, job.AxisLength, job.Inner); break;
+            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
+            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
+            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
+            default: RunScalar(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
         }
     }
 
-    private static void RunScalar(float* input, float* output, int outer, int axisLength, int inner)
+    private static void RunScalar(float* input, float* output, int outer, int axisLength, int inner, float scale)
     {
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
@@ -65,11 +66,11 @@ public static unsafe class SoftmaxF32
                 float* x = input + (nint)o * axisLength * inner + i;
                 float* y = output + (nint)o * axisLength * inner + i;
                 float max = float.NegativeInfinity;
-                for (int a = 0; a < axisLength; a++) max = MathF.Max(max, x[a * inner]);
+                for (int a = 0; a < axisLength; a++) max = MathF.Max(max, x[a * inner] * scale);
                 double sum = 0;
                 for (int a = 0; a < axisLength; a++)
                 {
-                    float e = MathF.Exp(x[a * inner] - max);
+                    float e = MathF.Exp(x[a * inner] * scale - max);
                     y[a * inner] = e;
                     sum += e;
                 }
@@ -79,17 +80,18 @@ public static unsafe class SoftmaxF32
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TIsa, TVector>(float* input, float* output, int outer, int axisLength, int inner)
+    private static void Run<TIsa, TVector>(float* input, float* output, int outer, int axisLength, int inner, float scale)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
+        TVector scaleVector = TIsa.Broadcast(scale);
         for (int o = 0; o < outer; o++)
         {
             float* x = input + (nint)o * axisLength * inner;
             float* y = output + (nint)o * axisLength * inner;
             if (inner == 1)
             {
-                Contiguous<TIsa, TVector>(x, y, axisLength);
+                Contiguous<TIsa, TVector>(x, y, axisLength, scale);
                 continue;
             }
             // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis.
@@ -99,11 +101,11 @@ public static unsafe class SoftmaxF32
                 bool full = valid == width;
                 TVector max = TIsa.Broadcast(float.NegativeInfinity);
                 for (int a = 0; a < axisLength; a++)
-                    max = TIsa.Max(max, full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid));
+                    max = TIsa.Max(max, TIsa.Multiply(full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid), scaleVector));
                 TVector sum = TIsa.Zero;
                 for (int a = 0; a < axisLength; a++)
                 {
-                    TVector value = full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid);
+                    TVector value = TIsa.Multiply(full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid), scaleVector);
                     TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(value, max));
                     sum = TIsa.Add(sum, e);
                     if (full) TIsa.Store(y + (nint)a * inner + i, e);
@@ -127,30 +129,19 @@ public static unsafe class SoftmaxF32
     /// </summary>
     internal static void RunScaledRows(float* rows, int count, int length, float scale, KernelIsa isa)
     {
-        for (int row = 0; row < count; row++)
-        {
-            float* x = rows + (nint)row * length;
-            switch (isa)
-            {
-                case KernelIsa.Vector512: Contiguous<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(x, x, length, scale); break;
-                case KernelIsa.Vector256: Contiguous<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(x, x, length, scale); break;
-                case KernelIsa.Vector128: Contiguous<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(x, x, length, scale); break;
-                default:
-                    for (int j = 0; j < length; j++) x[j] *= scale;
-                    RunScalar(x, x, 1, length, 1);
-                    break;
-            }
-        }
+        // On the calling thread: attention already runs its heads one per thread.
+        var job = new Job { Input = rows, Output = rows, Outer = count, AxisLength = length, Inner = 1, Scale = scale, Isa = isa, Parts = 1 };
+        RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Contiguous<TIsa, TVector>(float* x, float* y, int length, float scale = 1f)
+    private static void Contiguous<TIsa, TVector>(float* x, float* y, int length, float scale)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
         int index = 0;
         TVector scaleVector = TIsa.Broadcast(scale);
-        // Two running maxima and sums: one chain of dependent Max/Add per vector would bound the loop by latency.
+        // Two running maxima: one chain of dependent Max per vector would bound the loop by latency.
         TVector maxVector = TIsa.Broadcast(float.NegativeInfinity), maxVector2 = maxVector;
         for (; index + 2 * width <= length; index += 2 * width)
         {
