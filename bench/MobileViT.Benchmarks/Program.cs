@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 using MobileViT.Benchmarks;
 
-// dotnet run -c Release --project bench/MobileViT.Benchmarks -- --filter '*'       steady-state latency (BenchmarkDotNet)
+// dotnet run -c Release --project bench/MobileViT.Benchmarks -- --filter '*InferenceBenchmarks*'   steady-state latency against ONNX Runtime (BenchmarkDotNet)
+// dotnet run -c Release --project bench/MobileViT.Benchmarks -- --filter '*KernelBenchmarks*'      single kernels at the models' shapes
 // dotnet run -c Release --project bench/MobileViT.Benchmarks -- --cold-start [N]   new process → first result, N samples
 // dotnet run -c Release --project bench/MobileViT.Benchmarks -- --quick THREADS [RUNS] [MODEL]   rough medians while developing
 if (args.Length >= 2 && args[0] == "--quick")

@@ -176,7 +176,8 @@ internal static unsafe class DepthwiseConvolution
     /// Small planes at stride 1 (7×7 and 8×8 in the last stages of MobileNets, RepViT and MobileViT): a 7-wide output row
     /// fills under half a 512-bit vector, and the per-row work of the band path (a padded copy, a call, a partial vector
     /// per row) costs more than the arithmetic. These planes are computed flattened instead (<see cref="FlatPlane"/>):
-    /// 960 channels of 7×7, 3×3 taps 124 → 75 µs. At 14×14 the flattened form measured slower (87 → 120 µs).
+    /// 960 channels of 7×7, 3×3 taps 124 → 75 µs, 5×5 taps 227 → 145 µs with a per-kernel timer while developing; at 14×14
+    /// the flattened form measured slower (87 → 120 µs), hence the 8-wide limit. KernelBenchmarks has the current figures.
     /// </summary>
     private static bool UsesFlatPlanes(in Conv2dGeometry g, int vectorWidth)
     {
@@ -209,7 +210,7 @@ internal static unsafe class DepthwiseConvolution
         float* flat = buffer + (paddedFloats + width - 1) / width * width;
         TVector zero = TIsa.Zero;
         // Zero the rows in use (and the slack one vector past them that the last loads may touch) in one vector loop,
-        // then copy the input rows in: 10-15 % faster here than filling row by row with FillRow's padded margins.
+        // then copy the input rows in: 10-15 % faster (per-kernel timer) than filling row by row with FillRow's padded margins.
         float* zeroFrom = padded + (nint)firstRow * paddedWidth;
         int zeroCount = (lastRow - firstRow) * paddedWidth + 2 * width;
         int i = 0;

@@ -8,7 +8,8 @@ namespace MobileViT.Runtime;
 /// tile width readable. A element (i, p) at a[i * aRowStride + p * aColStride] (row-major A, transposed A or packed
 /// weights alike). The 6 x 2-vector tile keeps 12 accumulators (6x16 with Vector256, 6x8 with Vector128): enough
 /// independent FMAs to fill both FMA pipes, and within the 16 registers of AVX2 and NEON. With Vector512 the 6 x 4-vector
-/// tile (6x64, 24 accumulators in AVX-512's 32 registers) needs fewer loads per FMA: 200 → 217 GFLOP/s on one core here.
+/// tile (6x64, 24 accumulators in AVX-512's 32 registers) needs fewer loads per FMA:
+/// 200 → 217 GFLOP/s on one core with a per-kernel timer while developing; KernelBenchmarks.Gemm600x256x64 runs it.
 /// Columns past <c>columns</c> are computed but never loaded from or stored to C (masked loads and stores).
 /// </summary>
 internal static unsafe class GemmMicrokernels
@@ -344,7 +345,7 @@ internal static unsafe class GemmMicrokernels
     /// Columns [0, columns) (1..Count) of one row of C from one vector, by masked loads and stores: the narrow tiles of
     /// attention heads (16, 24 or 36 values) and of panel tails. A tile's whole rows take <see cref="StoreFull"/> instead,
     /// on a separate path: with both in one straight line after the loop, the register allocator reloads an accumulator
-    /// from the stack on every iteration of the 6 × 4-vector tile (217 → 160 GFLOP/s).
+    /// from the stack on every iteration of the 6 × 4-vector tile (217 → 160 GFLOP/s, per-kernel timer).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow1<TIsa, TVector>(float* c, TVector value, int columns, bool accumulate)

@@ -1,0 +1,124 @@
+using BenchmarkDotNet.Attributes;
+using MobileViT.Runtime;
+
+namespace MobileViT.Benchmarks;
+
+/// <summary>
+/// Single kernels at the shapes where the models spend their time, one thread, to back the per-kernel figures in the
+/// runtime's comments and docs/performance.md:
+/// <c>dotnet run -c Release --project bench/MobileViT.Benchmarks -- --filter '*KernelBenchmarks*' --job short</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class KernelBenchmarks
+{
+    private float[] _gemmA = null!, _gemmB = null!, _gemmC = null!;
+    private Case _pointwiseSmall = null!, _pointwiseDeep = null!, _depthwise3x3Small = null!, _depthwise5x5Small = null!, _depthwise14 = null!;
+    private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
+    private int[] _headOffsets = null!;
+    private float[] _foldSource = null!, _foldDestination = null!;
+
+    private const int GemmM = 600, GemmK = 256, GemmN = 64;
+    private const int Heads = 16, Tokens = 256, HeadDim = 24;
+    private const int FoldChannels = 96;
+    private static readonly int[] FoldShape = { FoldChannels, 16, 2, 16, 2 };
+    private static readonly int[] FoldSourceStrides = { 1, 16 * FoldChannels, 2 * 256 * FoldChannels, FoldChannels, 256 * FoldChannels };
+    private static readonly int[] FoldDestinationStrides = { 1024, 64, 32, 2, 1 };
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _gemmA = Data(GemmM * GemmK, 1);
+        _gemmB = GemmF32.PackB(Data(GemmK * GemmN, 2), GemmK, GemmN, bTransposed: false);
+        _gemmC = new float[GemmM * GemmN];
+        _pointwiseSmall = new Case(Geometry(160, 960, 7, 1, groups: 1));
+        _pointwiseDeep = new Case(Geometry(1024, 64, 32, 1, groups: 1));
+        _depthwise3x3Small = new Case(Geometry(960, 960, 7, 3, groups: 960));
+        _depthwise5x5Small = new Case(Geometry(960, 960, 7, 5, groups: 960));
+        _depthwise14 = new Case(Geometry(576, 576, 14, 3, groups: 576));
+        _q = Data(Heads * Tokens * HeadDim, 3);
+        _k = Data(Heads * Tokens * HeadDim, 4);
+        _v = Data(Heads * Tokens * HeadDim, 5);
+        _headOffsets = Enumerable.Range(0, Heads).Select(h => h * Tokens * HeadDim).ToArray();
+        _scores = new float[Tokens * Tokens];
+        _attention = new float[Heads * Tokens * HeadDim];
+        _foldSource = Data(FoldChannels * 1024, 6);
+        _foldDestination = new float[FoldChannels * 1024];
+    }
+
+    /// <summary>In-cache product through the 6 x 4-vector tile (Vector512): 600 x 256 x 64, prepacked B.</summary>
+    [Benchmark]
+    public void Gemm600x256x64() => GemmF32.RunPackedB(_gemmA, _gemmB, default, default, _gemmC, GemmM, GemmK, GemmN, Activation.None);
+
+    /// <summary>MobileNetV2's last expansion: 160 → 960 channels on a 7×7 plane.</summary>
+    [Benchmark]
+    public void Pointwise160To960At7x7() => _pointwiseSmall.Run();
+
+    /// <summary>A deep pointwise convolution: 1024 → 64 channels on 32×32 (power-of-two row stride).</summary>
+    [Benchmark]
+    public void Pointwise1024To64At32x32() => _pointwiseDeep.Run();
+
+    /// <summary>960 channels of 7×7, 3×3 taps: the flattened small-plane path.</summary>
+    [Benchmark]
+    public void Depthwise3x3At7x7() => _depthwise3x3Small.Run();
+
+    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): the flattened small-plane path.</summary>
+    [Benchmark]
+    public void Depthwise5x5At7x7() => _depthwise5x5Small.Run();
+
+    /// <summary>576 channels of 14×14, 3×3 taps: the band path (the flattened one measured slower here).</summary>
+    [Benchmark]
+    public void Depthwise3x3At14x14() => _depthwise14.Run();
+
+    /// <summary>MobileViT-XS's largest attention step: 16 heads of 256 queries × 256 keys, head 24.</summary>
+    [Benchmark]
+    public void Attention16x256x24() => AttentionF32.Run(_q, _headOffsets, _k, _headOffsets, _v, _headOffsets, _scores, _attention,
+        Tokens, Tokens, HeadDim, HeadDim, 0.2041f);
+
+    /// <summary>MobileViT-XS's fold [4, 256, 96] → [1, 96, 32, 32] as the generated code runs it.</summary>
+    [Benchmark]
+    public void FoldTiled() => StridedCopyF32.Run(_foldSource, _foldDestination, FoldShape, FoldSourceStrides, FoldDestinationStrides);
+
+    /// <summary>The same fold as the destination-order loops the emitter used to write for it.</summary>
+    [Benchmark]
+    public void FoldLoops()
+    {
+        var source = _foldSource.AsSpan();
+        var destination = _foldDestination.AsSpan();
+        for (int c = 0; c < FoldChannels; c++)
+            for (int i1 = 0; i1 < 16; i1++)
+                for (int i2 = 0; i2 < 2; i2++)
+                    for (int i3 = 0; i3 < 16; i3++)
+                        for (int i4 = 0; i4 < 2; i4++)
+                            destination[c * 1024 + i1 * 64 + i2 * 32 + i3 * 2 + i4] =
+                                source[c + i1 * FoldSourceStrides[1] + i2 * FoldSourceStrides[2] + i3 * FoldSourceStrides[3] + i4 * FoldSourceStrides[4]];
+    }
+
+    private static Conv2dGeometry Geometry(int inChannels, int outChannels, int size, int kernel, int groups)
+        => new(1, inChannels, size, size, outChannels, size, size, kernel, kernel, 1, 1, kernel / 2, kernel / 2, 1, 1, groups);
+
+    private static float[] Data(int length, int seed)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++) values[i] = MathF.Sin(i * 0.37f + seed) * 0.5f;
+        return values;
+    }
+
+    /// <summary>A convolution with its operands, bias and a SiLU epilogue, as the generated code calls it.</summary>
+    private sealed class Case
+    {
+        private readonly Conv2dGeometry _geometry;
+        private readonly float[] _input, _weights, _bias, _output;
+        private static readonly Activation Silu = new(ActivationKind.SiLU);
+
+        public Case(Conv2dGeometry geometry)
+        {
+            _geometry = geometry;
+            _input = Data(geometry.InChannels * geometry.InHeight * geometry.InWidth, 7);
+            _weights = Conv2dF32.PackWeights(Data(geometry.OutChannels * geometry.InChannels / geometry.Groups * geometry.KernelHeight * geometry.KernelWidth, 8), geometry);
+            _bias = Data(geometry.OutChannels, 9);
+            _output = new float[geometry.OutChannels * geometry.OutHeight * geometry.OutWidth];
+        }
+
+        public void Run() => Conv2dF32.Run(_input, _weights, _bias, default, _output, _geometry, Silu);
+    }
+}
