@@ -341,12 +341,12 @@ internal static unsafe class DepthwiseConvolution
                 Vector512<float> a0 = Vector512.Multiply(w00, c0);
                 Vector512<float> a1 = Vector512.Multiply(w10, c1);
                 Vector512<float> a2 = Vector512.Multiply(w20, c2);
-                a0 = Avx512F.FusedMultiplyAdd(w01, Shift(n0, c0, 1), a0);
-                a1 = Avx512F.FusedMultiplyAdd(w11, Shift(n1, c1, 1), a1);
-                a2 = Avx512F.FusedMultiplyAdd(w21, Shift(n2, c2, 1), a2);
-                a0 = Avx512F.FusedMultiplyAdd(w02, Shift(n0, c0, 2), a0);
-                a1 = Avx512F.FusedMultiplyAdd(w12, Shift(n1, c1, 2), a1);
-                a2 = Avx512F.FusedMultiplyAdd(w22, Shift(n2, c2, 2), a2);
+                a0 = Avx512F.FusedMultiplyAdd(w01, ShiftByOne(n0, c0), a0);
+                a1 = Avx512F.FusedMultiplyAdd(w11, ShiftByOne(n1, c1), a1);
+                a2 = Avx512F.FusedMultiplyAdd(w21, ShiftByOne(n2, c2), a2);
+                a0 = Avx512F.FusedMultiplyAdd(w02, ShiftByTwo(n0, c0), a0);
+                a1 = Avx512F.FusedMultiplyAdd(w12, ShiftByTwo(n1, c1), a1);
+                a2 = Avx512F.FusedMultiplyAdd(w22, ShiftByTwo(n2, c2), a2);
                 Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
                 if (x + 16 <= outWidth) sum.Store(outRow + x);
                 else Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
@@ -357,10 +357,16 @@ internal static unsafe class DepthwiseConvolution
         }
     }
 
-    /// <summary>Floats current[k..15] then next[0..k-1]: the vector starting k floats to the right.</summary>
+    /// <summary>Floats current[1..15] then next[0]: the vector starting one float to the right.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Shift(Vector512<float> next, Vector512<float> current, byte k) =>
-        Avx512F.AlignRight32(next.AsUInt32(), current.AsUInt32(), k).AsSingle();
+    private static Vector512<float> ShiftByOne(Vector512<float> next, Vector512<float> current) =>
+        Avx512F.AlignRight32(next.AsUInt32(), current.AsUInt32(), 1).AsSingle();
+
+    /// <summary>Floats current[2..15] then next[0..1]: the vector starting two floats to the right.</summary>
+    /// <remarks>The shift is an instruction immediate, so each amount has its own method (a parameter is only constant if inlined).</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftByTwo(Vector512<float> next, Vector512<float> current) =>
+        Avx512F.AlignRight32(next.AsUInt32(), current.AsUInt32(), 2).AsSingle();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static TVector Taps3x3<TIsa, TVector>(float* r0, float* r1, float* r2, nint o0, nint o1, nint o2,
