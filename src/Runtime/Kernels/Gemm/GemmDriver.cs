@@ -153,13 +153,17 @@ internal static unsafe class GemmDriver
                     bool accumulate = depth > 0;
                     float* aDepth = a + depth * aColStride;
                     int row = 0;
-                    if (TIsa.Count == 16 && columns > 2 * TIsa.Count)
-                        for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
+                    // 512-bit vectors have the 32 registers a 6 x 4-vector tile needs; it pays once a panel spans more than two.
+                    bool fourVectors = TIsa.Count == 16 && columns > 2 * TIsa.Count;
+                    for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
+                    {
+                        if (fourVectors)
                             GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                                 c + row * ldc + column, ldc, columns, accumulate);
-                    for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
-                        GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                            c + row * ldc + column, ldc, columns, accumulate);
+                        else
+                            GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                                c + row * ldc + column, ldc, columns, accumulate);
+                    }
                     if (m - row >= 4)
                     {
                         GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
