@@ -114,7 +114,9 @@ public class ParallelismTests
         var geometries = new Dictionary<string, Conv2dGeometry>
         {
             ["pointwise 32->48 33x31"] = Conv2dTests.Geometry(1, 32, 33, 31, 48, 1, 1, 0),
+            ["pointwise 160->96 7x7 (one partial panel: rows split, depth in chunks)"] = Conv2dTests.Geometry(1, 160, 7, 7, 96, 1, 1, 0),
             ["depthwise 3x3 s1 40ch 30x29"] = Conv2dTests.Geometry(1, 40, 30, 29, 40, 3, 1, 1, groups: 40),
+            ["depthwise 3x3 s1 2ch 130x70 (bands of rows: fewer channels than threads)"] = Conv2dTests.Geometry(1, 2, 130, 70, 2, 3, 1, 1, groups: 2),
             ["depthwise 3x3 s2 24ch 64x64 batch2"] = Conv2dTests.Geometry(2, 24, 64, 64, 24, 3, 2, 1, groups: 24),
             ["depthwise 5x5 s1 96ch 7x7 (flattened small planes)"] = Conv2dTests.Geometry(1, 96, 7, 7, 96, 5, 1, 2, groups: 96),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),

@@ -79,7 +79,7 @@ internal static unsafe class GemmDriver
             int rowTiles = m / GemmMicrokernels.TileRows;
             bool byColumns = panels >= 2 * degree || panels >= rowTiles;
             int units = byColumns ? panels : rowTiles;
-            int parts = WorkerPool.PartsFor(units, degree);
+            int parts = byColumns ? WorkerPool.PartsFor(units, degree) : Math.Min(units, degree);
             if (parts > 1)
             {
                 var job = new GemmJob<TSource>
