@@ -109,12 +109,14 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         return scratch;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Zero(float* target, int count)
     {
         for (int i = 0; i < count; i++) target[i] = 0f;
     }
 
     /// <summary>target[i] = source[i * stride] for i &lt; count, never reading past source[(count - 1) * stride].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Copy(float* source, float* target, int count, int stride)
     {
         if (stride == 1)

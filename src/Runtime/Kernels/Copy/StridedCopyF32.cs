@@ -16,6 +16,7 @@ public static unsafe class StridedCopyF32
     private const int Tile = 16;
     private const int MaxRank = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<int> shape,
         ReadOnlySpan<int> sourceStrides, ReadOnlySpan<int> destinationStrides)
     {

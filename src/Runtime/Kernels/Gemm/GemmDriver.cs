@@ -25,6 +25,7 @@ internal readonly unsafe struct GemmEpilogue
 
     public bool IsIdentity => Scale == 1f && RowBias == null && ColumnBias == null && Residual == null && Activation.Kind == ActivationKind.None;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply<TIsa, TVector>(float* c, nint ldc, int rows, int column, int columns)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {

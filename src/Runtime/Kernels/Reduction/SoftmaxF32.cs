@@ -42,6 +42,7 @@ public static unsafe class SoftmaxF32
         public KernelIsa Isa;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPart(void* context, int part)
     {
         ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
