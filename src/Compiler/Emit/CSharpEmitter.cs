@@ -250,7 +250,7 @@ namespace MobileViT.Compiler.Emit
             foreach (var constant in context.Constants)
             {
                 string declaration = constant.UsedAtRunTime ? constant.Name : "var " + constant.Name;
-                w.Line($"{declaration} = {Initializer(constant.Constant, context, variables)};");
+                w.Line($"{declaration} = {Initializer(constant.Constant, constant.UsedAtRunTime, context, variables)};");
             }
             foreach (var prepared in context.Prepared)
                 w.Line($"{prepared.Name} = {prepared.Initializer};");
@@ -262,12 +262,16 @@ namespace MobileViT.Compiler.Emit
         private static InitializerWeight? ReadFromFile(ConstantTensor constant) =>
             constant.Length > InlineLiteralLimit ? constant.Source as InitializerWeight : null;
 
-        private static string Initializer(ConstantTensor constant, EmitContext context, IReadOnlyDictionary<string, string> modelVariables)
+        /// <summary>
+        /// The expression a constant starts from. Float32 weights that only feed a packing or a recipe are viewed in
+        /// place (a span local of the type initializer), so start-up copies them once, into the packed layout.
+        /// </summary>
+        private static string Initializer(ConstantTensor constant, bool usedAtRunTime, EmitContext context, IReadOnlyDictionary<string, string> modelVariables)
         {
             switch (constant.Source)
             {
                 case InitializerWeight initializer when ReadFromFile(constant) != null:
-                    string reader = initializer.Storage == OnnxDataType.Float ? "ReadFloat32" : initializer.Storage == OnnxDataType.Double ? "ReadFloat64" : initializer.Storage == OnnxDataType.BFloat16 ? "ReadBFloat16" : "ReadFloat16";
+                    string reader = initializer.Storage == OnnxDataType.Float ? (usedAtRunTime ? "ReadFloat32" : "ViewFloat32") : initializer.Storage == OnnxDataType.Double ? "ReadFloat64" : initializer.Storage == OnnxDataType.BFloat16 ? "ReadBFloat16" : "ReadFloat16";
                     return $"{modelVariables[initializer.ExternalLocation]}.{reader}({initializer.ByteOffset.ToString(CultureInfo.InvariantCulture)}, {initializer.Count.ToString(CultureInfo.InvariantCulture)})";
                 case ComputedWeight computed:
                     var operands = computed.Operands.Select(o => context.ConstantName(o, runTime: false));

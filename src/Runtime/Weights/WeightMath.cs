@@ -11,7 +11,7 @@ public static class WeightMath
 {
     /// <summary>Multiplies row r of <paramref name="source"/> (rows = scale.Length) by scale[r]: BatchNorm folded into a convolution.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static float[] ScaleRows(float[] source, float[] scale)
+    public static float[] ScaleRows(ReadOnlySpan<float> source, ReadOnlySpan<float> scale)
     {
         if (scale.Length == 0 || source.Length % scale.Length != 0)
             throw new ArgumentException($"{source.Length} values do not split into {scale.Length} rows.", nameof(scale));

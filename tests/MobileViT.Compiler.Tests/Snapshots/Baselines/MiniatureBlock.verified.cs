@@ -98,7 +98,7 @@ namespace Tests
             static Data()
             {
                 using var model = global::MobileViT.Runtime.EmbeddedModel.Open(typeof(TestModel).Assembly, "MobileViT.Models.miniature.onnx");
-                var C0 = model.ReadFloat32(602, 144);
+                var C0 = model.ViewFloat32(602, 144);
                 var C1 = new float[] { 0.71188855f, 1.3763318f, 0.72807384f, 0.5518008f };
                 var C2 = global::MobileViT.Runtime.WeightMath.ScaleRows(C0, C1);
                 C3 = new float[] { -0.01094332f, 0.29026955f, 0.21949027f, -0.20427956f };
