@@ -31,6 +31,9 @@ public sealed unsafe class EmbeddedModel : IDisposable
         }
     }
 
+    /// <summary>A model over any stream (tests: a memory-mapped one reads in place, any other is read into an array).</summary>
+    internal static EmbeddedModel FromStream(Stream stream) => new(stream);
+
     /// <summary>Opens the manifest resource; throws with the resource name when the build did not embed it.</summary>
     public static EmbeddedModel Open(Assembly assembly, string resourceName)
     {
