@@ -112,8 +112,7 @@ public static unsafe class PoolF32
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         float padValue = average ? 0f : float.NegativeInfinity;
 
-        float* buffers = stackalloc float[(slots + 1) * rowLength];
-        float* interleaved = buffers + slots * rowLength;
+        float* buffers = stackalloc float[slots * rowLength];
         int* tags = stackalloc int[slots];
         float** rows = stackalloc float*[kernelHeight];
         int* tapOffsets = stackalloc int[kernelWidth];
@@ -147,7 +146,7 @@ public static unsafe class PoolF32
                     float* buffer = buffers + slot * rowLength;
                     if (tags[slot] != inY)
                     {
-                        DepthwiseConvolution.FillRow<TIsa, TVector>(x + (nint)inY * g.InWidth, g.InWidth, g.PadLeft, g.StrideWidth, buffer, interleaved, rowLength, padValue);
+                        DepthwiseConvolution.FillRow<TIsa, TVector>(x + (nint)inY * g.InWidth, g.InWidth, g.PadLeft, g.StrideWidth, buffer, rowLength, padValue);
                         tags[slot] = inY;
                     }
                     rows[validRows++] = buffer;
