@@ -14,4 +14,22 @@ internal static unsafe class VectorCopy
         for (; i + TIsa.Count <= count; i += TIsa.Count) TIsa.Store(to + i, TIsa.Load(from + i));
         if (i < count) TIsa.StorePartial(to + i, TIsa.LoadPartial(from + i, count - i), count - i);
     }
+
+    /// <summary>
+    /// to[i] = from[i] for i &lt; count and 0 up to <paramref name="rowWidth"/> (a multiple of the vector width): the
+    /// partial vector is stored whole, its masked-off lanes being the first zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CopyPadded<TIsa, TVector>(float* from, float* to, int count, int rowWidth)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int i = 0;
+        for (; i + TIsa.Count <= count; i += TIsa.Count) TIsa.Store(to + i, TIsa.Load(from + i));
+        if (i < count)
+        {
+            TIsa.Store(to + i, TIsa.LoadPartial(from + i, count - i));
+            i += TIsa.Count;
+        }
+        for (; i < rowWidth; i += TIsa.Count) TIsa.Store(to + i, TIsa.Zero);
+    }
 }
