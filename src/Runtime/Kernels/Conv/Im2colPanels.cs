@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -41,6 +43,10 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         rowStride = GemmDriver.PanelWidth;
+#if NET9_0_OR_GREATER
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _strideWidth == 1)
+            return GetPanelMasked(column, columns, depth, depthCount, scratch);
+#endif
         // Runs of consecutive output pixels within one output row: (row, first column, length, offset in the panel).
         int* runRow = stackalloc int[MaxRuns];
         int* runStart = stackalloc int[MaxRuns];
@@ -108,6 +114,77 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         }
         return scratch;
     }
+
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// Stride 1 with AVX-512: each run of a depth row is copied with masked loads straight from the input row, the
+    /// lanes whose tap falls left or right of the input masked off (read as zero, never faulting) and masked stores
+    /// ending the run. No clipping, zero loops or partial copies per run: on the fusion and local 3×3 convolutions of
+    /// MobileViT the scalar bookkeeping of the general path cost a fifth to a third of the convolution.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float* GetPanelMasked(int column, int columns, int depth, int depthCount, float* scratch)
+    {
+        const int Lanes = 16;
+        int* runRow = stackalloc int[MaxRuns];
+        int* runStart = stackalloc int[MaxRuns];
+        int* runLength = stackalloc int[MaxRuns];
+        int* runOffset = stackalloc int[MaxRuns];
+        int runs = 0;
+        for (int filled = 0, outY = column / _outWidth, outX = column % _outWidth; filled < columns; outY++, outX = 0, runs++)
+        {
+            int length = Math.Min(columns - filled, _outWidth - outX);
+            runRow[runs] = outY;
+            runStart[runs] = outX;
+            runLength[runs] = length;
+            runOffset[runs] = filled;
+            filled += length;
+        }
+        Vector512<int> lanes = Vector512<int>.Indices;
+        Vector512<uint> inWidth = Vector512.Create((uint)_inWidth);
+        int taps = _kernelHeight * _kernelWidth;
+        int channel = depth / taps, kernelY = depth % taps / _kernelWidth, kernelX = depth % _kernelWidth;
+        for (int p = 0; p < depthCount; p++)
+        {
+            float* plane = _input + (nint)channel * _inHeight * _inWidth;
+            float* destination = scratch + p * GemmDriver.PanelWidth;
+            int shift = kernelX * _dilationWidth - _padLeft;
+            for (int run = 0; run < runs; run++)
+            {
+                float* target = destination + runOffset[run];
+                int length = runLength[run];
+                int inY = runRow[run] * _strideHeight - _padTop + kernelY * _dilationHeight;
+                bool rowInside = (uint)inY < (uint)_inHeight;
+                float* source = plane + (nint)inY * _inWidth + runStart[run] + shift;
+                for (int j = 0; j < length; j += Lanes)
+                {
+                    Vector512<float> store = Vector512.LessThan(lanes, Vector512.Create(length - j)).AsSingle();
+                    Vector512<float> value = Vector512<float>.Zero;
+                    if (rowInside)
+                    {
+                        // Input column of each lane: inside [0, inWidth) as an unsigned comparison.
+                        Vector512<uint> x = (lanes + Vector512.Create(runStart[run] + j + shift)).AsUInt32();
+                        Vector512<float> load = Vector512.BitwiseAnd(Vector512.LessThan(x, inWidth).AsSingle(), store);
+                        value = Avx512F.MaskLoad(source + j, load, Vector512<float>.Zero);
+                    }
+                    Avx512F.MaskStore(target + j, store, value);
+                }
+            }
+            for (int j = columns; j < GemmDriver.PanelWidth; j += Lanes)
+                Avx512F.MaskStore(destination + j, Vector512.LessThan(lanes, Vector512.Create(GemmDriver.PanelWidth - j)).AsSingle(), Vector512<float>.Zero);
+            if (++kernelX == _kernelWidth)
+            {
+                kernelX = 0;
+                if (++kernelY == _kernelHeight)
+                {
+                    kernelY = 0;
+                    channel++;
+                }
+            }
+        }
+        return scratch;
+    }
+#endif
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Zero(float* target, int count)
