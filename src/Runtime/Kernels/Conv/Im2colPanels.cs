@@ -44,7 +44,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     {
         rowStride = GemmDriver.PanelWidth;
 #if NET9_0_OR_GREATER
-        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _strideWidth == 1)
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _strideWidth <= 2)
             return GetPanelMasked(column, columns, depth, depthCount, scratch);
 #endif
         // Runs of consecutive output pixels within one output row: (row, first column, length, offset in the panel).
@@ -117,7 +117,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
 
 #if NET9_0_OR_GREATER
     /// <summary>
-    /// Stride 1 with AVX-512: each run of a depth row is copied with masked loads straight from the input row, the
+    /// Stride 1 or 2 with AVX-512: each run of a depth row is copied with masked loads straight from the input row, the
     /// lanes whose tap falls left or right of the input masked off (read as zero, never faulting) and masked stores
     /// ending the run. No clipping, zero loops or partial copies per run: on the fusion and local 3×3 convolutions of
     /// MobileViT the scalar bookkeeping of the general path cost a fifth to a third of the convolution.
@@ -155,17 +155,32 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
                 int length = runLength[run];
                 int inY = runRow[run] * _strideHeight - _padTop + kernelY * _dilationHeight;
                 bool rowInside = (uint)inY < (uint)_inHeight;
-                float* source = plane + (nint)inY * _inWidth + runStart[run] + shift;
+                float* row = plane + (nint)inY * _inWidth;
                 for (int j = 0; j < length; j += Lanes)
                 {
                     Vector512<float> store = Vector512.LessThan(lanes, Vector512.Create(length - j)).AsSingle();
                     Vector512<float> value = Vector512<float>.Zero;
                     if (rowInside)
                     {
-                        // Input column of each lane: inside [0, inWidth) as an unsigned comparison.
-                        Vector512<uint> x = (lanes + Vector512.Create(runStart[run] + j + shift)).AsUInt32();
-                        Vector512<float> load = Vector512.BitwiseAnd(Vector512.LessThan(x, inWidth).AsSingle(), store);
-                        value = Avx512F.MaskLoad(source + j, load, Vector512<float>.Zero);
+                        // Input column of each lane, kept when inside [0, inWidth) (an unsigned comparison) and within the run.
+                        int x0 = (runStart[run] + j) * _strideWidth + shift;
+                        if (_strideWidth == 1)
+                        {
+                            Vector512<uint> x = (lanes + Vector512.Create(x0)).AsUInt32();
+                            Vector512<float> load = Vector512.BitwiseAnd(Vector512.LessThan(x, inWidth).AsSingle(), store);
+                            value = Avx512F.MaskLoad(row + x0, load, Vector512<float>.Zero);
+                        }
+                        else
+                        {
+                            // Stride 2: 32 consecutive cells, the even ones kept (the stem's 3 input channels at 224-256 wide).
+                            int cells = 2 * Math.Min(Lanes, length - j) - 1;
+                            Vector512<int> count = Vector512.Create(cells);
+                            Vector512<uint> xLow = (lanes + Vector512.Create(x0)).AsUInt32(), xHigh = (lanes + Vector512.Create(x0 + Lanes)).AsUInt32();
+                            Vector512<float> lowMask = Vector512.BitwiseAnd(Vector512.LessThan(xLow, inWidth), Vector512.LessThan(lanes, count).AsUInt32()).AsSingle();
+                            Vector512<float> highMask = Vector512.BitwiseAnd(Vector512.LessThan(xHigh, inWidth), Vector512.LessThan(lanes + Vector512.Create(Lanes), count).AsUInt32()).AsSingle();
+                            Vector512Isa.Deinterleave(Avx512F.MaskLoad(row + x0, lowMask, Vector512<float>.Zero),
+                                Avx512F.MaskLoad(row + x0 + Lanes, highMask, Vector512<float>.Zero), out value, out _);
+                        }
                     }
                     Avx512F.MaskStore(target + j, store, value);
                 }
