@@ -26,6 +26,8 @@ public class Conv2dTests
         ["Pointwise 16->24 8x8 batch2"] = Geometry(2, 16, 8, 8, 24, 1, 1, 0),
         ["Pointwise 64->16 1x1"] = Geometry(1, 64, 1, 1, 16, 1, 1, 0),
         ["Pointwise 300->7 6x7 (depth chunks)"] = Geometry(1, 300, 6, 7, 7, 1, 1, 0),
+        ["Pointwise 37->21 on a 1x1 plane batch 2 (squeeze-excitation: one column)"] = Geometry(2, 37, 1, 1, 21, 1, 1, 0),
+        ["Pointwise 64->8 on a 1x1 plane (depth a multiple of every vector width)"] = Geometry(1, 64, 1, 1, 8, 1, 1, 0),
         ["Depthwise 3x3 s1 p1 5ch 9x13"] = Geometry(1, 5, 9, 13, 5, 3, 1, 1, groups: 5),
         ["Depthwise 3x3 s1 p1 3ch 17x33 batch2"] = Geometry(2, 3, 17, 33, 3, 3, 1, 1, groups: 3),
         ["Depthwise 3x3 s2 p1 4ch 15x17"] = Geometry(1, 4, 15, 17, 4, 3, 2, 1, groups: 4),

@@ -80,6 +80,11 @@ public static unsafe class Conv2dF32
         {
             nint inOffset = (nint)n * g.InChannels * plane, outOffset = (nint)n * g.OutChannels * plane;
             var epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + outOffset, activation);
+            if (plane == 1)
+            {
+                GemvF32.Run(isa, weights, g.InChannels, input + inOffset, output + outOffset, g.OutChannels, g.InChannels, epilogue);
+                continue;
+            }
             var source = new RowMajorPanels(input + inOffset, plane);
             GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, plane, g.OutChannels, g.InChannels, plane, epilogue);
         }
