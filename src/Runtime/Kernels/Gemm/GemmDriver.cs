@@ -54,7 +54,7 @@ internal readonly unsafe struct GemmEpilogue
 /// C[m, n] = epilogue(A · B) for any A layout and any B source. Columns go in blocks of <see cref="BlockWidth"/>
 /// (the epilogue runs per block, while C is still in cache), each block in panels of <see cref="PanelWidth"/>
 /// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
-/// panel), then one 4-row tile when 4 or 5 are left, the rest one row at a time. A panel packed into scratch is filled
+/// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel packed into scratch is filled
 /// <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
 /// </summary>
 internal static unsafe class GemmDriver
@@ -170,6 +170,12 @@ internal static unsafe class GemmDriver
                         GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                             c + row * ldc + column, ldc, columns, accumulate);
                         row += 4;
+                    }
+                    if (m - row >= 2)
+                    {
+                        GemmMicrokernels.Gemm_F32_2x4v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                            c + row * ldc + column, ldc, columns, accumulate);
+                        row += 2;
                     }
                     for (; row < m; row++)
                         GemmMicrokernels.Gemm_F32_1x2v<TIsa, TVector>(aDepth + row * aRowStride, aColStride, panel, bStride, depthCount,
