@@ -13,6 +13,7 @@ public class KernelBenchmarks
 {
     private float[] _gemmA = null!, _gemmB = null!, _gemmC = null!;
     private Case _pointwiseSmall = null!, _pointwiseDeep = null!, _depthwise3x3Small = null!, _depthwise5x5Small = null!, _depthwise14 = null!;
+    private Case _depthwiseStride2 = null!, _dense3x3 = null!, _stem = null!, _excitation = null!;
     private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
     private int[] _headOffsets = null!;
     private float[] _foldSource = null!, _foldDestination = null!;
@@ -35,6 +36,10 @@ public class KernelBenchmarks
         _depthwise3x3Small = new Case(Geometry(960, 960, 7, 3, groups: 960));
         _depthwise5x5Small = new Case(Geometry(960, 960, 7, 5, groups: 960));
         _depthwise14 = new Case(Geometry(576, 576, 14, 3, groups: 576));
+        _depthwiseStride2 = new Case(Geometry(96, 96, 112, 3, groups: 96, stride: 2));
+        _dense3x3 = new Case(Geometry(256, 128, 16, 3, groups: 1));
+        _stem = new Case(Geometry(3, 16, 256, 3, groups: 1, stride: 2));
+        _excitation = new Case(Geometry(960, 240, 1, 1, groups: 1));
         _q = Data(Heads * Tokens * HeadDim, 3);
         _k = Data(Heads * Tokens * HeadDim, 4);
         _v = Data(Heads * Tokens * HeadDim, 5);
@@ -57,17 +62,33 @@ public class KernelBenchmarks
     [Benchmark]
     public void Pointwise1024To64At32x32() => _pointwiseDeep.Run();
 
-    /// <summary>960 channels of 7×7, 3×3 taps: the flattened small-plane path.</summary>
+    /// <summary>960 channels of 7×7, 3×3 taps: the masked small-plane path with AVX-512 (the flattened one otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3At7x7() => _depthwise3x3Small.Run();
 
-    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): the flattened small-plane path.</summary>
+    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): the masked small-plane path with AVX-512.</summary>
     [Benchmark]
     public void Depthwise5x5At7x7() => _depthwise5x5Small.Run();
 
-    /// <summary>576 channels of 14×14, 3×3 taps: the band path (the flattened one measured slower here).</summary>
+    /// <summary>576 channels of 14×14, 3×3 taps: the masked small-plane path with AVX-512 (the band path otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3At14x14() => _depthwise14.Run();
+
+    /// <summary>MobileNetV2's first downsampling: 96 channels, 112×112 → 56×56, 3×3 taps at stride 2 (band path, rows split into even and odd cells).</summary>
+    [Benchmark]
+    public void Depthwise3x3Stride2At112() => _depthwiseStride2.Run();
+
+    /// <summary>A MobileViT fusion-size dense 3×3 convolution, 256 → 128 on 16×16 (implicit GEMM, masked panel gather).</summary>
+    [Benchmark]
+    public void Dense3x3At16x16() => _dense3x3.Run();
+
+    /// <summary>MobileViT's stem, 3 → 16 channels, 256×256 → 128×128 at stride 2.</summary>
+    [Benchmark]
+    public void Stem3To16At256() => _stem.Run();
+
+    /// <summary>A squeeze-and-excitation layer, 960 → 240 on a 1×1 plane (a matrix-vector product).</summary>
+    [Benchmark]
+    public void Excitation960To240() => _excitation.Run();
 
     /// <summary>MobileViT-XS's largest attention step: 16 heads of 256 queries × 256 keys, head 24.</summary>
     [Benchmark]
@@ -93,8 +114,11 @@ public class KernelBenchmarks
                                 source[c + i1 * FoldSourceStrides[1] + i2 * FoldSourceStrides[2] + i3 * FoldSourceStrides[3] + i4 * FoldSourceStrides[4]];
     }
 
-    private static Conv2dGeometry Geometry(int inChannels, int outChannels, int size, int kernel, int groups)
-        => new(1, inChannels, size, size, outChannels, size, size, kernel, kernel, 1, 1, kernel / 2, kernel / 2, 1, 1, groups);
+    private static Conv2dGeometry Geometry(int inChannels, int outChannels, int size, int kernel, int groups, int stride = 1)
+    {
+        int outSize = (size + 2 * (kernel / 2) - kernel) / stride + 1;
+        return new(1, inChannels, size, size, outChannels, outSize, outSize, kernel, kernel, stride, stride, kernel / 2, kernel / 2, 1, 1, groups);
+    }
 
     private static float[] Data(int length, int seed)
     {
