@@ -103,10 +103,6 @@ internal static unsafe class DepthwiseConvolution
         int kernelHeight = g.KernelHeight, kernelWidth = g.KernelWidth;
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
 
-        // Tallest band whose input rows fit the budget.
-        int bandRows = Math.Max(1, Math.Min(g.OutHeight, (MaxBufferFloats / rowLength - SlotCount(g)) / g.StrideHeight + 1));
-        float* unaligned = stackalloc float[InputRowsForBand(g, bandRows) * rowLength + 16];
-        float* buffer = (float*)(((nint)unaligned + 63) & ~(nint)63);
         int* tapOffsets = stackalloc int[kernelWidth];
         for (int kx = 0; kx < kernelWidth; kx++)
         {
@@ -128,10 +124,25 @@ internal static unsafe class DepthwiseConvolution
 #endif
         bool flat = UsesFlatPlanes(g, width);
         float* flatBuffer = null;
-        if (flat)
+        // Only the path these planes take gets its stack buffer: a worker thread has 256 KiB of stack, and the band
+        // buffer alone may take 96 KiB.
+        float* buffer = null;
+        int bandRows = 1;
+        bool masked = false;
+#if NET9_0_OR_GREATER
+        masked = masks != null;
+#endif
+        if (!masked && flat)
         {
             float* flatUnaligned = stackalloc float[FlatBufferFloats + 16];
             flatBuffer = (float*)(((nint)flatUnaligned + 63) & ~(nint)63);
+        }
+        else if (!masked)
+        {
+            // Tallest band whose input rows fit the budget.
+            bandRows = Math.Max(1, Math.Min(g.OutHeight, (MaxBufferFloats / rowLength - SlotCount(g)) / g.StrideHeight + 1));
+            float* unaligned = stackalloc float[InputRowsForBand(g, bandRows) * rowLength + 16];
+            buffer = (float*)(((nint)unaligned + 63) & ~(nint)63);
         }
 
         for (int planeIndex = first; planeIndex < end; planeIndex++)
