@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace MobileViT.Runtime.Simd;
 
@@ -31,5 +32,35 @@ internal static unsafe class VectorCopy
             i += TIsa.Count;
         }
         for (; i < rowWidth; i += TIsa.Count) TIsa.Store(to + i, TIsa.Zero);
+    }
+
+    /// <summary>
+    /// <see cref="CopyPadded"/> for <paramref name="rows"/> rows of <paramref name="count"/> floats into rows of
+    /// <paramref name="rowWidth"/> (a multiple of 16), with the widest vectors the machine accelerates: for callers that
+    /// are not generic over the instruction set (the GEMM's row-major panels).
+    /// </summary>
+    public static void CopyPaddedRows(float* from, nint fromStride, float* to, nint rowWidth, int rows, int count)
+    {
+        switch (KernelIsaSelector.Best)
+        {
+            case KernelIsa.Vector512: CopyPaddedRows<Vector512Isa, Vector512<float>>(from, fromStride, to, rowWidth, rows, count); break;
+            case KernelIsa.Vector256: CopyPaddedRows<Vector256Isa, Vector256<float>>(from, fromStride, to, rowWidth, rows, count); break;
+            case KernelIsa.Vector128: CopyPaddedRows<Vector128Isa, Vector128<float>>(from, fromStride, to, rowWidth, rows, count); break;
+            default:
+                for (int r = 0; r < rows; r++)
+                {
+                    int j = 0;
+                    for (; j < count; j++) to[r * rowWidth + j] = from[r * fromStride + j];
+                    for (; j < rowWidth; j++) to[r * rowWidth + j] = 0f;
+                }
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CopyPaddedRows<TIsa, TVector>(float* from, nint fromStride, float* to, nint rowWidth, int rows, int count)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        for (int r = 0; r < rows; r++) CopyPadded<TIsa, TVector>(from + r * fromStride, to + r * rowWidth, count, (int)rowWidth);
     }
 }

@@ -113,9 +113,11 @@ internal static unsafe class DepthwiseConvolution
         UnaryKind kind = Activation.ToUnaryKind(activation.Kind);
 #if NET9_0_OR_GREATER
         Vector512<float>* masks = null;
-        int* maskedOffsets = stackalloc int[kernelHeight * kernelWidth];
+        int* maskedOffsets = null;
         if (typeof(TVector) == typeof(Vector512<float>) && DepthwiseMaskedPlanes.Supports(g))
         {
+            int* offsets = stackalloc int[kernelHeight * kernelWidth];
+            maskedOffsets = offsets;
             DepthwiseMaskedPlanes.BuildOffsets(g, maskedOffsets);
             Vector512<float>* masksUnaligned = stackalloc Vector512<float>[DepthwiseMaskedPlanes.MaskCount(g, rowStart, rowEnd) + 1];
             masks = (Vector512<float>*)(((nint)masksUnaligned + 63) & ~(nint)63);

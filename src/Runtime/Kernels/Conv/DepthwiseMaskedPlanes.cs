@@ -3,6 +3,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
 
@@ -89,10 +90,10 @@ internal static unsafe class DepthwiseMaskedPlanes
                 s2 = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(at + 2 * Lanes, mask[2], Vector512<float>.Zero), w, s2);
                 s3 = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(at + 3 * Lanes, mask[3], Vector512<float>.Zero), w, s3);
             }
-            Store(to + v * Lanes, s0, cells - v * Lanes);
-            Store(to + (v + 1) * Lanes, s1, cells - (v + 1) * Lanes);
-            Store(to + (v + 2) * Lanes, s2, cells - (v + 2) * Lanes);
-            Store(to + (v + 3) * Lanes, s3, cells - (v + 3) * Lanes);
+            Vector512Isa.StorePartial(to + v * Lanes, s0, cells - v * Lanes);
+            Vector512Isa.StorePartial(to + (v + 1) * Lanes, s1, cells - (v + 1) * Lanes);
+            Vector512Isa.StorePartial(to + (v + 2) * Lanes, s2, cells - (v + 2) * Lanes);
+            Vector512Isa.StorePartial(to + (v + 3) * Lanes, s3, cells - (v + 3) * Lanes);
         }
         for (; v < vectors; v++)
         {
@@ -100,15 +101,8 @@ internal static unsafe class DepthwiseMaskedPlanes
             for (int tap = 0; tap < taps; tap++)
                 sum = Avx512F.FusedMultiplyAdd(Avx512F.MaskLoad(from + v * Lanes + offsets[tap], masks[tap * vectors + v], Vector512<float>.Zero),
                     Vector512.Create(kernel[tap]), sum);
-            Store(to + v * Lanes, sum, cells - v * Lanes);
+            Vector512Isa.StorePartial(to + v * Lanes, sum, cells - v * Lanes);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* destination, Vector512<float> value, int count)
-    {
-        if (count >= Lanes) value.Store(destination);
-        else Avx512F.MaskStore(destination, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle(), value);
     }
 }
 #endif

@@ -62,33 +62,10 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
     {
         float* source = _b + (nint)depth * _ldb + column;
         rowStride = GemmDriver.PanelWidth;
-        if (columns == GemmDriver.PanelWidth)
-        {
-            for (int p = 0; p < depthCount; p++)
-                Unsafe.CopyBlockUnaligned(scratch + p * GemmDriver.PanelWidth, source + p * _ldb, GemmDriver.PanelWidth * sizeof(float));
-            return scratch;
-        }
-        // The last panel of a row (49 of 64 columns at 7×7): vector copies with a masked tail. An element loop cost as
-        // much as the products of three 6-row tiles; a CopyBlock + InitBlock pair per row still cost a quarter of a
-        // 960 → 160 convolution on 7×7 in call overhead.
-        if (Vector512.IsHardwareAccelerated)
-            for (int p = 0; p < depthCount; p++)
-                VectorCopy.CopyPadded<Vector512Isa, Vector512<float>>(source + p * _ldb, scratch + p * GemmDriver.PanelWidth, columns, GemmDriver.PanelWidth);
-        else if (Vector256.IsHardwareAccelerated)
-            for (int p = 0; p < depthCount; p++)
-                VectorCopy.CopyPadded<Vector256Isa, Vector256<float>>(source + p * _ldb, scratch + p * GemmDriver.PanelWidth, columns, GemmDriver.PanelWidth);
-        else if (Vector128.IsHardwareAccelerated)
-            for (int p = 0; p < depthCount; p++)
-                VectorCopy.CopyPadded<Vector128Isa, Vector128<float>>(source + p * _ldb, scratch + p * GemmDriver.PanelWidth, columns, GemmDriver.PanelWidth);
-        else
-            for (int p = 0; p < depthCount; p++)
-            {
-                float* row = scratch + p * GemmDriver.PanelWidth;
-                float* from = source + p * _ldb;
-                int j = 0;
-                for (; j < columns; j++) row[j] = from[j];
-                for (; j < GemmDriver.PanelWidth; j++) row[j] = 0f;
-            }
+        // Inline vector copies, the last panel of a row (49 of 64 columns at 7×7) with a masked tail and its zero padding:
+        // an element loop cost as much as the products of three 6-row tiles, and a CopyBlock + InitBlock call pair per
+        // depth row still a quarter of a 960 → 160 convolution on 7×7.
+        VectorCopy.CopyPaddedRows(source, _ldb, scratch, GemmDriver.PanelWidth, depthCount, columns);
         return scratch;
     }
 }
