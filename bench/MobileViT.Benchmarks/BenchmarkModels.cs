@@ -45,21 +45,7 @@ public static class BenchmarkModels
 
     public static BenchmarkModel Get(string name) => All.Single(m => m.Name == name);
 
-    public static string ModelPath(string file)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "models", file);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("models/" + file + " not found above " + AppContext.BaseDirectory);
-    }
+    public static string ModelPath(string file) => BenchmarkShared.BenchmarkFiles.ModelPath(file);
 
-    /// <summary>A smooth, non-zero image.</summary>
-    public static float[] Input(int length)
-    {
-        var input = new float[length];
-        for (int i = 0; i < length; i++) input[i] = MathF.Sin(i * 0.001f);
-        return input;
-    }
+    public static float[] Input(int length) => BenchmarkShared.BenchmarkFiles.SmoothImage(length);
 }

@@ -26,24 +26,4 @@ public static class ColdStartModels
         new("MobileNetV3-L", "families/mobilenet_v3_large_opset17.onnx", Image224, MobileNetV3Large.OutputLength, (i, o) => MobileNetV3Large.Run(i, o)),
 #endif
     };
-
-    /// <summary>The repository's models/ folder: above the app (dotnet run) or above the current directory (a published app run from the clone).</summary>
-    public static string FindModelsDirectory()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-            for (var directory = new DirectoryInfo(start); directory != null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, "models");
-                if (File.Exists(Path.Combine(candidate, "mobilevit_v1_xxs_opset13.onnx"))) return candidate;
-            }
-        throw new DirectoryNotFoundException("models/ (with mobilevit_v1_xxs_opset13.onnx) not found above " + AppContext.BaseDirectory + " or the current directory; pass it as the third argument.");
-    }
-
-    /// <summary>A smooth, non-zero image.</summary>
-    public static float[] Input(long[] shape)
-    {
-        var input = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (int i = 0; i < input.Length; i++) input[i] = MathF.Sin(i * 0.001f);
-        return input;
-    }
 }

@@ -14,7 +14,7 @@ public static class FirstResult
     {
         var model = ColdStartModels.All.FirstOrDefault(m => m.Name == modelName)
                     ?? throw new ArgumentException($"Unknown model '{modelName}'; this build has: {string.Join(", ", ColdStartModels.All.Select(m => m.Name))}.");
-        var input = ColdStartModels.Input(model.InputShape);
+        var input = BenchmarkShared.BenchmarkFiles.SmoothImage(model.InputShape.Aggregate(1L, (a, b) => a * b));
         var output = new float[model.OutputLength];
         switch (engine)
         {
@@ -23,7 +23,7 @@ public static class FirstResult
                 break;
             case "onnxruntime":
                 using (var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 })
-                using (var session = new InferenceSession(Path.Combine(modelsDirectory ?? ColdStartModels.FindModelsDirectory(), model.OnnxFile), options))
+                using (var session = new InferenceSession(Path.Combine(modelsDirectory ?? BenchmarkShared.BenchmarkFiles.ModelsDirectory(), model.OnnxFile), options))
                 using (var inputValue = OrtValue.CreateTensorValueFromMemory(input, model.InputShape))
                 using (var outputValue = OrtValue.CreateTensorValueFromMemory(output, new long[] { 1, model.OutputLength }))
                 using (var runOptions = new RunOptions())

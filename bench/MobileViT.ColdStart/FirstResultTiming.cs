@@ -15,7 +15,7 @@ public static class FirstResultTiming
     {
         string self = Environment.ProcessPath!;
         bool viaDotnet = Path.GetFileNameWithoutExtension(self) == "dotnet";
-        string modelsDirectory = ColdStartModels.FindModelsDirectory();
+        string modelsDirectory = BenchmarkShared.BenchmarkFiles.ModelsDirectory();
         string mode = RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT";
         Console.WriteLine($"New process → first result, {mode}, median of {samples}.");
         Console.WriteLine("| model | generated (ms) | ONNX Runtime (ms) | ratio |");

@@ -53,8 +53,9 @@ internal static unsafe class DepthwiseConvolution
         if (degree > 1 && planes > 1 && (long)planes * g.OutHeight * g.OutWidth >= ParallelOutputThreshold)
         {
             // Whole channels to each thread; bands of output rows only when there are too few channels. Splitting rows
-            // when channels were plenty measured 1.3-8x slower at two threads (960 channels of 7×7: 67 → 550 µs; 96 of
-            // 112×112: 338 → 421 µs): threads wrote neighbouring rows of every plane and each redid the per-plane setup.
+            // when channels were plenty measured 1.3-8x slower at two threads with a per-kernel timer (960 channels of
+            // 7×7: 67 → 550 µs; 96 of 112×112: 338 → 421 µs): threads wrote neighbouring rows of every plane and each
+            // redid the per-plane setup. KernelBenchmarks.Depthwise3x3At7x7TwoThreads measures the current split.
             // Every element is computed as on one thread: the epilogue treats a row's tail with the same vector
             // arithmetic as its body, so band edges change nothing.
             bool byRows = planes < 2 * degree && g.OutHeight >= 2 * degree;
