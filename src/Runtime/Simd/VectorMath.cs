@@ -27,13 +27,7 @@ internal static class VectorMath
         n = TIsa.Min(TIsa.Max(n, TIsa.Broadcast(-126f)), TIsa.Broadcast(127f));
         TVector r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2High), clamped);
         r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2Low), r);
-        TVector p = TIsa.Broadcast(1.9875691500E-4f);
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.3981999507E-3f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(8.3334519073E-3f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(4.1665795894E-2f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.6666665459E-1f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(5.0000001201E-1f));
-        p = TIsa.MultiplyAdd(p, TIsa.Multiply(r, r), TIsa.Add(r, TIsa.Broadcast(1f)));
+        TVector p = ExpOfReduced<TIsa, TVector>(r);
         TVector result = TIsa.Multiply(p, TIsa.PowerOfTwo(n));
         result = TIsa.Select(TIsa.LessThan(x, TIsa.Broadcast(ExpLowerBound)), TIsa.Zero, result);
         result = TIsa.Select(TIsa.GreaterThan(x, TIsa.Broadcast(ExpUpperBound)), TIsa.Broadcast(float.PositiveInfinity), result);
@@ -58,14 +52,26 @@ internal static class VectorMath
         TVector n = TIsa.Subtract(shifted, TIsa.Broadcast(Magic));
         TVector r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2High), x);
         r = TIsa.MultiplyAdd(n, TIsa.Broadcast(-Ln2Low), r);
-        TVector p = TIsa.Broadcast(1.9875691500E-4f);
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.3981999507E-3f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(8.3334519073E-3f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(4.1665795894E-2f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(1.6666665459E-1f));
-        p = TIsa.MultiplyAdd(p, r, TIsa.Broadcast(5.0000001201E-1f));
-        p = TIsa.MultiplyAdd(p, TIsa.Multiply(r, r), TIsa.Add(r, TIsa.Broadcast(1f)));
+        TVector p = ExpOfReduced<TIsa, TVector>(r);
         return TIsa.Multiply(p, TIsa.ExponentBitsToFloat(shifted));
+    }
+
+    /// <summary>
+    /// exp(r) on the reduced argument |r| &lt;= ln2/2 as 1 + r + r²·P(r). P (Cephes' degree-5 fit) is evaluated in Estrin's
+    /// scheme, pairs first and then r², r⁴, so its dependency chain is three multiply-adds deep instead of Horner's six:
+    /// activations in epilogues are limited by that chain's latency, not by throughput.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector ExpOfReduced<TIsa, TVector>(TVector r)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector r2 = TIsa.Multiply(r, r);
+        TVector r4 = TIsa.Multiply(r2, r2);
+        TVector p01 = TIsa.MultiplyAdd(TIsa.Broadcast(1.6666665459E-1f), r, TIsa.Broadcast(5.0000001201E-1f));
+        TVector p23 = TIsa.MultiplyAdd(TIsa.Broadcast(8.3334519073E-3f), r, TIsa.Broadcast(4.1665795894E-2f));
+        TVector p45 = TIsa.MultiplyAdd(TIsa.Broadcast(1.9875691500E-4f), r, TIsa.Broadcast(1.3981999507E-3f));
+        TVector p = TIsa.MultiplyAdd(p45, r4, TIsa.MultiplyAdd(p23, r2, p01));
+        return TIsa.MultiplyAdd(p, r2, TIsa.Add(r, TIsa.Broadcast(1f)));
     }
 
     /// <summary>Natural logarithm: -inf at 0, NaN below 0, +inf at +inf; subnormal inputs are rescaled first.</summary>
@@ -134,16 +140,17 @@ internal static class VectorMath
     {
         z = TIsa.Min(z, TIsa.Broadcast(10f));
         TVector t = TIsa.Divide(TIsa.Broadcast(1f), TIsa.MultiplyAdd(z, TIsa.Broadcast(0.5f), TIsa.Broadcast(1f)));
-        TVector p = TIsa.Broadcast(0.17087277f);
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-0.82215223f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(1.48851587f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-1.13520398f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(0.27886807f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-0.18628806f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(0.09678418f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(0.37409196f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(1.00002368f));
-        p = TIsa.MultiplyAdd(p, t, TIsa.Broadcast(-1.26551223f));
+        // Degree-9 polynomial in t in Estrin's scheme (pairs, then t², t⁴, t⁸): four multiply-adds deep instead of nine.
+        TVector t2 = TIsa.Multiply(t, t);
+        TVector t4 = TIsa.Multiply(t2, t2);
+        TVector t8 = TIsa.Multiply(t4, t4);
+        TVector p01 = TIsa.MultiplyAdd(TIsa.Broadcast(1.00002368f), t, TIsa.Broadcast(-1.26551223f));
+        TVector p23 = TIsa.MultiplyAdd(TIsa.Broadcast(0.09678418f), t, TIsa.Broadcast(0.37409196f));
+        TVector p45 = TIsa.MultiplyAdd(TIsa.Broadcast(0.27886807f), t, TIsa.Broadcast(-0.18628806f));
+        TVector p67 = TIsa.MultiplyAdd(TIsa.Broadcast(1.48851587f), t, TIsa.Broadcast(-1.13520398f));
+        TVector p89 = TIsa.MultiplyAdd(TIsa.Broadcast(0.17087277f), t, TIsa.Broadcast(-0.82215223f));
+        TVector p = TIsa.MultiplyAdd(TIsa.MultiplyAdd(p67, t2, p45), t4, TIsa.MultiplyAdd(p23, t2, p01));
+        p = TIsa.MultiplyAdd(p89, t8, p);
         p = TIsa.Subtract(p, TIsa.Multiply(z, z));
         return TIsa.Multiply(t, ExpClamped<TIsa, TVector>(p));
     }
