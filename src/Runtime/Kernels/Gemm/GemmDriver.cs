@@ -135,6 +135,7 @@ internal static unsafe class GemmDriver
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
         float* scratch = stackalloc float[DepthChunk * PanelWidth];
+        float* tailColumn = stackalloc float[DepthChunk];
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
             int blockEnd = Math.Min(columnEnd, block + BlockWidth);
@@ -147,43 +148,66 @@ internal static unsafe class GemmDriver
                     continue;
                 }
                 int chunk = source.UsesScratch(columns) ? DepthChunk : k;
+                // A few columns past the last whole vector (the 49th of a 7×7 plane, the last 4 of 14×14) go as dot
+                // products along the depth instead of a whole vector of the tile each.
+                int tail = aColStride == 1 && chunk <= DepthChunk && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
+                int tiled = columns - tail;
                 for (int depth = 0; depth < k; depth += chunk)
                 {
                     int depthCount = Math.Min(chunk, k - depth);
                     float* panel = source.GetPanel(column, columns, depth, depthCount, scratch, out nint bStride);
                     bool accumulate = depth > 0;
                     float* aDepth = a + depth * aColStride;
-                    int row = 0;
-                    // 512-bit vectors have the 32 registers a 6 x 4-vector tile needs; it pays once a panel spans more than two.
-                    bool fourVectors = TIsa.Count == 16 && columns > 2 * TIsa.Count;
-                    for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
+                    if (tiled > 0) RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate);
+                    for (int j = tiled; j < columns; j++)
                     {
-                        if (fourVectors)
-                            GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                                c + row * ldc + column, ldc, columns, accumulate);
-                        else
-                            GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                                c + row * ldc + column, ldc, columns, accumulate);
+                        for (int p = 0; p < depthCount; p++) tailColumn[p] = panel[p * bStride + j];
+                        GemvF32.Product<TIsa, TVector>(aDepth, aRowStride, tailColumn, c + column + j, ldc, m, depthCount, accumulate);
                     }
-                    if (m - row >= 4)
-                    {
-                        GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                            c + row * ldc + column, ldc, columns, accumulate);
-                        row += 4;
-                    }
-                    if (m - row >= 2)
-                    {
-                        GemmMicrokernels.Gemm_F32_2x4v<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                            c + row * ldc + column, ldc, columns, accumulate);
-                        row += 2;
-                    }
-                    for (; row < m; row++)
-                        GemmMicrokernels.Gemm_F32_1x2v<TIsa, TVector>(aDepth + row * aRowStride, aColStride, panel, bStride, depthCount,
-                            c + row * ldc + column, columns, accumulate);
                 }
             }
             epilogue.Apply<TIsa, TVector>(c, ldc, m, block, blockEnd - block);
         }
+    }
+
+    /// <summary>Rows of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and 1 row as the remainder needs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunTiles<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* panel, nint bStride, int depthCount,
+        float* c, nint ldc, int m, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int row = 0;
+        // 512-bit vectors have the 32 registers a 6 x 4-vector tile needs; it pays once a panel spans more than two.
+        // A panel of exactly three vectors (a 7×7 plane's first 48 columns) takes the 6 x 3-vector tile.
+        bool wide = TIsa.Count == 16 && columns > 2 * TIsa.Count;
+        bool threeVectors = wide && columns <= 3 * TIsa.Count;
+        for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
+        {
+            if (threeVectors)
+                GemmMicrokernels.Gemm_F32_6x3v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                    c + row * ldc, ldc, columns, accumulate);
+            else if (wide)
+                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                    c + row * ldc, ldc, columns, accumulate);
+            else
+                GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                    c + row * ldc, ldc, columns, accumulate);
+        }
+        if (m - row >= 4)
+        {
+            GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                c + row * ldc, ldc, columns, accumulate);
+            row += 4;
+        }
+        if (m - row >= 2)
+        {
+            GemmMicrokernels.Gemm_F32_2x4v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                c + row * ldc, ldc, columns, accumulate);
+            row += 2;
+        }
+        for (; row < m; row++)
+            GemmMicrokernels.Gemm_F32_1x2v<TIsa, TVector>(a + row * aRowStride, aColStride, panel, bStride, depthCount,
+                c + row * ldc, columns, accumulate);
     }
 
     /// <summary>Dispatches <see cref="Run{TIsa, TVector, TSource}"/> on the variant; Scalar is not handled here.</summary>

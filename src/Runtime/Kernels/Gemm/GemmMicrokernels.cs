@@ -365,6 +365,86 @@ internal static unsafe class GemmMicrokernels
         StoreRow4<TIsa, TVector>(c + 5 * ldc, c50, c51, c52, c53, columns, accumulate);
     }
 
+    /// <summary>
+    /// Six rows of C across three vectors (48 columns with 512-bit vectors): the panel of a 7×7 plane once its 49th
+    /// column goes to <see cref="GemvF32.Product"/>; the 6 × 4-vector tile would compute 64 columns for those 48.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gemm_F32_6x3v<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
+        float* c, nint ldc, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        TVector c00 = TIsa.Zero, c01 = TIsa.Zero, c02 = TIsa.Zero;
+        TVector c10 = TIsa.Zero, c11 = TIsa.Zero, c12 = TIsa.Zero;
+        TVector c20 = TIsa.Zero, c21 = TIsa.Zero, c22 = TIsa.Zero;
+        TVector c30 = TIsa.Zero, c31 = TIsa.Zero, c32 = TIsa.Zero;
+        TVector c40 = TIsa.Zero, c41 = TIsa.Zero, c42 = TIsa.Zero;
+        TVector c50 = TIsa.Zero, c51 = TIsa.Zero, c52 = TIsa.Zero;
+        float* a0 = a;
+        float* a1 = a0 + aRowStride;
+        float* a2 = a1 + aRowStride;
+        float* a3 = a2 + aRowStride;
+        float* a4 = a3 + aRowStride;
+        float* a5 = a4 + aRowStride;
+        nint offset = 0;
+        for (int p = 0; p < depth; p++)
+        {
+            TVector b0 = TIsa.Load(b);
+            TVector b1 = TIsa.Load(b + width);
+            TVector b2 = TIsa.Load(b + 2 * width);
+            TVector x;
+            x = TIsa.Broadcast(a0[offset]);
+            c00 = TIsa.MultiplyAdd(x, b0, c00);
+            c01 = TIsa.MultiplyAdd(x, b1, c01);
+            c02 = TIsa.MultiplyAdd(x, b2, c02);
+            x = TIsa.Broadcast(a1[offset]);
+            c10 = TIsa.MultiplyAdd(x, b0, c10);
+            c11 = TIsa.MultiplyAdd(x, b1, c11);
+            c12 = TIsa.MultiplyAdd(x, b2, c12);
+            x = TIsa.Broadcast(a2[offset]);
+            c20 = TIsa.MultiplyAdd(x, b0, c20);
+            c21 = TIsa.MultiplyAdd(x, b1, c21);
+            c22 = TIsa.MultiplyAdd(x, b2, c22);
+            x = TIsa.Broadcast(a3[offset]);
+            c30 = TIsa.MultiplyAdd(x, b0, c30);
+            c31 = TIsa.MultiplyAdd(x, b1, c31);
+            c32 = TIsa.MultiplyAdd(x, b2, c32);
+            x = TIsa.Broadcast(a4[offset]);
+            c40 = TIsa.MultiplyAdd(x, b0, c40);
+            c41 = TIsa.MultiplyAdd(x, b1, c41);
+            c42 = TIsa.MultiplyAdd(x, b2, c42);
+            x = TIsa.Broadcast(a5[offset]);
+            c50 = TIsa.MultiplyAdd(x, b0, c50);
+            c51 = TIsa.MultiplyAdd(x, b1, c51);
+            c52 = TIsa.MultiplyAdd(x, b2, c52);
+            offset += aColStride;
+            b += bStride;
+        }
+        if (columns == 3 * width)
+        {
+            StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
+            StoreFull<TIsa, TVector>(c + 2 * width, c02, accumulate);
+            StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
+            StoreFull<TIsa, TVector>(c + ldc + 2 * width, c12, accumulate);
+            StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
+            StoreFull<TIsa, TVector>(c + 2 * ldc + 2 * width, c22, accumulate);
+            StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
+            StoreFull<TIsa, TVector>(c + 3 * ldc + 2 * width, c32, accumulate);
+            StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
+            StoreFull<TIsa, TVector>(c + 4 * ldc + 2 * width, c42, accumulate);
+            StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
+            StoreFull<TIsa, TVector>(c + 5 * ldc + 2 * width, c52, accumulate);
+            return;
+        }
+        StoreRow3<TIsa, TVector>(c, c00, c01, c02, columns, accumulate);
+        StoreRow3<TIsa, TVector>(c + ldc, c10, c11, c12, columns, accumulate);
+        StoreRow3<TIsa, TVector>(c + 2 * ldc, c20, c21, c22, columns, accumulate);
+        StoreRow3<TIsa, TVector>(c + 3 * ldc, c30, c31, c32, columns, accumulate);
+        StoreRow3<TIsa, TVector>(c + 4 * ldc, c40, c41, c42, columns, accumulate);
+        StoreRow3<TIsa, TVector>(c + 5 * ldc, c50, c51, c52, columns, accumulate);
+    }
+
     /// <summary>A whole vector into C, added to C's values when accumulating.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreFull<TIsa, TVector>(float* c, TVector value, bool accumulate)
@@ -410,6 +490,16 @@ internal static unsafe class GemmMicrokernels
         }
         StoreFull<TIsa, TVector>(c, first, accumulate);
         StoreRow1<TIsa, TVector>(c + width, second, columns - width, accumulate);
+    }
+
+    /// <summary><see cref="StoreRow1"/> for a row of three vectors (columns 1..3·Count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow3<TIsa, TVector>(float* c, TVector v0, TVector v1, TVector v2, int columns, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = 2 * TIsa.Count;
+        StoreRow2<TIsa, TVector>(c, v0, v1, System.Math.Min(columns, width), accumulate);
+        if (columns > width) StoreRow1<TIsa, TVector>(c + width, v2, columns - width, accumulate);
     }
 
     /// <summary><see cref="StoreRow1"/> for a row of four vectors (columns 1..4·Count).</summary>

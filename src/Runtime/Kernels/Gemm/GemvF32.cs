@@ -28,6 +28,21 @@ internal static unsafe class GemvF32
     private static void Run<TIsa, TVector>(float* a, nint aRowStride, float* x, float* y, int m, int k, in GemmEpilogue epilogue)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        Product<TIsa, TVector>(a, aRowStride, x, y, 1, m, k, accumulate: false);
+        // y is one contiguous column, so the per-row bias is a vector along it (and a column bias one number).
+        if (!epilogue.IsIdentity)
+            ElementwiseRow.Apply<TIsa, TVector>(Activation.ToUnaryKind(epilogue.Activation.Kind), epilogue.Activation.Alpha, epilogue.Activation.Beta, y, y, m,
+                epilogue.Scale, epilogue.ColumnBias == null ? 0f : epilogue.ColumnBias[0], epilogue.RowBias, epilogue.Residual);
+    }
+
+    /// <summary>
+    /// y[i * yStride] (+)= Σ_p A[i, p] · x[p] for rows of A contiguous along p; no epilogue. Also the GEMM driver's
+    /// narrow panel tails (<see cref="GemmDriver"/>), where y is a column of C.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Product<TIsa, TVector>(float* a, nint aRowStride, float* x, float* y, nint yStride, int m, int k, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
         int width = TIsa.Count, full = k / width * width, tail = k - full;
         int i = 0;
         for (; i + 4 <= m; i += 4)
@@ -50,10 +65,10 @@ internal static unsafe class GemvF32
                 s2 = TIsa.MultiplyAdd(TIsa.LoadPartial(a2 + full, tail), xs, s2);
                 s3 = TIsa.MultiplyAdd(TIsa.LoadPartial(a3 + full, tail), xs, s3);
             }
-            y[i] = TIsa.Sum(s0);
-            y[i + 1] = TIsa.Sum(s1);
-            y[i + 2] = TIsa.Sum(s2);
-            y[i + 3] = TIsa.Sum(s3);
+            Put(y + i * yStride, TIsa.Sum(s0), accumulate);
+            Put(y + (i + 1) * yStride, TIsa.Sum(s1), accumulate);
+            Put(y + (i + 2) * yStride, TIsa.Sum(s2), accumulate);
+            Put(y + (i + 3) * yStride, TIsa.Sum(s3), accumulate);
         }
         for (; i < m; i++)
         {
@@ -61,11 +76,10 @@ internal static unsafe class GemvF32
             TVector sum = TIsa.Zero;
             for (int p = 0; p < full; p += width) sum = TIsa.MultiplyAdd(TIsa.Load(row + p), TIsa.Load(x + p), sum);
             if (tail > 0) sum = TIsa.MultiplyAdd(TIsa.LoadPartial(row + full, tail), TIsa.LoadPartial(x + full, tail), sum);
-            y[i] = TIsa.Sum(sum);
+            Put(y + i * yStride, TIsa.Sum(sum), accumulate);
         }
-        // y is one contiguous column, so the per-row bias is a vector along it (and a column bias one number).
-        if (!epilogue.IsIdentity)
-            ElementwiseRow.Apply<TIsa, TVector>(Activation.ToUnaryKind(epilogue.Activation.Kind), epilogue.Activation.Alpha, epilogue.Activation.Beta, y, y, m,
-                epilogue.Scale, epilogue.ColumnBias == null ? 0f : epilogue.ColumnBias[0], epilogue.RowBias, epilogue.Residual);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* y, float value, bool accumulate) => *y = accumulate ? *y + value : value;
 }
