@@ -13,7 +13,7 @@ public class KernelBenchmarks
 {
     private float[] _gemmA = null!, _gemmB = null!, _gemmC = null!;
     private Case _pointwiseSmall = null!, _pointwiseDeep = null!, _depthwise3x3Small = null!, _depthwise5x5Small = null!, _depthwise14 = null!;
-    private Case _depthwiseStride2 = null!, _dense3x3 = null!, _stem = null!, _excitation = null!;
+    private Case _depthwiseStride2 = null!, _depthwiseStride2Small = null!, _dense3x3 = null!, _stem = null!, _excitation = null!;
     private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
     private int[] _headOffsets = null!;
     private float[] _foldSource = null!, _foldDestination = null!;
@@ -38,6 +38,7 @@ public class KernelBenchmarks
         _depthwise5x5Small = new Case(Geometry(960, 960, 7, 5, groups: 960));
         _depthwise14 = new Case(Geometry(576, 576, 14, 3, groups: 576));
         _depthwiseStride2 = new Case(Geometry(96, 96, 112, 3, groups: 96, stride: 2));
+        _depthwiseStride2Small = new Case(Geometry(576, 576, 14, 3, groups: 576, stride: 2));
         _dense3x3 = new Case(Geometry(256, 128, 16, 3, groups: 1));
         _stem = new Case(Geometry(3, 16, 256, 3, groups: 1, stride: 2));
         _excitation = new Case(Geometry(960, 240, 1, 1, groups: 1));
@@ -63,7 +64,7 @@ public class KernelBenchmarks
     [Benchmark]
     public void Pointwise1024To64At32x32() => _pointwiseDeep.Run();
 
-    /// <summary>960 channels of 7×7, 3×3 taps: the masked small-plane path with AVX-512 (the flattened one otherwise).</summary>
+    /// <summary>960 channels of 7×7, 3×3 taps: channel blocks with AVX-512 (the flattened path otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3At7x7() => _depthwise3x3Small.Run();
 
@@ -82,17 +83,21 @@ public class KernelBenchmarks
         }
     }
 
-    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): the masked small-plane path with AVX-512.</summary>
+    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): channel blocks with AVX-512.</summary>
     [Benchmark]
     public void Depthwise5x5At7x7() => _depthwise5x5Small.Run();
 
-    /// <summary>576 channels of 14×14, 3×3 taps: the masked small-plane path with AVX-512 (the band path otherwise).</summary>
+    /// <summary>576 channels of 14×14, 3×3 taps: channel blocks with AVX-512 (the band path otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3At14x14() => _depthwise14.Run();
 
     /// <summary>MobileNetV2's first downsampling: 96 channels, 112×112 → 56×56, 3×3 taps at stride 2 (band path, rows split into even and odd cells).</summary>
     [Benchmark]
     public void Depthwise3x3Stride2At112() => _depthwiseStride2.Run();
+
+    /// <summary>MobileNetV2's last downsampling: 576 channels, 14×14 → 7×7 at stride 2 (channel blocks with AVX-512).</summary>
+    [Benchmark]
+    public void Depthwise3x3Stride2At14() => _depthwiseStride2Small.Run();
 
     /// <summary>A MobileViT fusion-size dense 3×3 convolution, 256 → 128 on 16×16 (implicit GEMM, masked panel gather).</summary>
     [Benchmark]

@@ -13,6 +13,7 @@ namespace MobileViT.Runtime;
 /// which makes every tap an unconditional contiguous vector load: stride 1 reads P[ox + kx*d]; stride 2 keeps each
 /// row split into its even and odd cells, so P[2ox + kx*d] is again contiguous. The band is as tall as the stack
 /// budget allows (a whole 128x128 plane fits), and the epilogue (bias, residual, activation) runs once per band.
+/// With AVX-512, small planes go 16 channels at a time through <see cref="DepthwiseChannelBlocks"/> instead.
 /// </summary>
 internal static unsafe class DepthwiseConvolution
 {
@@ -112,35 +113,18 @@ internal static unsafe class DepthwiseConvolution
         }
         float** rows = stackalloc float*[kernelHeight];
         UnaryKind kind = Activation.ToUnaryKind(activation.Kind);
-#if NET9_0_OR_GREATER
-        Vector512<float>* masks = null;
-        int* maskedOffsets = null;
-        if (typeof(TVector) == typeof(Vector512<float>) && DepthwiseMaskedPlanes.Supports(g))
-        {
-            int* offsets = stackalloc int[kernelHeight * kernelWidth];
-            maskedOffsets = offsets;
-            DepthwiseMaskedPlanes.BuildOffsets(g, maskedOffsets);
-            Vector512<float>* masksUnaligned = stackalloc Vector512<float>[DepthwiseMaskedPlanes.MaskCount(g, rowStart, rowEnd) + 1];
-            masks = (Vector512<float>*)(((nint)masksUnaligned + 63) & ~(nint)63);
-            DepthwiseMaskedPlanes.BuildMasks(g, rowStart, rowEnd, masks);
-        }
-#endif
         bool flat = UsesFlatPlanes(g, width);
         float* flatBuffer = null;
         // Only the path these planes take gets its stack buffer: a worker thread has 256 KiB of stack, and the band
         // buffer alone may take 96 KiB.
         float* buffer = null;
         int bandRows = 1;
-        bool masked = false;
-#if NET9_0_OR_GREATER
-        masked = masks != null;
-#endif
-        if (!masked && flat)
+        if (flat)
         {
             float* flatUnaligned = stackalloc float[FlatBufferFloats + 16];
             flatBuffer = (float*)(((nint)flatUnaligned + 63) & ~(nint)63);
         }
-        else if (!masked)
+        else
         {
             // Tallest band whose input rows fit the budget.
             bandRows = Math.Max(1, Math.Min(g.OutHeight, (MaxBufferFloats / rowLength - SlotCount(g)) / g.StrideHeight + 1));
@@ -154,16 +138,6 @@ internal static unsafe class DepthwiseConvolution
                 float* plane = input + ((nint)n * g.InChannels + channel) * inPlane;
                 float* kernel = weights + channel * kernelHeight * kernelWidth;
                 nint outOffset = ((nint)n * g.OutChannels + channel) * outPlane;
-#if NET9_0_OR_GREATER
-                if (masks != null)
-                {
-                    DepthwiseMaskedPlanes.Plane(plane, kernel, output + outOffset, g, rowStart, rowEnd, masks, maskedOffsets);
-                    nint maskedRows = outOffset + (nint)rowStart * g.OutWidth;
-                    ElementwiseRow.Apply<TIsa, TVector>(kind, activation.Alpha, activation.Beta, output + maskedRows, output + maskedRows, (rowEnd - rowStart) * g.OutWidth, 1f,
-                        bias == null ? 0f : bias[channel], null, residual == null ? null : residual + maskedRows);
-                    continue;
-                }
-#endif
                 if (flat)
                 {
                     FlatPlane<TIsa, TVector>(plane, kernel, output + outOffset, g, rowStart, rowEnd, flatBuffer);
@@ -214,8 +188,7 @@ internal static unsafe class DepthwiseConvolution
     /// per row) costs more than the arithmetic. These planes are computed flattened instead (<see cref="FlatPlane"/>):
     /// 960 channels of 7×7, 3×3 taps 124 → 75 µs, 5×5 taps 227 → 145 µs with a per-kernel timer while developing; at 14×14
     /// the flattened form measured slower (87 → 120 µs), hence the 8-wide limit. KernelBenchmarks has the current figures.
-    /// With AVX-512 (net10.0 build) planes up to 256 cells as wide as their input go through
-    /// <see cref="DepthwiseMaskedPlanes"/> first: no copy at all (960 channels of 7×7: 78 → 40 µs).
+    /// With AVX-512 most small planes never get here: <see cref="DepthwiseChannelBlocks"/> takes them first.
     /// </summary>
     private static bool UsesFlatPlanes(in Conv2dGeometry g, int vectorWidth)
     {
