@@ -7,8 +7,8 @@ using MobileViT.Runtime.Simd;
 namespace MobileViT.Runtime;
 
 /// <summary>
-/// Depthwise convolution of small planes (28×28 and below: the last stages of MobileNets and RepViT) with AVX-512,
-/// 16 channels at a time. Vectorized along the output row, a 7- or 14-wide row fills under one vector and each plane
+/// Depthwise convolution with AVX-512, 16 channels at a time, on planes up to 56 × 56: stride-2 and larger-than-3×3
+/// layers, and 3×3 at stride 1 on small planes (the last stages of MobileNets and RepViT). Vectorized along the output row, a 7- or 14-wide row fills under one vector and each plane
 /// pays its own setup; a stride-2 layer from 14×14 to 7×7 ran at 1/6 of ONNX Runtime's speed that way. Here the 16
 /// planes of a block are transposed (16 × 16 register transposes) into a channel-blocked scratch, [y][x][16 channels]
 /// with a zero border, where every tap of every output cell is one vector multiply-add for 16 channels, whatever the
@@ -29,16 +29,27 @@ internal static unsafe class DepthwiseChannelBlocks
     /// <summary>Taps above which the per-block weight table would outgrow its stack slot (7 × 7 kernels fit).</summary>
     private const int MaxTaps = 49;
 
-    private static int PaddedHeight(in Conv2dGeometry g) => (g.OutHeight - 1) * g.StrideHeight + (g.KernelHeight - 1) * g.DilationHeight + 1;
+    /// <summary>Padded rows the windows of <paramref name="outputRows"/> consecutive output rows reach.</summary>
+    private static int PaddedRowsFor(in Conv2dGeometry g, int outputRows) => (outputRows - 1) * g.StrideHeight + (g.KernelHeight - 1) * g.DilationHeight + 1;
 
     private static int PaddedWidth(in Conv2dGeometry g) => (g.OutWidth - 1) * g.StrideWidth + (g.KernelWidth - 1) * g.DilationWidth + 1;
 
+    /// <summary>Output rows per band: as many as the scratch holds the padded input rows of, all of them when the plane fits.</summary>
+    private static int BandRows(in Conv2dGeometry g)
+    {
+        int paddedRows = MaxScratchFloats / (PaddedWidth(g) * Block);
+        return Math.Clamp((paddedRows - (g.KernelHeight - 1) * g.DilationHeight - 1) / g.StrideHeight + 1, 0, g.OutHeight);
+    }
+
     /// <summary>
-    /// Depthwise geometries whose padded block fits the scratch, input planes up to 28 × 28, where the transposes cost
-    /// less than the per-row work they save: stride 2 (576 channels 14×14 → 7×7: 100 → 29 µs; 192 channels 28×28 → 14×14:
-    /// 110 → 35 µs), kernels larger than 3 × 3 (5 × 5 on 120 channels of 28×28: 186 → 97 µs) and 3 × 3 at stride 1 on
-    /// planes up to 16 × 16 (384 channels of 14×14: 58 → 49 µs). A 3 × 3 at stride 1 on 28×28 stays on the row kernel
-    /// (95 → 104-141 µs this way). Per-kernel timer while developing; KernelBenchmarks has the current figures.
+    /// Depthwise geometries on input planes up to 56 × 56 where the transposes cost less than the per-row work they
+    /// save: stride 2 (576 channels 14×14 → 7×7: 100 → 29 µs; 192 channels 28×28 → 14×14: 110 → 35 µs; 144 channels
+    /// 56×56 → 28×28: 131 → 114 µs), kernels larger than 3 × 3 (5 × 5 on 120 channels of 28×28: 186 → 97 µs; at stride 2
+    /// on 72 channels of 56×56: 132 → 80 µs) and 3 × 3 at stride 1 on planes up to 16 × 16 (384 channels of 14×14:
+    /// 58 → 49 µs). Elsewhere the row kernel stays faster: 3 × 3 at stride 1 on 28×28 (95 → 104-141 µs this way), stride 2
+    /// from 64×64 up (128 channels: 126 → 144 µs; 64 channels of 128×128: 226 → 299 µs). Planes whose padded block
+    /// outgrows the scratch go in bands of output rows. Per-kernel timer while developing; KernelBenchmarks has the
+    /// current figures.
     /// </summary>
     public static bool Supports(in Conv2dGeometry g)
     {
@@ -46,11 +57,8 @@ internal static unsafe class DepthwiseChannelBlocks
         if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps) return false;
         int inPlane = g.InHeight * g.InWidth;
         bool pays = g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || inPlane <= 16 * 16;
-        return pays && inPlane <= 28 * 28 && PaddedRows(g) * PaddedWidth(g) * Block <= MaxScratchFloats;
+        return pays && inPlane <= 56 * 56 && BandRows(g) >= 1;
     }
-
-    /// <summary>Padded rows actually stored: the input rows the windows reach, at least the input's own plus its top padding.</summary>
-    private static int PaddedRows(in Conv2dGeometry g) => Math.Max(PaddedHeight(g), 1);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
@@ -86,7 +94,7 @@ internal static unsafe class DepthwiseChannelBlocks
         ref BlockJob job = ref Unsafe.AsRef<BlockJob>(context);
         Conv2dGeometry g = job.Geometry;
         int first = WorkerPool.FirstUnit(job.Units, part, job.Parts), end = WorkerPool.FirstUnit(job.Units, part + 1, job.Parts);
-        int paddedWidth = PaddedWidth(g), paddedRows = PaddedRows(g);
+        int paddedWidth = PaddedWidth(g), bandRows = BandRows(g), paddedRows = PaddedRowsFor(g, bandRows);
         float* paddedUnaligned = stackalloc float[paddedRows * paddedWidth * Block + 16];
         float* padded = Align(paddedUnaligned);
         float* stagingUnaligned = stackalloc float[Block * Block + 16];
@@ -100,7 +108,8 @@ internal static unsafe class DepthwiseChannelBlocks
             for (int kx = 0; kx < g.KernelWidth; kx++, t++)
                 tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * Block;
         var epilogue = new BlockEpilogue(job.Activation, job.Residual == null ? biasTable : null);
-        ClearBorder(padded, g, paddedRows, paddedWidth);
+        // The columns left and right of the input stay zero for every band; rows above and below it are cleared per band.
+        new Span<float>(padded, paddedRows * paddedWidth * Block).Clear();
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         for (int unit = first; unit < end; unit++)
         {
@@ -119,8 +128,13 @@ internal static unsafe class DepthwiseChannelBlocks
                 for (int j = 0; j < Block; j++) Vector512.Store(bias, biasTable + j * Block);
             }
 
-            FillPadded(job.Input + inOffset, inPlane, channels, g, padded, paddedRows, paddedWidth);
-            Convolve(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, outPlane, channels, staging, epilogue);
+            for (int bandStart = 0; bandStart < g.OutHeight; bandStart += bandRows)
+            {
+                int rows = Math.Min(bandRows, g.OutHeight - bandStart);
+                FillBand(job.Input + inOffset, inPlane, channels, g, bandStart * g.StrideHeight - g.PadTop, PaddedRowsFor(g, rows), padded, paddedWidth);
+                Convolve(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows * g.OutWidth,
+                    outPlane, channels, staging, epilogue);
+            }
 
             if (!epilogue.InBlocks)
                 for (int c = 0; c < channels; c++)
@@ -155,36 +169,26 @@ internal static unsafe class DepthwiseChannelBlocks
 
     private static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
 
-    /// <summary>Zeroes the padded grid's cells outside the input (once per call: the input cells are overwritten per block).</summary>
-    private static void ClearBorder(float* padded, in Conv2dGeometry g, int paddedRows, int paddedWidth)
+    /// <summary>
+    /// Input rows [firstRow, firstRow + paddedRows) of the block's planes into the padded grid [row][x][16]: each input
+    /// row, 16 cells at a time, transposed straight into its place (a row's cells are consecutive in the grid); rows
+    /// above or below the input are zeroed, as the grid's columns left and right of it always are. Cells no window
+    /// reaches are left out.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillBand(float* input, int inPlane, int channels, in Conv2dGeometry g, int firstRow, int paddedRows, float* padded, int paddedWidth)
     {
-        for (int y = 0; y < paddedRows; y++)
+        int width = Math.Min(g.InWidth, paddedWidth - g.PadLeft);
+        for (int r = 0; r < paddedRows; r++)
         {
-            float* row = padded + (nint)y * paddedWidth * Block;
-            int inY = y - g.PadTop;
-            if ((uint)inY >= (uint)g.InHeight)
+            int y = firstRow + r;
+            float* row = padded + (nint)r * paddedWidth * Block;
+            if ((uint)y >= (uint)g.InHeight)
             {
                 new Span<float>(row, paddedWidth * Block).Clear();
                 continue;
             }
-            int left = Math.Min(g.PadLeft, paddedWidth), right = Math.Min(paddedWidth, g.PadLeft + g.InWidth);
-            new Span<float>(row, left * Block).Clear();
-            if (right < paddedWidth) new Span<float>(row + right * Block, (paddedWidth - right) * Block).Clear();
-        }
-    }
-
-    /// <summary>
-    /// The block's input planes into the padded grid [y][x][16]: each input row, 16 cells at a time, transposed straight
-    /// into its place (a row's cells are consecutive in the grid). Cells no window reaches are left out.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FillPadded(float* input, int inPlane, int channels, in Conv2dGeometry g, float* padded, int paddedRows, int paddedWidth)
-    {
-        int rows = Math.Min(g.InHeight, paddedRows - g.PadTop);
-        int width = Math.Min(g.InWidth, paddedWidth - g.PadLeft);
-        for (int y = 0; y < rows; y++)
-        {
-            float* destination = padded + ((nint)(y + g.PadTop) * paddedWidth + g.PadLeft) * Block;
+            float* destination = row + g.PadLeft * Block;
             for (int x = 0; x < width; x += Block)
             {
                 int cells = Math.Min(Block, width - x);
@@ -194,18 +198,19 @@ internal static unsafe class DepthwiseChannelBlocks
     }
 
     /// <summary>
-    /// Every output cell, 16 at a time in flat order: four cells share each tap's weight vector; the 16 results go to the
+    /// The band's output cells, 16 at a time in flat order: four cells share each tap's weight vector; the 16 results go to the
     /// staging block (cells × channels), through the epilogue when it runs there, and transposed into the output planes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Convolve(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
-        float* output, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
+        float* output, int firstCell, int cellCount, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
     {
         int* bases = stackalloc int[Block];
+        // Rows counted from the band's first, whose windows start at the grid's first row.
         int oy = 0, ox = 0;
-        for (int cell = 0; cell < outPlane; cell += Block)
+        for (int cell = firstCell; cell < firstCell + cellCount; cell += Block)
         {
-            int cells = Math.Min(Block, outPlane - cell);
+            int cells = Math.Min(Block, firstCell + cellCount - cell);
             for (int j = 0; j < Block; j++)
             {
                 // Cells past the plane's end repeat the last one; their results are never stored.
