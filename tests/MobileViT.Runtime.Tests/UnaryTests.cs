@@ -110,6 +110,13 @@ public class UnaryTests
     }
 
     [Fact]
+    public void GeluErfTableIsItsDerivation()
+    {
+        // The AVX-512 GELU reads constant coefficients; they must be exactly what the derivation in double gives.
+        Assert.Equal(GeluErfAvx512.DeriveTable(), GeluErfAvx512.Table.ToArray());
+    }
+
+    [Fact]
     public void WrongResultIsDetected()
     {
         // A deliberately wrong kernel (Sigmoid instead of SiLU) must not pass the comparison used above.

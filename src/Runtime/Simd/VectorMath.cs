@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace MobileViT.Runtime.Simd;
 
@@ -175,11 +177,19 @@ internal static class VectorMath
         return PropagateNaN<TIsa, TVector>(x, TIsa.Select(TIsa.LessThan(absolute, TIsa.Broadcast(0.5f)), small, large));
     }
 
-    /// <summary>0.5 x (1 + erf(x/sqrt2)), using erfc for negative x so the tail keeps its relative accuracy.</summary>
+    /// <summary>
+    /// 0.5 x (1 + erf(x/sqrt2)), using erfc for negative x so the tail keeps its relative accuracy. With AVX-512, a table
+    /// of piecewise polynomials instead (<see cref="GeluErfAvx512"/>), at under half the cost.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector GeluErf<TIsa, TVector>(TVector x)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported)
+        {
+            // typeof-guarded casts through object: the JIT drops the boxes and keeps x in a register.
+            return PropagateNaN<TIsa, TVector>(x, (TVector)(object)GeluErfAvx512.Invoke((Vector512<float>)(object)x));
+        }
         TVector erfc = ErfcNonNegative<TIsa, TVector>(TIsa.Multiply(TIsa.Abs(x), TIsa.Broadcast(0.70710678118654752f)));
         TVector onePlusErf = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), erfc, TIsa.Subtract(TIsa.Broadcast(2f), erfc));
         return PropagateNaN<TIsa, TVector>(x, TIsa.Multiply(TIsa.Multiply(x, TIsa.Broadcast(0.5f)), onePlusErf));
