@@ -14,9 +14,12 @@ public sealed class AllocationTests
     [InlineData("MobileViTXXSOpset13")]
     [InlineData("MobileViTXXSOpset17")]
     [InlineData("MobileViTXXSBatch2")]
+    [InlineData("MobileViTXXS224")]    // 7×7, 14×14 and 28×28 planes: depthwise channel blocks, GEMM panel tails
+    [InlineData("MobileViTXSOpset13")]
     public void RunAllocatesNothingAfterTheFirstCall(string className)
     {
         var model = CompiledModels.Get(className);
+        model.SkipIfAbsent();
         var input = RepositoryPaths.ReadFloats(RepositoryPaths.Model(model.InputFile));
         var output = new float[model.Constant("OutputLength")];
         var run = model.Run;
@@ -45,8 +48,10 @@ public sealed class AllocationTests
     {
         for (int i = 0; i < 35; i++) run();
         Thread.Sleep(300); // let tiered compilation's background thread finish promoting what the warm-up made hot
-        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
+        // The worker counter first: reading it may run the worker pool's type initializer, which allocates (2208 bytes
+        // on this thread when this is the first test of the process) and must not be counted as Run's.
         long workersBefore = MobileViT.Runtime.KernelParallelism.WorkerAllocatedBytes;
+        long threadBefore = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 5; i++) run();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - threadBefore);
         Assert.Equal(0, MobileViT.Runtime.KernelParallelism.WorkerAllocatedBytes - workersBefore);

@@ -176,8 +176,8 @@ public class ParallelismTests
         try
         {
             for (int i = 0; i < 5; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
+            long workersBefore = KernelParallelism.WorkerAllocatedBytes; // first: it may initialize the pool's statics
             long before = GC.GetAllocatedBytesForCurrentThread();
-            long workersBefore = KernelParallelism.WorkerAllocatedBytes;
             for (int i = 0; i < 50; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
             Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
             Assert.Equal(0, KernelParallelism.WorkerAllocatedBytes - workersBefore);
