@@ -8,19 +8,20 @@ namespace MobileViT.Runtime;
 
 /// <summary>
 /// Depthwise convolution with AVX-512, 16 channels at a time, on planes up to 56 × 56: stride-2 and larger-than-3×3
-/// layers, and 3×3 at stride 1 on small planes (the last stages of MobileNets and RepViT). Vectorized along the output row, a 7- or 14-wide row fills under one vector and each plane
-/// pays its own setup; a stride-2 layer from 14×14 to 7×7 ran at 1/6 of ONNX Runtime's speed that way. Here the 16
-/// planes of a block are transposed (16 × 16 register transposes) into a channel-blocked scratch, [y][x][16 channels]
-/// with a zero border, where every tap of every output cell is one vector multiply-add for 16 channels, whatever the
-/// stride, dilation or plane width; the results are transposed back into the NCHW output, and the epilogue runs per
-/// plane as in <see cref="DepthwiseConvolution"/>. Blocks are the unit of work for threads, so every element is
-/// computed the same way at any thread count.
+/// layers, and 3×3 at stride 1 on small planes (the last stages of MobileNets and RepViT). Vectorized along the output
+/// row, a 7- or 14-wide row fills under one vector and each plane pays its own setup; a stride-2 layer from 14×14 to
+/// 7×7 ran at 1/6 of ONNX Runtime's speed that way. Here the 16 planes of a block are transposed (16 × 16 register
+/// transposes) into a channel-blocked scratch, [y][x][16 channels] with a zero border, band by band of output rows,
+/// where every tap of every output cell is one vector multiply-add for 16 channels, whatever the stride, dilation or
+/// plane width. Bias and activation are applied to the 16 × 16 result blocks (channels along the lanes) before they
+/// are transposed back into the NCHW output; with a residual, the epilogue runs per output plane afterwards. Blocks are
+/// the unit of work for threads, so every element is computed the same way at any thread count.
 /// </summary>
 internal static unsafe class DepthwiseChannelBlocks
 {
     private const int Block = 16;
 
-    /// <summary>Scratch budget (floats) for one block's padded planes: 18 K floats, a 32 × 32 padded plane of 16 channels and change.</summary>
+    /// <summary>Scratch budget (floats) for one band of a block's padded rows: 72 KiB, a whole 32 × 32 padded plane of 16 channels.</summary>
     private const int MaxScratchFloats = 18 * 1024;
 
     /// <summary>Output floats below which a call runs on the calling thread alone.</summary>
