@@ -119,6 +119,9 @@ public class ParallelismTests
             ["depthwise 3x3 s1 2ch 130x70 (bands of rows: fewer channels than threads)"] = Conv2dTests.Geometry(1, 2, 130, 70, 2, 3, 1, 1, groups: 2),
             ["depthwise 3x3 s2 24ch 64x64 batch2"] = Conv2dTests.Geometry(2, 24, 64, 64, 24, 3, 2, 1, groups: 24),
             ["depthwise 5x5 s1 96ch 7x7 (flattened small planes)"] = Conv2dTests.Geometry(1, 96, 7, 7, 96, 5, 1, 2, groups: 96),
+            ["depthwise 3x3 s2 40ch 28x28 (channel blocks with AVX-512)"] = Conv2dTests.Geometry(1, 40, 28, 28, 40, 3, 2, 1, groups: 40),
+            ["depthwise 5x5 s1 20ch 40x40 batch2 (channel blocks in bands)"] = Conv2dTests.Geometry(2, 20, 40, 40, 20, 5, 1, 2, groups: 20),
+            ["pointwise 96->40 14x14 (a 4-column panel tail as dot products)"] = Conv2dTests.Geometry(1, 96, 14, 14, 40, 1, 1, 0),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),
             ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),
         };
@@ -134,20 +137,24 @@ public class ParallelismTests
         KernelIsa isa = TestData.Isa(isaName);
         float[] input = TestData.Random((int)g.InputLength, seed: 11);
         float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, seed: 12), g);
-        float[] bias = TestData.Random(g.OutChannels, seed: 13), residual = TestData.Random((int)g.OutputLength, seed: 14);
+        float[] bias = TestData.Random(g.OutChannels, seed: 13);
         var activation = new Activation(ActivationKind.HardSwish, 0f, 0f);
-        float[] Compute(int degree) => WithDegree(degree, () =>
+        // With a residual and without: channel-block kernels apply the epilogue in different places for the two.
+        foreach (float[] residual in new[] { TestData.Random((int)g.OutputLength, seed: 14), Array.Empty<float>() })
         {
-            var output = new float[g.OutputLength];
-            Conv2dF32.Run(input, weights, bias, residual, output, g, activation, isa);
-            return output;
-        });
-        float[] single = Compute(1);
-        var reference = new float[g.OutputLength];
-        Conv2dF32.Run(input, weights, bias, residual, reference, g, activation, KernelIsa.Scalar);
-        TestData.AssertClose(single, reference, 1e-5, name);
-        foreach (int degree in Degrees)
-            AssertBitwise(single, Compute(degree), $"{isa} {name} degree={degree}");
+            float[] Compute(int degree) => WithDegree(degree, () =>
+            {
+                var output = new float[g.OutputLength];
+                Conv2dF32.Run(input, weights, bias, residual, output, g, activation, isa);
+                return output;
+            });
+            float[] single = Compute(1);
+            var reference = new float[g.OutputLength];
+            Conv2dF32.Run(input, weights, bias, residual, reference, g, activation, KernelIsa.Scalar);
+            TestData.AssertClose(single, reference, 1e-5, $"{name} residual={residual.Length > 0}");
+            foreach (int degree in Degrees)
+                AssertBitwise(single, Compute(degree), $"{isa} {name} residual={residual.Length > 0} degree={degree}");
+        }
     }
 
     [Fact]
