@@ -17,6 +17,7 @@ public class KernelBenchmarks
     private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
     private int[] _headOffsets = null!;
     private float[] _foldSource = null!, _foldDestination = null!;
+    private float[] _activationInput = null!, _activationOutput = null!;
 
     private const int GemmM = 600, GemmK = 256, GemmN = 64;
     private const int Heads = 16, Tokens = 256, HeadDim = 24;
@@ -32,6 +33,9 @@ public class KernelBenchmarks
         _gemmA = Data(GemmM * GemmK, 1);
         _gemmB = GemmF32.PackB(Data(GemmK * GemmN, 2), GemmK, GemmN, bTransposed: false);
         _gemmC = new float[GemmM * GemmN];
+        _activationInput = Data(16384, 10);
+        for (int i = 0; i < _activationInput.Length; i++) _activationInput[i] *= 8f; // GELU's whole range, tails included
+        _activationOutput = new float[16384];
         _pointwiseSmall = new Case(Geometry(160, 960, 7, 1, groups: 1));
         _pointwiseDeep = new Case(Geometry(1024, 64, 32, 1, groups: 1));
         _depthwise3x3Small = new Case(Geometry(960, 960, 7, 3, groups: 960));
@@ -106,6 +110,14 @@ public class KernelBenchmarks
     /// <summary>MobileViT's stem, 3 → 16 channels, 256×256 → 128×128 at stride 2.</summary>
     [Benchmark]
     public void Stem3To16At256() => _stem.Run();
+
+    /// <summary>GELU (erf form) on 16 K floats: the table of polynomials with AVX-512, erfc and exp otherwise.</summary>
+    [Benchmark]
+    public void GeluErf16K() => UnaryF32.Run(UnaryKind.GeluErf, _activationInput, _activationOutput);
+
+    /// <summary>SiLU on the same 16 K floats, for scale: the activation of every MobileViT convolution.</summary>
+    [Benchmark]
+    public void SiLU16K() => UnaryF32.Run(UnaryKind.SiLU, _activationInput, _activationOutput);
 
     /// <summary>A squeeze-and-excitation layer, 960 → 240 on a 1×1 plane (a matrix-vector product).</summary>
     [Benchmark]
