@@ -24,9 +24,6 @@ internal static unsafe class DepthwiseChannelBlocks
     /// <summary>Scratch budget (floats) for one band of a block's padded rows: 72 KiB, a whole 32 × 32 padded plane of 16 channels.</summary>
     private const int MaxScratchFloats = 18 * 1024;
 
-    /// <summary>Output floats below which a call runs on the calling thread alone.</summary>
-    private const long ParallelOutputThreshold = 1 << 14;
-
     /// <summary>Taps above which the per-block weight table would outgrow its stack slot (7 × 7 kernels fit).</summary>
     private const int MaxTaps = 49;
 
@@ -72,7 +69,7 @@ internal static unsafe class DepthwiseChannelBlocks
             Input = input, Weights = weights, Bias = bias, Residual = residual, Output = output, Geometry = g,
             Activation = activation, Units = units, BlocksPerItem = blocksPerItem, Parts = 1,
         };
-        if (degree > 1 && units > 1 && (long)g.Batch * g.OutChannels * g.OutHeight * g.OutWidth >= ParallelOutputThreshold)
+        if (degree > 1 && units > 1 && (long)g.Batch * g.OutChannels * g.OutHeight * g.OutWidth >= DepthwiseConvolution.ParallelOutputThreshold)
         {
             job.Parts = WorkerPool.PartsFor(units, degree);
             WorkerPool.For(degree, job.Parts, &RunPart, Unsafe.AsPointer(ref job));
@@ -109,8 +106,16 @@ internal static unsafe class DepthwiseChannelBlocks
             for (int kx = 0; kx < g.KernelWidth; kx++, t++)
                 tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * Block;
         var epilogue = new BlockEpilogue(job.Activation, job.Residual == null ? biasTable : null);
-        // The columns left and right of the input stay zero for every band; rows above and below it are cleared per band.
-        new Span<float>(padded, paddedRows * paddedWidth * Block).Clear();
+        // The columns left and right of the input are zeroed once and stay zero for every band (FillBand writes only the
+        // input's cells; rows above and below the input it clears whole). Clearing the whole scratch instead cost each
+        // part up to 72 KiB of stores.
+        int left = Math.Min(g.PadLeft, paddedWidth), right = Math.Min(paddedWidth, g.PadLeft + Math.Max(0, InputCells(g, paddedWidth)));
+        for (int r = 0; r < paddedRows; r++)
+        {
+            float* row = padded + (nint)r * paddedWidth * Block;
+            new Span<float>(row, left * Block).Clear();
+            new Span<float>(row + right * Block, (paddedWidth - right) * Block).Clear();
+        }
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
         for (int unit = first; unit < end; unit++)
         {
@@ -168,6 +173,9 @@ internal static unsafe class DepthwiseChannelBlocks
         public bool InBlocks => BiasTable != null;
     }
 
+    /// <summary>Input cells of a row that some window reaches (the rest of the row lies past the last window).</summary>
+    private static int InputCells(in Conv2dGeometry g, int paddedWidth) => Math.Min(g.InWidth, paddedWidth - g.PadLeft);
+
     private static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
 
     /// <summary>
@@ -179,7 +187,7 @@ internal static unsafe class DepthwiseChannelBlocks
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillBand(float* input, int inPlane, int channels, in Conv2dGeometry g, int firstRow, int paddedRows, float* padded, int paddedWidth)
     {
-        int width = Math.Min(g.InWidth, paddedWidth - g.PadLeft);
+        int width = InputCells(g, paddedWidth);
         for (int r = 0; r < paddedRows; r++)
         {
             int y = firstRow + r;

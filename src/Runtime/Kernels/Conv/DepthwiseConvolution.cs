@@ -42,8 +42,8 @@ internal static unsafe class DepthwiseConvolution
         return (length + unit - 1) / unit * unit;
     }
 
-    /// <summary>Output floats below which a call runs on the calling thread alone.</summary>
-    private const long ParallelOutputThreshold = 1 << 14;
+    /// <summary>Output floats below which a call runs on the calling thread alone (both depthwise kernels).</summary>
+    internal const long ParallelOutputThreshold = 1 << 14;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
