@@ -1,3 +1,4 @@
+using System.Linq;
 using System;
 using System.Collections.Generic;
 using MobileViT.Runtime.Simd;
@@ -55,6 +56,9 @@ public class Conv2dTests
         ["Depthwise 3x3 s2 p1 20ch 50x56 (channel blocks in bands of output rows)"] = Geometry(1, 20, 50, 56, 20, 3, 2, 1, groups: 20),
         ["Depthwise 5x5 s1 p2 17ch 40x40 (channel blocks in bands)"] = Geometry(1, 17, 40, 40, 17, 5, 1, 2, groups: 17),
         ["Depthwise 3x3 s2 p1 16ch 9x300 (channel blocks, one output row per band)"] = Geometry(1, 16, 9, 300, 16, 3, 2, 1, groups: 16),
+        ["Depthwise 3x3 s1 p1 4ch 20x15 (direct rows: one partial vector per row)"] = Geometry(1, 4, 20, 15, 4, 3, 1, 1, groups: 4),
+        ["Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)"] = Geometry(2, 3, 18, 32, 3, 3, 1, 1, groups: 3),
+        ["Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)"] = Geometry(1, 2, 30, 57, 2, 3, 1, 1, groups: 2, padBottom: 0),
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
         ["Stem 3x3 s2 p1 3->16 32x32"] = Geometry(1, 3, 32, 32, 16, 3, 2, 1),
@@ -103,6 +107,32 @@ public class Conv2dTests
     {
         var activation = new Activation(kind, kind == ActivationKind.Clip ? 0f : 0.2f, kind == ActivationKind.Clip ? 6f : 0.5f);
         Check(TestData.Isa(isaName), Geometries[geometryName], (int)kind, withBias: true, withResidual: true, activation);
+    }
+
+    /// <summary>
+    /// With AVX-512, 3×3 stride-1 depthwise planes too large for channel blocks are read straight from the input rows
+    /// (no padded copy); the products are the band path's in the same order, so the 256-bit build (band path) must
+    /// give the same bits.
+    /// </summary>
+    [Theory]
+    [InlineData("Depthwise 3x3 s1 p1 4ch 20x15 (direct rows: one partial vector per row)")]
+    [InlineData("Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)")]
+    [InlineData("Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)")]
+    [InlineData("Depthwise 3x3 s1 p1 3ch 17x33 batch2")]
+    public void DirectRows_AreBitwiseTheBandPath(string geometryName)
+    {
+        Conv2dGeometry g = Geometries[geometryName];
+        float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
+        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
+        float[] bias = TestData.Random(g.OutChannels, 7), residual = TestData.Random((int)g.OutputLength, 8);
+        var activation = new Activation(ActivationKind.Clip, 0f, 6f);
+        var direct = new float[g.OutputLength];
+        var band = new float[g.OutputLength];
+        Conv2dF32.Run(input, weights, bias, residual, direct, g, activation, KernelIsa.Vector512);
+        Conv2dF32.Run(input, weights, bias, residual, band, g, activation, KernelIsa.Vector256);
+        Assert.True(direct.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
+        for (int i = 0; i < direct.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(direct[i]) == BitConverter.SingleToInt32Bits(band[i]), $"{geometryName}: element {i} {direct[i]} vs {band[i]}");
     }
 
     [Fact]

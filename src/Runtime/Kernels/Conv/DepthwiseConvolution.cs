@@ -119,10 +119,20 @@ internal static unsafe class DepthwiseConvolution
         // buffer alone may take 96 KiB.
         float* buffer = null;
         int bandRows = 1;
+        bool direct = !flat && UsesDirectRows<TVector>(g);
+        float* zeroRow = null;
         if (flat)
         {
             float* flatUnaligned = stackalloc float[FlatBufferFloats + 16];
             flatBuffer = (float*)(((nint)flatUnaligned + 63) & ~(nint)63);
+        }
+        else if (direct)
+        {
+            // Stands in for the input rows above and below the plane (the padding).
+            int zeroLength = (g.InWidth + 15) / 16 * 16;
+            float* zeros = stackalloc float[zeroLength];
+            new Span<float>(zeros, zeroLength).Clear();
+            zeroRow = zeros;
         }
         else
         {
@@ -141,6 +151,16 @@ internal static unsafe class DepthwiseConvolution
                 if (flat)
                 {
                     FlatPlane<TIsa, TVector>(plane, kernel, output + outOffset, g, rowStart, rowEnd, flatBuffer);
+                    nint rowsOffset = outOffset + (nint)rowStart * g.OutWidth;
+                    ElementwiseRow.Apply<TIsa, TVector>(kind, activation.Alpha, activation.Beta, output + rowsOffset, output + rowsOffset, (rowEnd - rowStart) * g.OutWidth, 1f,
+                        bias == null ? 0f : bias[channel], null, residual == null ? null : residual + rowsOffset);
+                    continue;
+                }
+                if (direct)
+                {
+                    Rows3x3Stride1Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
+                    // The epilogue as a pass over the plane's rows: applied before each store instead, the step measured
+                    // slower (192 channels of 28×28 with ReLU6 53 → 65 µs).
                     nint rowsOffset = outOffset + (nint)rowStart * g.OutWidth;
                     ElementwiseRow.Apply<TIsa, TVector>(kind, activation.Alpha, activation.Beta, output + rowsOffset, output + rowsOffset, (rowEnd - rowStart) * g.OutWidth, 1f,
                         bias == null ? 0f : bias[channel], null, residual == null ? null : residual + rowsOffset);
@@ -402,6 +422,73 @@ internal static unsafe class DepthwiseConvolution
             }
         }
     }
+
+    /// <summary>
+    /// 3×3 at stride 1 with one cell of padding left and right (the depthwise step of every MobileNet and MV2 block),
+    /// with AVX-512: <see cref="Rows3x3Stride1Avx512"/> instead of the padded band.
+    /// </summary>
+    private static bool UsesDirectRows<TVector>(in Conv2dGeometry g) where TVector : struct
+        => typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported
+           && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
+           && g.DilationHeight == 1 && g.DilationWidth == 1 && g.PadLeft == 1 && g.OutWidth == g.InWidth;
+
+    /// <summary>
+    /// Output rows [rowStart, rowEnd) of one plane for <see cref="UsesDirectRows"/> geometries, before the epilogue, read
+    /// straight from the input rows: the tap one float to the left is the aligned vector shifted right by one with the
+    /// previous vector's last float (VALIGND), the tap one to the right the same with the next vector's first; before
+    /// the row and past its end those vectors are zeros, which is the padding. Copying each row into a padded buffer
+    /// first took as long as the products (25–33 % of a 144-channel 56×56 step). The products are those of
+    /// <see cref="Band3x3Stride1Avx512"/> in the same order, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows3x3Stride1Avx512(float* plane, int width, int height, int padTop, float* kernel, float* output, int rowStart, int rowEnd, float* zeroRow)
+    {
+        Vector512<float> w00 = Vector512.Create(kernel[0]), w01 = Vector512.Create(kernel[1]), w02 = Vector512.Create(kernel[2]);
+        Vector512<float> w10 = Vector512.Create(kernel[3]), w11 = Vector512.Create(kernel[4]), w12 = Vector512.Create(kernel[5]);
+        Vector512<float> w20 = Vector512.Create(kernel[6]), w21 = Vector512.Create(kernel[7]), w22 = Vector512.Create(kernel[8]);
+        for (int outY = rowStart; outY < rowEnd; outY++)
+        {
+            int inY = outY - padTop;
+            float* r0 = (uint)inY < (uint)height ? plane + (nint)inY * width : zeroRow;
+            float* r1 = (uint)(inY + 1) < (uint)height ? plane + (nint)(inY + 1) * width : zeroRow;
+            float* r2 = (uint)(inY + 2) < (uint)height ? plane + (nint)(inY + 2) * width : zeroRow;
+            float* outRow = output + (nint)outY * width;
+            Vector512<float> p0 = Vector512<float>.Zero, p1 = Vector512<float>.Zero, p2 = Vector512<float>.Zero;
+            Vector512<float> c0 = LoadRowVector(r0, 0, width), c1 = LoadRowVector(r1, 0, width), c2 = LoadRowVector(r2, 0, width);
+            for (int x = 0; x < width; x += 16)
+            {
+                Vector512<float> n0 = LoadRowVector(r0, x + 16, width), n1 = LoadRowVector(r1, x + 16, width), n2 = LoadRowVector(r2, x + 16, width);
+                Vector512<float> a0 = Vector512.Multiply(w00, ShiftInFromLeft(c0, p0));
+                Vector512<float> a1 = Vector512.Multiply(w10, ShiftInFromLeft(c1, p1));
+                Vector512<float> a2 = Vector512.Multiply(w20, ShiftInFromLeft(c2, p2));
+                a0 = Avx512F.FusedMultiplyAdd(w01, c0, a0);
+                a1 = Avx512F.FusedMultiplyAdd(w11, c1, a1);
+                a2 = Avx512F.FusedMultiplyAdd(w21, c2, a2);
+                a0 = Avx512F.FusedMultiplyAdd(w02, ShiftByOne(n0, c0), a0);
+                a1 = Avx512F.FusedMultiplyAdd(w12, ShiftByOne(n1, c1), a1);
+                a2 = Avx512F.FusedMultiplyAdd(w22, ShiftByOne(n2, c2), a2);
+                Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
+                if (x + 16 <= width) sum.Store(outRow + x);
+                else Vector512Isa.StorePartial(outRow + x, sum, width - x);
+                p0 = c0;
+                p1 = c1;
+                p2 = c2;
+                c0 = n0;
+                c1 = n1;
+                c2 = n2;
+            }
+        }
+    }
+
+    /// <summary>Floats [x, x + 16) of a row of <paramref name="width"/>, zeros past its end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LoadRowVector(float* row, int x, int width) =>
+        x + 16 <= width ? Vector512.Load(row + x) : x < width ? Vector512Isa.LoadPartial(row + x, width - x) : Vector512<float>.Zero;
+
+    /// <summary>previous[15] then current[0..14]: the vector starting one float to the left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ShiftInFromLeft(Vector512<float> current, Vector512<float> previous) =>
+        Avx512F.AlignRight32(current.AsUInt32(), previous.AsUInt32(), 15).AsSingle();
 
     /// <summary>Floats current[1..15] then next[0]: the vector starting one float to the right.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
