@@ -53,12 +53,14 @@ public class Conv2dTests
         ["Depthwise 3x3 s2 p0 18ch 28x28 TF SAME (channel blocks, bottom padding only)"] = Geometry(1, 18, 28, 28, 18, 3, 2, 0, groups: 18, padBottom: 1),
         ["Depthwise 7x7 s1 p3 16ch 9x9 (channel blocks, 49 taps)"] = Geometry(1, 16, 9, 9, 16, 7, 1, 3, groups: 16),
         ["Depthwise 3x3 d2 p2 16ch 12x12 (channel blocks, dilated)"] = Geometry(1, 16, 12, 12, 16, 3, 1, 2, dilation: 2, groups: 16),
-        ["Depthwise 3x3 s2 p1 20ch 50x56 (channel blocks in bands of output rows)"] = Geometry(1, 20, 50, 56, 20, 3, 2, 1, groups: 20),
+        ["Depthwise 5x5 s2 p2 20ch 50x56 (channel blocks in bands of output rows)"] = Geometry(1, 20, 50, 56, 20, 5, 2, 2, groups: 20),
+        ["Depthwise 3x3 s2 p1 20ch 50x56 (direct rows, not channel blocks: rows of 28 outputs)"] = Geometry(1, 20, 50, 56, 20, 3, 2, 1, groups: 20),
         ["Depthwise 5x5 s1 p2 17ch 40x40 (channel blocks in bands)"] = Geometry(1, 17, 40, 40, 17, 5, 1, 2, groups: 17),
-        ["Depthwise 3x3 s2 p1 16ch 9x300 (channel blocks, one output row per band)"] = Geometry(1, 16, 9, 300, 16, 3, 2, 1, groups: 16),
+        ["Depthwise 5x5 s2 p2 16ch 9x300 (channel blocks, one output row per band)"] = Geometry(1, 16, 9, 300, 16, 5, 2, 2, groups: 16),
         ["Depthwise 3x3 s1 p1 4ch 20x15 (direct rows: one partial vector per row)"] = Geometry(1, 4, 20, 15, 4, 3, 1, 1, groups: 4),
         ["Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)"] = Geometry(2, 3, 18, 32, 3, 3, 1, 1, groups: 3),
         ["Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)"] = Geometry(1, 2, 30, 57, 2, 3, 1, 1, groups: 2, padBottom: 0),
+        ["Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)"] = Geometry(1, 2, 60, 64, 2, 3, 2, 1, groups: 2, padBottom: 0),
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
         ["Stem 3x3 s2 p1 3->16 32x32"] = Geometry(1, 3, 32, 32, 16, 3, 2, 1),
@@ -110,7 +112,7 @@ public class Conv2dTests
     }
 
     /// <summary>
-    /// With AVX-512, 3×3 stride-1 depthwise planes too large for channel blocks are read straight from the input rows
+    /// With AVX-512, 3×3 depthwise planes (stride 1 or 2) too large for channel blocks are read straight from the input rows
     /// (no padded copy); the products are the band path's in the same order, so the 256-bit build (band path) must
     /// give the same bits.
     /// </summary>
@@ -119,6 +121,9 @@ public class Conv2dTests
     [InlineData("Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)")]
     [InlineData("Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)")]
     [InlineData("Depthwise 3x3 s1 p1 3ch 17x33 batch2")]
+    [InlineData("Depthwise 3x3 s2 p1 3ch 70x75 (rows split in whole vectors and a tail)")]
+    [InlineData("Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)")]
+    [InlineData("Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)")]
     public void DirectRows_AreBitwiseTheBandPath(string geometryName)
     {
         Conv2dGeometry g = Geometries[geometryName];

@@ -47,7 +47,9 @@ internal static unsafe class DepthwiseChannelBlocks
     /// 58 → 49 µs). Elsewhere the row kernel stays faster: 3 × 3 at stride 1 on 28×28 (95 → 104-141 µs this way), stride 2
     /// from 64×64 up (128 channels: 126 → 144 µs; 64 channels of 128×128: 226 → 299 µs). Planes whose padded block
     /// outgrows the scratch go in bands of output rows. Per-kernel timer while developing; KernelBenchmarks has the
-    /// current figures.
+    /// current figures. Since the row kernel reads 3 × 3 rows directly, <see cref="Conv2dF32"/> gives it the 3 × 3
+    /// planes with output rows of 12 or more at stride 2 and 16 or more at stride 1
+    /// (<see cref="DepthwiseConvolution.PrefersDirectRows"/>): those figures were against the band path.
     /// </summary>
     public static bool Supports(in Conv2dGeometry g)
     {

@@ -13,7 +13,10 @@ namespace MobileViT.Runtime;
 /// which makes every tap an unconditional contiguous vector load: stride 1 reads P[ox + kx*d]; stride 2 keeps each
 /// row split into its even and odd cells, so P[2ox + kx*d] is again contiguous. The band is as tall as the stack
 /// budget allows (a whole 128x128 plane fits), and the epilogue (bias, residual, activation) runs once per band.
-/// With AVX-512, small planes go 16 channels at a time through <see cref="DepthwiseChannelBlocks"/> instead.
+/// With AVX-512, the 3x3 kernels with one cell of left padding (stride 1 or 2: every MobileNet and MV2 block) skip the
+/// band and read the input rows directly (<see cref="Rows3x3Stride1Avx512"/>, <see cref="Rows3x3Stride2Avx512"/>), and
+/// small planes go 16 channels at a time through <see cref="DepthwiseChannelBlocks"/> (<see cref="PrefersDirectRows"/>
+/// says which of the two takes a plane both could).
 /// </summary>
 internal static unsafe class DepthwiseConvolution
 {
@@ -129,7 +132,7 @@ internal static unsafe class DepthwiseConvolution
         else if (direct)
         {
             // Stands in for the input rows above and below the plane (the padding).
-            int zeroLength = (g.InWidth + 15) / 16 * 16;
+            int zeroLength = (g.InWidth + 31) / 16 * 16;
             float* zeros = stackalloc float[zeroLength];
             new Span<float>(zeros, zeroLength).Clear();
             zeroRow = zeros;
@@ -158,7 +161,10 @@ internal static unsafe class DepthwiseConvolution
                 }
                 if (direct)
                 {
-                    Rows3x3Stride1Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
+                    if (g.StrideWidth == 1)
+                        Rows3x3Stride1Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
+                    else
+                        Rows3x3Stride2Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, g.OutWidth, rowStart, rowEnd, zeroRow);
                     // The epilogue as a pass over the plane's rows: applied before each store instead, the step measured
                     // slower (192 channels of 28×28 with ReLU6 53 → 65 µs).
                     nint rowsOffset = outOffset + (nint)rowStart * g.OutWidth;
@@ -424,13 +430,24 @@ internal static unsafe class DepthwiseConvolution
     }
 
     /// <summary>
-    /// 3×3 at stride 1 with one cell of padding left and right (the depthwise step of every MobileNet and MV2 block),
-    /// with AVX-512: <see cref="Rows3x3Stride1Avx512"/> instead of the padded band.
+    /// 3×3 at stride 1 with one cell of padding left and right, or at stride 2 with one on the left (the depthwise steps
+    /// of every MobileNet and MV2 block), with AVX-512: <see cref="Rows3x3Stride1Avx512"/> and
+    /// <see cref="Rows3x3Stride2Avx512"/> instead of the padded band.
     /// </summary>
     private static bool UsesDirectRows<TVector>(in Conv2dGeometry g) where TVector : struct
         => typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported
-           && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
-           && g.DilationHeight == 1 && g.DilationWidth == 1 && g.PadLeft == 1 && g.OutWidth == g.InWidth;
+           && g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationHeight == 1 && g.DilationWidth == 1 && g.PadLeft == 1
+           && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.InWidth)
+               || (g.StrideHeight == 2 && g.StrideWidth == 2 && 2 * g.OutWidth <= g.InWidth + 1));
+
+    /// <summary>
+    /// Whether a plane <see cref="DepthwiseChannelBlocks"/> could take goes to the direct rows instead: once an output
+    /// row fills most of a vector. Per kernel, channel blocks against direct rows (ReLU6): stride 2, 144 channels
+    /// 56×56 97 → 54 µs, 192 of 28×28 28 → 24.5 µs, 160 of 32×32 34–37 → 20 µs, but 576 of 14×14 23 → 35 µs and
+    /// 256 of 16×16 11 → 15 µs; stride 1, 96 of 16×16 11 → 10 µs, but 384 of 14×14 35–36 → 42 µs.
+    /// </summary>
+    internal static bool PrefersDirectRows(in Conv2dGeometry g)
+        => UsesDirectRows<Vector512<float>>(g) && (g.StrideWidth == 1 ? g.InWidth >= 16 : g.OutWidth >= 12);
 
     /// <summary>
     /// Output rows [rowStart, rowEnd) of one plane for <see cref="UsesDirectRows"/> geometries, before the epilogue, read
@@ -476,6 +493,52 @@ internal static unsafe class DepthwiseConvolution
                 c0 = n0;
                 c1 = n1;
                 c2 = n2;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Rows3x3Stride1Avx512"/> at stride 2: each 32 input floats are split into their even cells (the middle
+    /// tap) and odd cells (the right tap); the left tap is the odd cells shifted right by one with the previous odd
+    /// vector's last float. The padded, de-interleaved band the band path builds first is not needed. The products are
+    /// the band path's in the same order, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows3x3Stride2Avx512(float* plane, int width, int height, int padTop, float* kernel, float* output, int outWidth,
+        int rowStart, int rowEnd, float* zeroRow)
+    {
+        Vector512<float> w00 = Vector512.Create(kernel[0]), w01 = Vector512.Create(kernel[1]), w02 = Vector512.Create(kernel[2]);
+        Vector512<float> w10 = Vector512.Create(kernel[3]), w11 = Vector512.Create(kernel[4]), w12 = Vector512.Create(kernel[5]);
+        Vector512<float> w20 = Vector512.Create(kernel[6]), w21 = Vector512.Create(kernel[7]), w22 = Vector512.Create(kernel[8]);
+        for (int outY = rowStart; outY < rowEnd; outY++)
+        {
+            int inY = 2 * outY - padTop;
+            float* r0 = (uint)inY < (uint)height ? plane + (nint)inY * width : zeroRow;
+            float* r1 = (uint)(inY + 1) < (uint)height ? plane + (nint)(inY + 1) * width : zeroRow;
+            float* r2 = (uint)(inY + 2) < (uint)height ? plane + (nint)(inY + 2) * width : zeroRow;
+            float* outRow = output + (nint)outY * outWidth;
+            Vector512<float> odd0 = Vector512<float>.Zero, odd1 = Vector512<float>.Zero, odd2 = Vector512<float>.Zero;
+            for (int x = 0; x < outWidth; x += 16)
+            {
+                int at = 2 * x;
+                Vector512Isa.Deinterleave(LoadRowVector(r0, at, width), LoadRowVector(r0, at + 16, width), out Vector512<float> e0, out Vector512<float> o0);
+                Vector512Isa.Deinterleave(LoadRowVector(r1, at, width), LoadRowVector(r1, at + 16, width), out Vector512<float> e1, out Vector512<float> o1);
+                Vector512Isa.Deinterleave(LoadRowVector(r2, at, width), LoadRowVector(r2, at + 16, width), out Vector512<float> e2, out Vector512<float> o2);
+                Vector512<float> a0 = Vector512.Multiply(w00, ShiftInFromLeft(o0, odd0));
+                Vector512<float> a1 = Vector512.Multiply(w10, ShiftInFromLeft(o1, odd1));
+                Vector512<float> a2 = Vector512.Multiply(w20, ShiftInFromLeft(o2, odd2));
+                a0 = Avx512F.FusedMultiplyAdd(w01, e0, a0);
+                a1 = Avx512F.FusedMultiplyAdd(w11, e1, a1);
+                a2 = Avx512F.FusedMultiplyAdd(w21, e2, a2);
+                a0 = Avx512F.FusedMultiplyAdd(w02, o0, a0);
+                a1 = Avx512F.FusedMultiplyAdd(w12, o1, a1);
+                a2 = Avx512F.FusedMultiplyAdd(w22, o2, a2);
+                Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
+                if (x + 16 <= outWidth) sum.Store(outRow + x);
+                else Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
+                odd0 = o0;
+                odd1 = o1;
+                odd2 = o2;
             }
         }
     }
