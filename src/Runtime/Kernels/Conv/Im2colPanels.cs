@@ -18,14 +18,16 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
 {
     private const int MaxRuns = GemmDriver.PanelWidth;
     private readonly float* _input;   // first input channel of the group, one batch item
-    private readonly int _inHeight, _inWidth, _outWidth;
+    private readonly int _inHeight, _inWidth, _outHeight, _outWidth;
     private readonly int _kernelHeight, _kernelWidth, _strideHeight, _strideWidth, _padTop, _padLeft, _dilationHeight, _dilationWidth;
+    private readonly int _channels; // input channels of the group
 
     public Im2colPanels(float* input, in Conv2dGeometry g)
     {
         _input = input;
         _inHeight = g.InHeight;
         _inWidth = g.InWidth;
+        _outHeight = g.OutHeight;
         _outWidth = g.OutWidth;
         _kernelHeight = g.KernelHeight;
         _kernelWidth = g.KernelWidth;
@@ -35,6 +37,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         _padLeft = g.PadLeft;
         _dilationHeight = g.DilationHeight;
         _dilationWidth = g.DilationWidth;
+        _channels = g.InChannels / g.Groups;
     }
 
     public bool UsesScratch(int columns) => true;
@@ -115,6 +118,31 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         return scratch;
     }
 
+    /// <summary>How many panels ahead <see cref="PrefetchPanel"/> asks for the input.</summary>
+    private const int PrefetchPanels = 2;
+
+    /// <summary>
+    /// Asks the cache for the input cells a later panel reads, when one panel covers the whole depth (the stem: 3
+    /// channels × 3 × 3). The stem runs first, on an input the rest of the previous run has pushed out of cache, and its
+    /// panel gathers read 9 input rows in 3 planes at once, too many streams for the hardware prefetcher.
+    /// </summary>
+    private void PrefetchPanel(int column)
+    {
+        if (!Sse.IsSupported || column >= _outWidth * _outHeight) return;
+        int outY = column / _outWidth, outX = column % _outWidth;
+        int first = Math.Max(0, outX * _strideWidth - _padLeft);
+        int end = Math.Min(_inWidth, (Math.Min(_outWidth, outX + GemmDriver.PanelWidth) - 1) * _strideWidth - _padLeft + (_kernelWidth - 1) * _dilationWidth + 1);
+        for (int channel = 0; channel < _channels; channel++)
+            for (int ky = 0; ky < _kernelHeight; ky++)
+            {
+                int inY = outY * _strideHeight - _padTop + ky * _dilationHeight;
+                if ((uint)inY >= (uint)_inHeight) continue;
+                float* row = _input + ((nint)channel * _inHeight + inY) * _inWidth;
+                for (int x = first; x < end; x += 16) Sse.Prefetch0(row + x);
+                if (end > first) Sse.Prefetch0(row + end - 1);
+            }
+    }
+
 #if NET9_0_OR_GREATER
     /// <summary>
     /// Stride 1 or 2 with AVX-512: each run of a depth row is copied with masked loads straight from the input row, the
@@ -140,6 +168,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
             runOffset[runs] = filled;
             filled += length;
         }
+        if (depth == 0 && depthCount == _channels * _kernelHeight * _kernelWidth) PrefetchPanel(column + PrefetchPanels * GemmDriver.PanelWidth);
         Vector512<int> lanes = Vector512<int>.Indices;
         Vector512<uint> inWidth = Vector512.Create((uint)_inWidth);
         int taps = _kernelHeight * _kernelWidth;
