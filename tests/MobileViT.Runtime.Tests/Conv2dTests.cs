@@ -126,6 +126,13 @@ public class Conv2dTests
     [InlineData("Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)")]
     public void DirectRows_AreBitwiseTheBandPath(string geometryName)
     {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // No direct rows here (AVX-512 off: CI's second mode, or ARM): a software Vector512 multiplies and adds
+            // separately, so it is not the 256-bit build's bits either. MatchesNaive covers these geometries.
+            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+            return;
+        }
         Conv2dGeometry g = Geometries[geometryName];
         float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
         float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
