@@ -132,7 +132,7 @@ internal static unsafe class DepthwiseConvolution
         else if (direct)
         {
             // Stands in for the input rows above and below the plane (the padding).
-            int zeroLength = (g.InWidth + 31) / 16 * 16;
+            int zeroLength = (g.InWidth + 15) / 16 * 16;
             float* zeros = stackalloc float[zeroLength];
             new Span<float>(zeros, zeroLength).Clear();
             zeroRow = zeros;
