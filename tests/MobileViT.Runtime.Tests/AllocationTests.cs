@@ -5,14 +5,25 @@ namespace MobileViT.Runtime.Tests;
 /// <summary>No public Run path allocates on the managed heap (after the first, JIT-warming call).</summary>
 public class AllocationTests
 {
+    /// <summary>
+    /// A call that allocates allocates every time; the runtime's own first-time work does not repeat: tiered compilation
+    /// swapping a long-running scalar loop to optimized code mid-call (on-stack replacement) allocated 7144 bytes once in
+    /// about ten runs with hardware intrinsics off. So the call is measured up to three times and must allocate
+    /// nothing in one of them.
+    /// </summary>
     private static void AssertNoAllocation(string name, Action action)
     {
         action();
         action();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{name} allocated {allocated} bytes");
+        long allocated = 0;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            action();
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0) return;
+        }
+        Assert.True(allocated == 0, $"{name} allocated {allocated} bytes in each of three calls");
     }
 
     [Fact]
