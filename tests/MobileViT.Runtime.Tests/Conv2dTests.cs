@@ -1,6 +1,6 @@
-using System.Linq;
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using MobileViT.Runtime.Simd;
 using MobileViT.Runtime.Tests.Reference;
 
@@ -61,6 +61,7 @@ public class Conv2dTests
         ["Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)"] = Geometry(2, 3, 18, 32, 3, 3, 1, 1, groups: 3),
         ["Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)"] = Geometry(1, 2, 30, 57, 2, 3, 1, 1, groups: 2, padBottom: 0),
         ["Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)"] = Geometry(1, 2, 60, 64, 2, 3, 2, 1, groups: 2, padBottom: 0),
+        ["Depthwise 3x3 s1 p0 3ch 20x40 (no padding: the padded band, taps by VALIGND)"] = Geometry(1, 3, 20, 40, 3, 3, 1, 0, groups: 3),
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
         ["Stem 3x3 s2 p1 3->16 32x32"] = Geometry(1, 3, 32, 32, 16, 3, 2, 1),

@@ -47,16 +47,17 @@ internal static unsafe class DepthwiseChannelBlocks
     /// 58 → 49 µs). Elsewhere the row kernel stays faster: 3 × 3 at stride 1 on 28×28 (95 → 104-141 µs this way), stride 2
     /// from 64×64 up (128 channels: 126 → 144 µs; 64 channels of 128×128: 226 → 299 µs). Planes whose padded block
     /// outgrows the scratch go in bands of output rows. Per-kernel timer while developing; KernelBenchmarks has the
-    /// current figures. Since the row kernel reads 3 × 3 rows directly, <see cref="Conv2dF32"/> gives it the 3 × 3
-    /// planes with output rows of 12 or more at stride 2 and 16 or more at stride 1
-    /// (<see cref="DepthwiseConvolution.PrefersDirectRows"/>): those figures were against the band path.
+    /// current figures. Those figures were against the row kernel's padded band; since it reads 3 × 3 rows directly, the
+    /// 3 × 3 planes with output rows of 12 or more at stride 2 and 16 or more at stride 1 stay with it
+    /// (<see cref="DepthwiseConvolution.PrefersDirectRows"/>).
     /// </summary>
     public static bool Supports(in Conv2dGeometry g)
     {
         if (!Avx512F.IsSupported || !Vector512.IsHardwareAccelerated) return false;
         if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps) return false;
         int inPlane = g.InHeight * g.InWidth;
-        bool pays = g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || inPlane <= 16 * 16;
+        bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || inPlane <= 16 * 16)
+                    && !DepthwiseConvolution.PrefersDirectRows(g);
         return pays && inPlane <= 56 * 56 && BandRows(g) >= 1;
     }
 

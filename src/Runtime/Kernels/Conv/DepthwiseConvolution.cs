@@ -391,7 +391,7 @@ internal static unsafe class DepthwiseConvolution
     /// <summary>
     /// <see cref="Band3x3{TIsa, TVector}"/> for stride 1 with AVX-512: the taps one and two floats to the right are built
     /// from two aligned loads with VALIGND instead of loaded across cache lines (two of every three loads would split),
-    /// and each aligned load is reused by the next vector. Same products in the same order, so the same bits.
+    /// and each aligned load is reused by the next vector. The products go through <see cref="Sum3x3"/>, so the same bits.
     /// Rows are 64-byte aligned and at least one vector longer than the output row (<see cref="RowLength"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -410,18 +410,9 @@ internal static unsafe class DepthwiseConvolution
             for (int x = 0; x < outWidth; x += 16)
             {
                 Vector512<float> n0 = Vector512.LoadAligned(r0 + x + 16), n1 = Vector512.LoadAligned(r1 + x + 16), n2 = Vector512.LoadAligned(r2 + x + 16);
-                Vector512<float> a0 = Vector512.Multiply(w00, c0);
-                Vector512<float> a1 = Vector512.Multiply(w10, c1);
-                Vector512<float> a2 = Vector512.Multiply(w20, c2);
-                a0 = Avx512F.FusedMultiplyAdd(w01, ShiftByOne(n0, c0), a0);
-                a1 = Avx512F.FusedMultiplyAdd(w11, ShiftByOne(n1, c1), a1);
-                a2 = Avx512F.FusedMultiplyAdd(w21, ShiftByOne(n2, c2), a2);
-                a0 = Avx512F.FusedMultiplyAdd(w02, ShiftByTwo(n0, c0), a0);
-                a1 = Avx512F.FusedMultiplyAdd(w12, ShiftByTwo(n1, c1), a1);
-                a2 = Avx512F.FusedMultiplyAdd(w22, ShiftByTwo(n2, c2), a2);
-                Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
-                if (x + 16 <= outWidth) sum.Store(outRow + x);
-                else Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
+                Vector512<float> sum = Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+                    c0, ShiftByOne(n0, c0), ShiftByTwo(n0, c0), c1, ShiftByOne(n1, c1), ShiftByTwo(n1, c1), c2, ShiftByOne(n2, c2), ShiftByTwo(n2, c2));
+                Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
                 c0 = n0;
                 c1 = n1;
                 c2 = n2;
@@ -441,8 +432,8 @@ internal static unsafe class DepthwiseConvolution
                || (g.StrideHeight == 2 && g.StrideWidth == 2 && 2 * g.OutWidth <= g.InWidth + 1));
 
     /// <summary>
-    /// Whether a plane <see cref="DepthwiseChannelBlocks"/> could take goes to the direct rows instead: once an output
-    /// row fills most of a vector. Per kernel, channel blocks against direct rows (ReLU6): stride 2, 144 channels
+    /// Whether a plane <see cref="DepthwiseChannelBlocks"/> could take stays with the direct rows instead (its
+    /// <see cref="DepthwiseChannelBlocks.Supports"/> asks): once an output row fills most of a vector. Per kernel, channel blocks against direct rows (ReLU6): stride 2, 144 channels
     /// 56×56 97 → 54 µs, 192 of 28×28 28 → 24.5 µs, 160 of 32×32 34–37 → 20 µs, but 576 of 14×14 23 → 35 µs and
     /// 256 of 16×16 11 → 15 µs; stride 1, 96 of 16×16 11 → 10 µs, but 384 of 14×14 35–36 → 42 µs.
     /// </summary>
@@ -454,8 +445,8 @@ internal static unsafe class DepthwiseConvolution
     /// straight from the input rows: the tap one float to the left is the aligned vector shifted right by one with the
     /// previous vector's last float (VALIGND), the tap one to the right the same with the next vector's first; before
     /// the row and past its end those vectors are zeros, which is the padding. Copying each row into a padded buffer
-    /// first took as long as the products (25–33 % of a 144-channel 56×56 step). The products are those of
-    /// <see cref="Band3x3Stride1Avx512"/> in the same order, so the same bits.
+    /// first took as long as the products (25–33 % of a 144-channel 56×56 step). The products go through
+    /// <see cref="Sum3x3"/> like the band path's, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows3x3Stride1Avx512(float* plane, int width, int height, int padTop, float* kernel, float* output, int rowStart, int rowEnd, float* zeroRow)
@@ -466,27 +457,19 @@ internal static unsafe class DepthwiseConvolution
         for (int outY = rowStart; outY < rowEnd; outY++)
         {
             int inY = outY - padTop;
-            float* r0 = (uint)inY < (uint)height ? plane + (nint)inY * width : zeroRow;
-            float* r1 = (uint)(inY + 1) < (uint)height ? plane + (nint)(inY + 1) * width : zeroRow;
-            float* r2 = (uint)(inY + 2) < (uint)height ? plane + (nint)(inY + 2) * width : zeroRow;
+            float* r0 = InputRow(plane, inY, width, height, zeroRow);
+            float* r1 = InputRow(plane, inY + 1, width, height, zeroRow);
+            float* r2 = InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * width;
             Vector512<float> p0 = Vector512<float>.Zero, p1 = Vector512<float>.Zero, p2 = Vector512<float>.Zero;
             Vector512<float> c0 = LoadRowVector(r0, 0, width), c1 = LoadRowVector(r1, 0, width), c2 = LoadRowVector(r2, 0, width);
             for (int x = 0; x < width; x += 16)
             {
                 Vector512<float> n0 = LoadRowVector(r0, x + 16, width), n1 = LoadRowVector(r1, x + 16, width), n2 = LoadRowVector(r2, x + 16, width);
-                Vector512<float> a0 = Vector512.Multiply(w00, ShiftInFromLeft(c0, p0));
-                Vector512<float> a1 = Vector512.Multiply(w10, ShiftInFromLeft(c1, p1));
-                Vector512<float> a2 = Vector512.Multiply(w20, ShiftInFromLeft(c2, p2));
-                a0 = Avx512F.FusedMultiplyAdd(w01, c0, a0);
-                a1 = Avx512F.FusedMultiplyAdd(w11, c1, a1);
-                a2 = Avx512F.FusedMultiplyAdd(w21, c2, a2);
-                a0 = Avx512F.FusedMultiplyAdd(w02, ShiftByOne(n0, c0), a0);
-                a1 = Avx512F.FusedMultiplyAdd(w12, ShiftByOne(n1, c1), a1);
-                a2 = Avx512F.FusedMultiplyAdd(w22, ShiftByOne(n2, c2), a2);
-                Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
-                if (x + 16 <= width) sum.Store(outRow + x);
-                else Vector512Isa.StorePartial(outRow + x, sum, width - x);
+                Vector512<float> sum = Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+                    ShiftInFromLeft(c0, p0), c0, ShiftByOne(n0, c0), ShiftInFromLeft(c1, p1), c1, ShiftByOne(n1, c1),
+                    ShiftInFromLeft(c2, p2), c2, ShiftByOne(n2, c2));
+                Vector512Isa.StorePartial(outRow + x, sum, width - x);
                 p0 = c0;
                 p1 = c1;
                 p2 = c2;
@@ -500,8 +483,8 @@ internal static unsafe class DepthwiseConvolution
     /// <summary>
     /// <see cref="Rows3x3Stride1Avx512"/> at stride 2: each 32 input floats are split into their even cells (the middle
     /// tap) and odd cells (the right tap); the left tap is the odd cells shifted right by one with the previous odd
-    /// vector's last float. The padded, de-interleaved band the band path builds first is not needed. The products are
-    /// the band path's in the same order, so the same bits.
+    /// vector's last float. The padded, de-interleaved band the band path builds first is not needed. The products go
+    /// through <see cref="Sum3x3"/> like the band path's, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows3x3Stride2Avx512(float* plane, int width, int height, int padTop, float* kernel, float* output, int outWidth,
@@ -513,9 +496,9 @@ internal static unsafe class DepthwiseConvolution
         for (int outY = rowStart; outY < rowEnd; outY++)
         {
             int inY = 2 * outY - padTop;
-            float* r0 = (uint)inY < (uint)height ? plane + (nint)inY * width : zeroRow;
-            float* r1 = (uint)(inY + 1) < (uint)height ? plane + (nint)(inY + 1) * width : zeroRow;
-            float* r2 = (uint)(inY + 2) < (uint)height ? plane + (nint)(inY + 2) * width : zeroRow;
+            float* r0 = InputRow(plane, inY, width, height, zeroRow);
+            float* r1 = InputRow(plane, inY + 1, width, height, zeroRow);
+            float* r2 = InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * outWidth;
             Vector512<float> odd0 = Vector512<float>.Zero, odd1 = Vector512<float>.Zero, odd2 = Vector512<float>.Zero;
             for (int x = 0; x < outWidth; x += 16)
@@ -524,18 +507,9 @@ internal static unsafe class DepthwiseConvolution
                 Vector512Isa.Deinterleave(LoadRowVector(r0, at, width), LoadRowVector(r0, at + 16, width), out Vector512<float> e0, out Vector512<float> o0);
                 Vector512Isa.Deinterleave(LoadRowVector(r1, at, width), LoadRowVector(r1, at + 16, width), out Vector512<float> e1, out Vector512<float> o1);
                 Vector512Isa.Deinterleave(LoadRowVector(r2, at, width), LoadRowVector(r2, at + 16, width), out Vector512<float> e2, out Vector512<float> o2);
-                Vector512<float> a0 = Vector512.Multiply(w00, ShiftInFromLeft(o0, odd0));
-                Vector512<float> a1 = Vector512.Multiply(w10, ShiftInFromLeft(o1, odd1));
-                Vector512<float> a2 = Vector512.Multiply(w20, ShiftInFromLeft(o2, odd2));
-                a0 = Avx512F.FusedMultiplyAdd(w01, e0, a0);
-                a1 = Avx512F.FusedMultiplyAdd(w11, e1, a1);
-                a2 = Avx512F.FusedMultiplyAdd(w21, e2, a2);
-                a0 = Avx512F.FusedMultiplyAdd(w02, o0, a0);
-                a1 = Avx512F.FusedMultiplyAdd(w12, o1, a1);
-                a2 = Avx512F.FusedMultiplyAdd(w22, o2, a2);
-                Vector512<float> sum = Vector512.Add(Vector512.Add(a0, a1), a2);
-                if (x + 16 <= outWidth) sum.Store(outRow + x);
-                else Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
+                Vector512<float> sum = Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+                    ShiftInFromLeft(o0, odd0), e0, o0, ShiftInFromLeft(o1, odd1), e1, o1, ShiftInFromLeft(o2, odd2), e2, o2);
+                Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
                 odd0 = o0;
                 odd1 = o1;
                 odd2 = o2;
@@ -568,19 +542,38 @@ internal static unsafe class DepthwiseConvolution
     private static TVector Taps3x3<TIsa, TVector>(float* r0, float* r1, float* r2, nint o0, nint o1, nint o2,
         TVector w00, TVector w01, TVector w02, TVector w10, TVector w11, TVector w12, TVector w20, TVector w21, TVector w22)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => Sum3x3<TIsa, TVector>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+            TIsa.Load(r0 + o0), TIsa.Load(r0 + o1), TIsa.Load(r0 + o2),
+            TIsa.Load(r1 + o0), TIsa.Load(r1 + o1), TIsa.Load(r1 + o2),
+            TIsa.Load(r2 + o0), TIsa.Load(r2 + o1), TIsa.Load(r2 + o2));
+
+    /// <summary>
+    /// One output vector of a 3×3 kernel from its nine taps (tXY: kernel row X, column Y), one accumulator per kernel row:
+    /// three short dependency chains instead of one of nine multiply-adds. Every 3×3 path (padded band, direct rows, any
+    /// vector width) sums through here, which is why they agree to the bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Sum3x3<TIsa, TVector>(TVector w00, TVector w01, TVector w02, TVector w10, TVector w11, TVector w12,
+        TVector w20, TVector w21, TVector w22, TVector t00, TVector t01, TVector t02, TVector t10, TVector t11, TVector t12,
+        TVector t20, TVector t21, TVector t22)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        // One accumulator per kernel row: three short dependency chains instead of one of nine FMAs.
-        TVector a0 = TIsa.Multiply(w00, TIsa.Load(r0 + o0));
-        TVector a1 = TIsa.Multiply(w10, TIsa.Load(r1 + o0));
-        TVector a2 = TIsa.Multiply(w20, TIsa.Load(r2 + o0));
-        a0 = TIsa.MultiplyAdd(w01, TIsa.Load(r0 + o1), a0);
-        a1 = TIsa.MultiplyAdd(w11, TIsa.Load(r1 + o1), a1);
-        a2 = TIsa.MultiplyAdd(w21, TIsa.Load(r2 + o1), a2);
-        a0 = TIsa.MultiplyAdd(w02, TIsa.Load(r0 + o2), a0);
-        a1 = TIsa.MultiplyAdd(w12, TIsa.Load(r1 + o2), a1);
-        a2 = TIsa.MultiplyAdd(w22, TIsa.Load(r2 + o2), a2);
+        TVector a0 = TIsa.Multiply(w00, t00);
+        TVector a1 = TIsa.Multiply(w10, t10);
+        TVector a2 = TIsa.Multiply(w20, t20);
+        a0 = TIsa.MultiplyAdd(w01, t01, a0);
+        a1 = TIsa.MultiplyAdd(w11, t11, a1);
+        a2 = TIsa.MultiplyAdd(w21, t21, a2);
+        a0 = TIsa.MultiplyAdd(w02, t02, a0);
+        a1 = TIsa.MultiplyAdd(w12, t12, a1);
+        a2 = TIsa.MultiplyAdd(w22, t22, a2);
         return TIsa.Add(TIsa.Add(a0, a1), a2);
     }
+
+    /// <summary>Row y of a plane, or the zero row standing in for the padding above and below it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* InputRow(float* plane, int y, int width, int height, float* zeroRow)
+        => (uint)y < (uint)height ? plane + (nint)y * width : zeroRow;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowGeneral<TIsa, TVector>(float** rows, float* kernel, int* tapOffsets, int kernelHeight, int kernelWidth, float* output, int outWidth)
