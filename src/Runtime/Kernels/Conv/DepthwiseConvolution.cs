@@ -411,7 +411,7 @@ internal static unsafe class DepthwiseConvolution
             {
                 Vector512<float> n0 = Vector512.LoadAligned(r0 + x + 16), n1 = Vector512.LoadAligned(r1 + x + 16), n2 = Vector512.LoadAligned(r2 + x + 16);
                 Vector512<float> sum = Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
-                    c0, ShiftByOne(n0, c0), ShiftByTwo(n0, c0), c1, ShiftByOne(n1, c1), ShiftByTwo(n1, c1), c2, ShiftByOne(n2, c2), ShiftByTwo(n2, c2));
+                    c0, InputRowsAvx512.ShiftByOne(n0, c0), InputRowsAvx512.ShiftByTwo(n0, c0), c1, InputRowsAvx512.ShiftByOne(n1, c1), InputRowsAvx512.ShiftByTwo(n1, c1), c2, InputRowsAvx512.ShiftByOne(n2, c2), InputRowsAvx512.ShiftByTwo(n2, c2));
                 Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
                 c0 = n0;
                 c1 = n1;
@@ -457,18 +457,18 @@ internal static unsafe class DepthwiseConvolution
         for (int outY = rowStart; outY < rowEnd; outY++)
         {
             int inY = outY - padTop;
-            float* r0 = InputRow(plane, inY, width, height, zeroRow);
-            float* r1 = InputRow(plane, inY + 1, width, height, zeroRow);
-            float* r2 = InputRow(plane, inY + 2, width, height, zeroRow);
+            float* r0 = InputRowsAvx512.InputRow(plane, inY, width, height, zeroRow);
+            float* r1 = InputRowsAvx512.InputRow(plane, inY + 1, width, height, zeroRow);
+            float* r2 = InputRowsAvx512.InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * width;
             Vector512<float> p0 = Vector512<float>.Zero, p1 = Vector512<float>.Zero, p2 = Vector512<float>.Zero;
-            Vector512<float> c0 = LoadRowVector(r0, 0, width), c1 = LoadRowVector(r1, 0, width), c2 = LoadRowVector(r2, 0, width);
+            Vector512<float> c0 = InputRowsAvx512.LoadRowVector(r0, 0, width), c1 = InputRowsAvx512.LoadRowVector(r1, 0, width), c2 = InputRowsAvx512.LoadRowVector(r2, 0, width);
             for (int x = 0; x < width; x += 16)
             {
-                Vector512<float> n0 = LoadRowVector(r0, x + 16, width), n1 = LoadRowVector(r1, x + 16, width), n2 = LoadRowVector(r2, x + 16, width);
+                Vector512<float> n0 = InputRowsAvx512.LoadRowVector(r0, x + 16, width), n1 = InputRowsAvx512.LoadRowVector(r1, x + 16, width), n2 = InputRowsAvx512.LoadRowVector(r2, x + 16, width);
                 Vector512<float> sum = Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
-                    ShiftInFromLeft(c0, p0), c0, ShiftByOne(n0, c0), ShiftInFromLeft(c1, p1), c1, ShiftByOne(n1, c1),
-                    ShiftInFromLeft(c2, p2), c2, ShiftByOne(n2, c2));
+                    InputRowsAvx512.ShiftInFromLeft(c0, p0), c0, InputRowsAvx512.ShiftByOne(n0, c0), InputRowsAvx512.ShiftInFromLeft(c1, p1), c1, InputRowsAvx512.ShiftByOne(n1, c1),
+                    InputRowsAvx512.ShiftInFromLeft(c2, p2), c2, InputRowsAvx512.ShiftByOne(n2, c2));
                 Vector512Isa.StorePartial(outRow + x, sum, width - x);
                 p0 = c0;
                 p1 = c1;
@@ -496,19 +496,19 @@ internal static unsafe class DepthwiseConvolution
         for (int outY = rowStart; outY < rowEnd; outY++)
         {
             int inY = 2 * outY - padTop;
-            float* r0 = InputRow(plane, inY, width, height, zeroRow);
-            float* r1 = InputRow(plane, inY + 1, width, height, zeroRow);
-            float* r2 = InputRow(plane, inY + 2, width, height, zeroRow);
+            float* r0 = InputRowsAvx512.InputRow(plane, inY, width, height, zeroRow);
+            float* r1 = InputRowsAvx512.InputRow(plane, inY + 1, width, height, zeroRow);
+            float* r2 = InputRowsAvx512.InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * outWidth;
             Vector512<float> odd0 = Vector512<float>.Zero, odd1 = Vector512<float>.Zero, odd2 = Vector512<float>.Zero;
             for (int x = 0; x < outWidth; x += 16)
             {
                 int at = 2 * x;
-                Vector512Isa.Deinterleave(LoadRowVector(r0, at, width), LoadRowVector(r0, at + 16, width), out Vector512<float> e0, out Vector512<float> o0);
-                Vector512Isa.Deinterleave(LoadRowVector(r1, at, width), LoadRowVector(r1, at + 16, width), out Vector512<float> e1, out Vector512<float> o1);
-                Vector512Isa.Deinterleave(LoadRowVector(r2, at, width), LoadRowVector(r2, at + 16, width), out Vector512<float> e2, out Vector512<float> o2);
+                Vector512Isa.Deinterleave(InputRowsAvx512.LoadRowVector(r0, at, width), InputRowsAvx512.LoadRowVector(r0, at + 16, width), out Vector512<float> e0, out Vector512<float> o0);
+                Vector512Isa.Deinterleave(InputRowsAvx512.LoadRowVector(r1, at, width), InputRowsAvx512.LoadRowVector(r1, at + 16, width), out Vector512<float> e1, out Vector512<float> o1);
+                Vector512Isa.Deinterleave(InputRowsAvx512.LoadRowVector(r2, at, width), InputRowsAvx512.LoadRowVector(r2, at + 16, width), out Vector512<float> e2, out Vector512<float> o2);
                 Vector512<float> sum = Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
-                    ShiftInFromLeft(o0, odd0), e0, o0, ShiftInFromLeft(o1, odd1), e1, o1, ShiftInFromLeft(o2, odd2), e2, o2);
+                    InputRowsAvx512.ShiftInFromLeft(o0, odd0), e0, o0, InputRowsAvx512.ShiftInFromLeft(o1, odd1), e1, o1, InputRowsAvx512.ShiftInFromLeft(o2, odd2), e2, o2);
                 Vector512Isa.StorePartial(outRow + x, sum, outWidth - x);
                 odd0 = o0;
                 odd1 = o1;
@@ -516,27 +516,6 @@ internal static unsafe class DepthwiseConvolution
             }
         }
     }
-
-    /// <summary>Floats [x, x + 16) of a row of <paramref name="width"/>, zeros past its end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> LoadRowVector(float* row, int x, int width) =>
-        x + 16 <= width ? Vector512.Load(row + x) : x < width ? Vector512Isa.LoadPartial(row + x, width - x) : Vector512<float>.Zero;
-
-    /// <summary>previous[15] then current[0..14]: the vector starting one float to the left.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ShiftInFromLeft(Vector512<float> current, Vector512<float> previous) =>
-        Avx512F.AlignRight32(current.AsUInt32(), previous.AsUInt32(), 15).AsSingle();
-
-    /// <summary>Floats current[1..15] then next[0]: the vector starting one float to the right.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ShiftByOne(Vector512<float> next, Vector512<float> current) =>
-        Avx512F.AlignRight32(next.AsUInt32(), current.AsUInt32(), 1).AsSingle();
-
-    /// <summary>Floats current[2..15] then next[0..1]: the vector starting two floats to the right.</summary>
-    /// <remarks>The shift is an instruction immediate, so each amount has its own method (a parameter is only constant if inlined).</remarks>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ShiftByTwo(Vector512<float> next, Vector512<float> current) =>
-        Avx512F.AlignRight32(next.AsUInt32(), current.AsUInt32(), 2).AsSingle();
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static TVector Taps3x3<TIsa, TVector>(float* r0, float* r1, float* r2, nint o0, nint o1, nint o2,
@@ -569,11 +548,6 @@ internal static unsafe class DepthwiseConvolution
         a2 = TIsa.MultiplyAdd(w22, t22, a2);
         return TIsa.Add(TIsa.Add(a0, a1), a2);
     }
-
-    /// <summary>Row y of a plane, or the zero row standing in for the padding above and below it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float* InputRow(float* plane, int y, int width, int height, float* zeroRow)
-        => (uint)y < (uint)height ? plane + (nint)y * width : zeroRow;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowGeneral<TIsa, TVector>(float** rows, float* kernel, int* tapOffsets, int kernelHeight, int kernelWidth, float* output, int outWidth)
