@@ -65,6 +65,11 @@ public class Conv2dTests
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
         ["Stem 3x3 s2 p1 3->16 32x32"] = Geometry(1, 3, 32, 32, 16, 3, 2, 1),
+        ["Stem 3x3 s2 p1 1->8 40x70 (gray; rows of 35 outputs: two whole vectors and 3)"] = Geometry(1, 1, 40, 70, 8, 3, 2, 1),
+        ["Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)"] = Geometry(2, 4, 31, 33, 20, 3, 2, 1),
+        ["Stem 3x3 s2 p0 3->16 30x40 TF SAME (no left padding, one cell right and below)"] = new Conv2dGeometry(1, 3, 30, 40, 16, 15, 20, 3, 3, 2, 2, 0, 0, 1, 1, 1),
+        ["Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)"] = Geometry(1, 3, 64, 64, 32, 3, 2, 1),
+        ["Dense 3x3 s2 p1 5->8 12x12 (more channels than the stem kernel takes: implicit GEMM)"] = Geometry(1, 5, 12, 12, 8, 3, 2, 1),
         ["Dense 3x3 s1 p1 8->12 10x11"] = Geometry(1, 8, 10, 11, 12, 3, 1, 1),
         ["Dense 3x3 s1 p1 40->7 9x9 batch2 (depth chunks)"] = Geometry(2, 40, 9, 9, 7, 3, 1, 1),
         ["Dilated 3x3 d2 p2 6->7 13x12"] = Geometry(1, 6, 13, 12, 7, 3, 1, 2, dilation: 2),
@@ -100,7 +105,8 @@ public class Conv2dTests
     {
         foreach (KernelIsa isa in TestData.AllIsas)
             foreach (ActivationKind kind in Enum.GetValues<ActivationKind>())
-                foreach (string name in new[] { "Pointwise 17->33 5x13", "Depthwise 3x3 s2 p1 4ch 15x17", "Dense 3x3 s1 p1 8->12 10x11" })
+                foreach (string name in new[] { "Pointwise 17->33 5x13", "Depthwise 3x3 s2 p1 4ch 15x17", "Dense 3x3 s1 p1 8->12 10x11",
+                    "Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)" })
                     yield return new object[] { isa.ToString(), kind, name };
     }
 
@@ -110,6 +116,46 @@ public class Conv2dTests
     {
         var activation = new Activation(kind, kind == ActivationKind.Clip ? 0f : 0.2f, kind == ActivationKind.Clip ? 6f : 0.5f);
         Check(TestData.Isa(isaName), Geometries[geometryName], (int)kind, withBias: true, withResidual: true, activation);
+        // Without a residual too: the stem kernel then applies bias and activation in registers before its stores.
+        Check(TestData.Isa(isaName), Geometries[geometryName], (int)kind + 100, withBias: true, withResidual: false, activation);
+    }
+
+    /// <summary>
+    /// With AVX-512, the stem (3×3 stride 2 on up to 4 input channels) is read straight from the input rows and sums each
+    /// output in the implicit GEMM's order, with the same epilogue arithmetic, so the 256-bit build (implicit GEMM) must
+    /// give the same bits, with the epilogue in registers (no residual) and as a pass over rows (residual). Not on
+    /// 33×33 (17×17 outputs): there the GEMM takes the plane's last column as dot products, another order of sums.
+    /// </summary>
+    [Theory]
+    [InlineData("Stem 3x3 s2 p1 1->8 40x70 (gray; rows of 35 outputs: two whole vectors and 3)")]
+    [InlineData("Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)")]
+    [InlineData("Stem 3x3 s2 p0 3->16 30x40 TF SAME (no left padding, one cell right and below)")]
+    [InlineData("Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)")]
+    public void ShallowStem_IsBitwiseTheImplicitGemm(string geometryName)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // No stem kernel here (AVX-512 off: CI's second mode, or ARM); MatchesNaive covers these geometries.
+            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+            return;
+        }
+        Conv2dGeometry g = Geometries[geometryName];
+        Assert.True(ShallowConv3x3Stride2.Supports(g), "the geometry no longer reaches the stem kernel");
+        float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
+        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
+        float[] bias = TestData.Random(g.OutChannels, 7);
+        var activation = new Activation(ActivationKind.Clip, 0f, 6f);
+        foreach (float[] residual in new[] { Array.Empty<float>(), TestData.Random((int)g.OutputLength, 8) })
+        {
+            var stem = new float[g.OutputLength];
+            var gemm = new float[g.OutputLength];
+            Conv2dF32.Run(input, weights, bias, residual, stem, g, activation, KernelIsa.Vector512);
+            Conv2dF32.Run(input, weights, bias, residual, gemm, g, activation, KernelIsa.Vector256);
+            Assert.True(stem.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
+            for (int i = 0; i < stem.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(stem[i]) == BitConverter.SingleToInt32Bits(gemm[i]),
+                    $"{geometryName} residual={residual.Length > 0}: element {i} {stem[i]} vs {gemm[i]}");
+        }
     }
 
     /// <summary>

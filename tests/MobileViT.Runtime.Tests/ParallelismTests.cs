@@ -124,6 +124,7 @@ public class ParallelismTests
             ["depthwise 5x5 s1 20ch 40x40 batch2 (channel blocks in bands)"] = Conv2dTests.Geometry(2, 20, 40, 40, 20, 5, 1, 2, groups: 20),
             ["pointwise 96->40 14x14 (a 4-column panel tail as dot products)"] = Conv2dTests.Geometry(1, 96, 14, 14, 40, 1, 1, 0),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),
+            ["stem 3x3 s2 4->20 100x90 batch2 (bands across the batch)"] = Conv2dTests.Geometry(2, 4, 100, 90, 20, 3, 2, 1),
             ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),
         };
         foreach (var isa in TestData.AllIsas.Where(i => i != KernelIsa.Scalar))

@@ -8,8 +8,8 @@ namespace MobileViT.Runtime;
 /// <summary>
 /// Reading convolution taps straight from NCHW input rows with 512-bit vectors, without a padded copy: rows outside
 /// the plane are a zero row, cells past a row's end load as zeros, and the taps one or two cells to the side are the
-/// aligned vector shifted with its neighbour (VALIGND). Used by the direct-row depthwise kernels
-/// (<see cref="DepthwiseConvolution"/>).
+/// aligned vector shifted with its neighbour (VALIGND). Shared by the direct-row depthwise kernels
+/// (<see cref="DepthwiseConvolution"/>) and the shallow stem convolution (<see cref="ShallowConv3x3Stride2"/>).
 /// </summary>
 internal static unsafe class InputRowsAvx512
 {

@@ -1,0 +1,323 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// Dense 3×3 stride-2 convolution of an input with few channels — the stem of every model here (3 → 16, 24 or 32 on
+/// 224×224 or 256×256) — read straight from the input rows with AVX-512.
+/// <para>
+/// As an implicit GEMM the stem has a depth of only 27: gathering its panels cost about as much as the products
+/// (3 → 32 on 224×224: 221 µs, a third of it in the gather). Here 16 neighbouring outputs of a row are one vector,
+/// built from the even and odd cells of the 32 input cells beneath them, de-interleaved in registers as the stride-2
+/// depthwise rows do (<see cref="InputRowsAvx512"/>); a tile is 8 output channels × 2 output rows of that vector
+/// (16 accumulators), so each kernel row's 4 row loads and 24 weight broadcasts feed 48 multiply-adds.
+/// </para>
+/// <para>
+/// Each output is summed in the GEMM's order (input channel, kernel row, kernel column, multiply-adds from zero) and
+/// the epilogue is the GEMM's arithmetic (in registers, or over bands of rows when a residual is added), so the result is
+/// bitwise the implicit GEMM's wherever that uses its register tiles (not the few last columns of a plane it takes as
+/// dot products).
+/// </para>
+/// </summary>
+internal static unsafe class ShallowConv3x3Stride2
+{
+    /// <summary>Input channels up to which this beats the implicit GEMM: image channels (gray, RGB, RGBA).</summary>
+    public const int MaxInChannels = 4;
+
+    /// <summary>Output channels whose regrouped weights fit the stack budget (18 KiB at most).</summary>
+    public const int MaxOutChannels = 128;
+
+    private const int ChannelTile = 8;
+    private const int MaxInWidth = 4096;
+    private const int TapsPerChannel = 9;
+
+    /// <summary>Floats of output per channel a band aims for: the epilogue then runs on rows still in cache.</summary>
+    private const int BandFloats = 1024;
+
+    public static bool Supports(in Conv2dGeometry g)
+        => Avx512F.IsSupported && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 2 && g.StrideWidth == 2
+           && g.DilationHeight == 1 && g.DilationWidth == 1 && g.Groups == 1
+           && g.InChannels <= MaxInChannels && g.OutChannels <= MaxOutChannels
+           && (g.PadLeft == 0 || g.PadLeft == 1) && g.InWidth <= MaxInWidth;
+
+    public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    {
+        // Weights regrouped per tile: [channel tile][input channel, kernel row, kernel column][8 channels], so a tile's
+        // broadcasts walk one pointer. Channels past the last are zero and never stored.
+        int tiles = (g.OutChannels + ChannelTile - 1) / ChannelTile;
+        int perTile = g.InChannels * TapsPerChannel * ChannelTile;
+        float* grouped = stackalloc float[tiles * perTile];
+        int depth = g.InChannels * TapsPerChannel;
+        for (int tile = 0; tile < tiles; tile++)
+            for (int tap = 0; tap < depth; tap++)
+                for (int c = 0; c < ChannelTile; c++)
+                {
+                    int channel = tile * ChannelTile + c;
+                    grouped[tile * perTile + tap * ChannelTile + c] = channel < g.OutChannels ? weights[channel * depth + tap] : 0f;
+                }
+
+        int bandRows = BandRows(g);
+        var job = new StemJob
+        {
+            Input = input, Weights = grouped, Bias = bias, Residual = residual, Output = output, Geometry = g, Activation = activation,
+            BandRows = bandRows, Bands = (g.OutHeight + bandRows - 1) / bandRows,
+        };
+        int units = g.Batch * job.Bands;
+        int degree = KernelParallelism.Current;
+        if (degree > 1 && units > 1 && g.OutputLength >= DepthwiseConvolution.ParallelOutputThreshold)
+        {
+            // Whole bands to each thread: each band computes and finishes its rows exactly as on one thread.
+            job.Parts = WorkerPool.PartsFor(units, degree);
+            WorkerPool.For(degree, job.Parts, &RunPart, Unsafe.AsPointer(ref job));
+            return;
+        }
+        RunBands(ref job, 0, units);
+    }
+
+    /// <summary>An even number of output rows holding about <see cref="BandFloats"/> outputs per channel.</summary>
+    private static int BandRows(in Conv2dGeometry g)
+    {
+        int rows = Math.Max(2, (BandFloats + g.OutWidth - 1) / g.OutWidth);
+        return Math.Min(rows + (rows & 1), g.OutHeight + (g.OutHeight & 1));
+    }
+
+    private struct StemJob
+    {
+        public float* Input, Weights, Bias, Residual, Output;
+        public Conv2dGeometry Geometry;
+        public Activation Activation;
+        public int BandRows, Bands, Parts;
+    }
+
+    private static void RunPart(void* context, int part)
+    {
+        ref StemJob job = ref Unsafe.AsRef<StemJob>(context);
+        int units = job.Geometry.Batch * job.Bands;
+        RunBands(ref job, WorkerPool.FirstUnit(units, part, job.Parts), WorkerPool.FirstUnit(units, part + 1, job.Parts));
+    }
+
+    /// <summary>Bands [first, end), numbered across the batch, with the activation's operator chosen once.</summary>
+    private static void RunBands(ref StemJob job, int first, int end)
+    {
+        // Bias and activation are applied in registers before the store where the operator allows (no residual); other
+        // operators store raw sums and take the shared row epilogue afterwards. Both are the same arithmetic.
+        bool fused = job.Residual == null;
+        switch (fused ? Activation.ToUnaryKind(job.Activation.Kind) : UnaryKind.Exp)
+        {
+            case UnaryKind.Identity: RunBands<IdentityOperator>(ref job, first, end, fused: true); break;
+            case UnaryKind.Relu: RunBands<ReluOperator>(ref job, first, end, fused: true); break;
+            case UnaryKind.Clip: RunBands<ClipOperator>(ref job, first, end, fused: true); break;
+            case UnaryKind.SiLU: RunBands<SiLUOperator>(ref job, first, end, fused: true); break;
+            case UnaryKind.HardSwish: RunBands<HardSwishOperator>(ref job, first, end, fused: true); break;
+            case UnaryKind.GeluErf: RunBands<GeluErfOperator>(ref job, first, end, fused: true); break;
+            case UnaryKind.GeluTanh: RunBands<GeluTanhOperator>(ref job, first, end, fused: true); break;
+            default: RunBands<IdentityOperator>(ref job, first, end, fused: false); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator
+    {
+        Conv2dGeometry g = job.Geometry;
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        int perTile = g.InChannels * TapsPerChannel * ChannelTile;
+        float* zeroRow = stackalloc float[g.InWidth];
+        new Span<float>(zeroRow, g.InWidth).Clear();
+        var epilogue = new TileEpilogue(fused ? job.Bias : null, job.Activation.Alpha, job.Activation.Beta);
+        UnaryKind kind = Activation.ToUnaryKind(job.Activation.Kind);
+        for (int unit = first; unit < end; unit++)
+        {
+            int n = unit / job.Bands, band = unit % job.Bands;
+            int rowStart = band * job.BandRows, rowEnd = Math.Min(g.OutHeight, rowStart + job.BandRows);
+            float* image = job.Input + (nint)n * g.InChannels * inPlane;
+            float* outImage = job.Output + (nint)n * g.OutChannels * outPlane;
+            for (int outY = rowStart; outY < rowEnd; outY += 2)
+            {
+                PrefetchRows(image, g, outY + 2 * PrefetchPairs);
+                bool secondRow = outY + 1 < rowEnd;
+                for (int x = 0; x < g.OutWidth; x += 16)
+                {
+                    int count = Math.Min(16, g.OutWidth - x);
+                    for (int channel = 0; channel < g.OutChannels; channel += ChannelTile)
+                        Tile<TOperator>(image, g, job.Weights + channel / ChannelTile * perTile, outImage + (nint)channel * outPlane + (nint)outY * g.OutWidth + x,
+                            outPlane, Math.Min(ChannelTile, g.OutChannels - channel), outY, x, count, secondRow, zeroRow, epilogue.ForChannels(channel));
+                }
+            }
+            if (fused) continue;
+            // The epilogue over the band's rows of each channel (contiguous in NCHW), while they are still in cache.
+            int length = (rowEnd - rowStart) * g.OutWidth;
+            for (int channel = 0; channel < g.OutChannels; channel++)
+            {
+                nint offset = (nint)n * g.OutChannels * outPlane + (nint)channel * outPlane + (nint)rowStart * g.OutWidth;
+                ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(kind, job.Activation.Alpha, job.Activation.Beta, job.Output + offset, job.Output + offset,
+                    length, 1f, job.Bias == null ? 0f : job.Bias[channel], null, job.Residual == null ? null : job.Residual + offset);
+            }
+        }
+    }
+
+    /// <summary>Row pairs ahead whose input rows are prefetched: the stem's input arrives cold (the run before pushed it out).</summary>
+    private const int PrefetchPairs = 2;
+
+    /// <summary>Brings into cache the input rows the pair of output rows starting at outY reads beyond the pair before it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchRows(float* image, in Conv2dGeometry g, int outY)
+    {
+        int firstNew = 2 * outY - g.PadTop + 1, endNew = Math.Min(g.InHeight, firstNew + 4);
+        if (firstNew < 0) firstNew = 0;
+        nint inPlane = (nint)g.InHeight * g.InWidth;
+        for (int ci = 0; ci < g.InChannels; ci++)
+            for (int y = firstNew; y < endNew; y++)
+            {
+                byte* row = (byte*)(image + ci * inPlane + (nint)y * g.InWidth);
+                for (int offset = 0; offset < g.InWidth * sizeof(float); offset += 64) Sse.Prefetch0(row + offset);
+            }
+    }
+
+    /// <summary>
+    /// What a tile does to its sums before storing them: op(sum + bias[channel]) as the shared row epilogue computes it
+    /// (<see cref="ElementwiseRow"/>: a multiply-add by 1 is the plain add; no add at all without a bias, as there).
+    /// </summary>
+    private readonly struct TileEpilogue
+    {
+        private readonly float* _bias;
+        private readonly Vector512<float> _alpha, _beta;
+
+        public TileEpilogue(float* bias, float alpha, float beta)
+        {
+            _bias = bias;
+            _alpha = Vector512.Create(alpha);
+            _beta = Vector512.Create(beta);
+        }
+
+        private TileEpilogue(float* bias, Vector512<float> alpha, Vector512<float> beta)
+        {
+            _bias = bias;
+            _alpha = alpha;
+            _beta = beta;
+        }
+
+        public TileEpilogue ForChannels(int first) => new(_bias == null ? null : _bias + first, _alpha, _beta);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Apply<TOperator>(Vector512<float> sum, int channel) where TOperator : struct, IUnaryOperator
+            => TOperator.Invoke<Vector512Isa, Vector512<float>>(_bias == null ? sum : Avx512F.Add(sum, Vector512.Create(_bias[channel])), _alpha, _beta);
+    }
+
+    /// <summary>
+    /// 8 output channels (fewer stored when <paramref name="channels"/> &lt; 8) × output rows outY and outY + 1 (the
+    /// second only when <paramref name="secondRow"/>) × outputs [x, x + count) of those rows, through the epilogue.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TOperator>(float* image, in Conv2dGeometry g, float* w, float* output, nint outPlane, int channels,
+        int outY, int x, int count, bool secondRow, float* zeroRow, TileEpilogue epilogue) where TOperator : struct, IUnaryOperator
+    {
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        Vector512<float> b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int width = g.InWidth, height = g.InHeight, at = 2 * x;
+        int firstY = 2 * outY - g.PadTop;
+        bool padLeft = g.PadLeft == 1;
+        nint inPlane = (nint)g.InHeight * width;
+        for (int ci = 0; ci < g.InChannels; ci++)
+        {
+            float* plane = image + ci * inPlane;
+            for (int ky = 0; ky < 3; ky++, w += 3 * ChannelTile)
+            {
+                Taps(InputRowsAvx512.InputRow(plane, firstY + ky, width, height, zeroRow), at, width, padLeft, out var t0, out var t1, out var t2);
+                Taps(InputRowsAvx512.InputRow(plane, firstY + 2 + ky, width, height, zeroRow), at, width, padLeft, out var u0, out var u1, out var u2);
+                MultiplyAdd8(w, t0, u0, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
+                MultiplyAdd8(w + ChannelTile, t1, u1, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
+                MultiplyAdd8(w + 2 * ChannelTile, t2, u2, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
+            }
+        }
+        Store(output, count, epilogue.Apply<TOperator>(a0, 0));
+        if (channels > 1) Store(output + outPlane, count, epilogue.Apply<TOperator>(a1, 1));
+        if (channels > 2) Store(output + 2 * outPlane, count, epilogue.Apply<TOperator>(a2, 2));
+        if (channels > 3) Store(output + 3 * outPlane, count, epilogue.Apply<TOperator>(a3, 3));
+        if (channels > 4) Store(output + 4 * outPlane, count, epilogue.Apply<TOperator>(a4, 4));
+        if (channels > 5) Store(output + 5 * outPlane, count, epilogue.Apply<TOperator>(a5, 5));
+        if (channels > 6) Store(output + 6 * outPlane, count, epilogue.Apply<TOperator>(a6, 6));
+        if (channels > 7) Store(output + 7 * outPlane, count, epilogue.Apply<TOperator>(a7, 7));
+        if (!secondRow) return;
+        output += g.OutWidth;
+        Store(output, count, epilogue.Apply<TOperator>(b0, 0));
+        if (channels > 1) Store(output + outPlane, count, epilogue.Apply<TOperator>(b1, 1));
+        if (channels > 2) Store(output + 2 * outPlane, count, epilogue.Apply<TOperator>(b2, 2));
+        if (channels > 3) Store(output + 3 * outPlane, count, epilogue.Apply<TOperator>(b3, 3));
+        if (channels > 4) Store(output + 4 * outPlane, count, epilogue.Apply<TOperator>(b4, 4));
+        if (channels > 5) Store(output + 5 * outPlane, count, epilogue.Apply<TOperator>(b5, 5));
+        if (channels > 6) Store(output + 6 * outPlane, count, epilogue.Apply<TOperator>(b6, 6));
+        if (channels > 7) Store(output + 7 * outPlane, count, epilogue.Apply<TOperator>(b7, 7));
+    }
+
+    /// <summary>
+    /// The three taps of one kernel row for outputs [x, x + 16): input cells 2x + 2i − padLeft + kx for kernel columns
+    /// kx = 0, 1, 2, from the even and odd cells of the 32 starting at 2x and the one cell just outside them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Taps(float* row, int at, int width, bool padLeft, out Vector512<float> t0, out Vector512<float> t1, out Vector512<float> t2)
+    {
+        Vector512Isa.Deinterleave(InputRowsAvx512.LoadRowVector(row, at, width), InputRowsAvx512.LoadRowVector(row, at + 16, width),
+            out Vector512<float> even, out Vector512<float> odd);
+        if (padLeft)
+        {
+            // Cell 2x − 1 (zero at the left edge) then the odd cells: the taps of kernel column 0.
+            Vector512<float> before = Vector512.Create(at > 0 && at <= width ? row[at - 1] : 0f);
+            t0 = InputRowsAvx512.ShiftInFromLeft(odd, before);
+            t1 = even;
+            t2 = odd;
+        }
+        else
+        {
+            // The even cells after the first, then cell 2x + 32 (zero past the row): the taps of kernel column 2.
+            Vector512<float> after = Vector512.Create(at + 32 < width ? row[at + 32] : 0f);
+            t0 = even;
+            t1 = odd;
+            t2 = InputRowsAvx512.ShiftByOne(after, even);
+        }
+    }
+
+    /// <summary>a_c += w[c] · top and b_c += w[c] · bottom for the tile's 8 channels: one kernel tap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd8(float* w, Vector512<float> top, Vector512<float> bottom,
+        ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3,
+        ref Vector512<float> a4, ref Vector512<float> a5, ref Vector512<float> a6, ref Vector512<float> a7,
+        ref Vector512<float> b0, ref Vector512<float> b1, ref Vector512<float> b2, ref Vector512<float> b3,
+        ref Vector512<float> b4, ref Vector512<float> b5, ref Vector512<float> b6, ref Vector512<float> b7)
+    {
+        Vector512<float> v = Vector512.Create(w[0]);
+        a0 = Avx512F.FusedMultiplyAdd(v, top, a0);
+        b0 = Avx512F.FusedMultiplyAdd(v, bottom, b0);
+        v = Vector512.Create(w[1]);
+        a1 = Avx512F.FusedMultiplyAdd(v, top, a1);
+        b1 = Avx512F.FusedMultiplyAdd(v, bottom, b1);
+        v = Vector512.Create(w[2]);
+        a2 = Avx512F.FusedMultiplyAdd(v, top, a2);
+        b2 = Avx512F.FusedMultiplyAdd(v, bottom, b2);
+        v = Vector512.Create(w[3]);
+        a3 = Avx512F.FusedMultiplyAdd(v, top, a3);
+        b3 = Avx512F.FusedMultiplyAdd(v, bottom, b3);
+        v = Vector512.Create(w[4]);
+        a4 = Avx512F.FusedMultiplyAdd(v, top, a4);
+        b4 = Avx512F.FusedMultiplyAdd(v, bottom, b4);
+        v = Vector512.Create(w[5]);
+        a5 = Avx512F.FusedMultiplyAdd(v, top, a5);
+        b5 = Avx512F.FusedMultiplyAdd(v, bottom, b5);
+        v = Vector512.Create(w[6]);
+        a6 = Avx512F.FusedMultiplyAdd(v, top, a6);
+        b6 = Avx512F.FusedMultiplyAdd(v, bottom, b6);
+        v = Vector512.Create(w[7]);
+        a7 = Avx512F.FusedMultiplyAdd(v, top, a7);
+        b7 = Avx512F.FusedMultiplyAdd(v, bottom, b7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* destination, int count, Vector512<float> value)
+    {
+        if (count == 16) Vector512.Store(value, destination);
+        else Vector512Isa.StorePartial(destination, value, count);
+    }
+}
