@@ -28,6 +28,8 @@ public class Conv2dTests
         ["Pointwise 64->16 1x1"] = Geometry(1, 64, 1, 1, 16, 1, 1, 0),
         ["Pointwise 300->7 6x7 (depth chunks)"] = Geometry(1, 300, 6, 7, 7, 1, 1, 0),
         ["Pointwise 160->20 7x7 (depth chunks; 48 columns by the 3-vector tile, the 49th as dot products)"] = Geometry(1, 160, 7, 7, 20, 1, 1, 0),
+        ["Pointwise 100->14 7x7 (the 49th column inside the 6-row tiles; depth not a multiple of 16; 2 rows left)"] = Geometry(1, 100, 7, 7, 14, 1, 1, 0),
+        ["Pointwise 300->13 7x7 batch2 (the 49th column in the tiles over three depth chunks, the last partial; 1 row left)"] = Geometry(2, 300, 7, 7, 13, 1, 1, 0),
         ["Pointwise 24->13 14x14 (a last panel of 4 columns, all dot products)"] = Geometry(1, 24, 14, 14, 13, 1, 1, 0),
         ["Pointwise 37->21 on a 1x1 plane batch 2 (squeeze-excitation: one column)"] = Geometry(2, 37, 1, 1, 21, 1, 1, 0),
         ["Pointwise 64->8 on a 1x1 plane (depth a multiple of every vector width)"] = Geometry(1, 64, 1, 1, 8, 1, 1, 0),

@@ -152,12 +152,31 @@ internal static unsafe class GemmDriver
                 // products along the depth instead of a whole vector of the tile each.
                 int tail = aColStride == 1 && chunk <= DepthChunk && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
                 int tiled = columns - tail;
+                bool dotInTiles = TIsa.Count == 16 && tail == 1 && tiled == 3 * TIsa.Count;
                 for (int depth = 0; depth < k; depth += chunk)
                 {
                     int depthCount = Math.Min(chunk, k - depth);
                     float* panel = source.GetPanel(column, columns, depth, depthCount, scratch, out nint bStride);
                     bool accumulate = depth > 0;
                     float* aDepth = a + depth * aColStride;
+                    if (dotInTiles)
+                    {
+                        // Three vectors and one column (7×7): the 6-row tiles take the column as dot products alongside,
+                        // so A is read once; rows past the last whole tile go as below.
+                        for (int p = 0; p < depthCount; p++) tailColumn[p] = panel[p * bStride + tiled];
+                        int tileRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
+                        for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
+                            GemmMicrokernels.Gemm_F32_6x3v_Dot1<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, panel, bStride, tailColumn, depthCount,
+                                c + row * ldc + column, ldc, accumulate);
+                        if (tileRows < m)
+                        {
+                            RunTiles<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                                c + tileRows * ldc + column, ldc, m - tileRows, tiled, accumulate);
+                            GemvF32.Product<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumn, c + tileRows * ldc + column + tiled, ldc,
+                                m - tileRows, depthCount, accumulate);
+                        }
+                        continue;
+                    }
                     if (tiled > 0) RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate);
                     for (int j = tiled; j < columns; j++)
                     {
