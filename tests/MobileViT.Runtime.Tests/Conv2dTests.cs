@@ -73,6 +73,12 @@ public class Conv2dTests
         ["Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)"] = Geometry(1, 3, 64, 64, 32, 3, 2, 1),
         ["Dense 3x3 s2 p1 5->8 12x12 (more channels than the stem kernel takes: implicit GEMM)"] = Geometry(1, 5, 12, 12, 8, 3, 2, 1),
         ["Dense 3x3 s1 p1 8->12 10x11"] = Geometry(1, 8, 10, 11, 12, 3, 1, 1),
+        ["Dense 3x3 s1 p1 8->8 9x16 (padded input: rows of one vector, 144 pixels = 2 panels and 16, 2 channels left over)"] = Geometry(1, 8, 9, 16, 8, 3, 1, 1),
+        ["Dense 3x3 s1 p1 8->7 9x16 (padded input, 1 channel left over)"] = Geometry(1, 8, 9, 16, 7, 3, 1, 1),
+        ["Dense 3x3 s1 p1 12->10 12x32 batch2 (padded input: rows of two vectors, 4 channels left over)"] = Geometry(2, 12, 12, 32, 10, 3, 1, 1),
+        ["Dense 3x3 s1 p1 20->13 6x48 (padded input: depth 180 in one chain, a panel across rows at 16 and 32 columns)"] = Geometry(1, 20, 6, 48, 13, 3, 1, 1),
+        ["Dilated 3x3 d2 p2 12->6 10x48 (padded input, a frame of 2)"] = Geometry(1, 12, 10, 48, 6, 3, 1, 2, dilation: 2),
+        ["Dense 5x5 s1 p2 4->6 20x80 (padded input, 25 taps)"] = Geometry(1, 4, 20, 80, 6, 5, 1, 2),
         ["Dense 3x3 s1 p1 40->7 9x9 batch2 (depth chunks)"] = Geometry(2, 40, 9, 9, 7, 3, 1, 1),
         ["Dilated 3x3 d2 p2 6->7 13x12"] = Geometry(1, 6, 13, 12, 7, 3, 1, 2, dilation: 2),
         ["Dilated 3x3 d6 p6 4->5 20x19"] = Geometry(1, 4, 20, 19, 5, 3, 1, 6, dilation: 6),
@@ -194,6 +200,40 @@ public class Conv2dTests
         Assert.True(direct.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
         for (int i = 0; i < direct.Length; i++)
             Assert.True(BitConverter.SingleToInt32Bits(direct[i]) == BitConverter.SingleToInt32Bits(band[i]), $"{geometryName}: element {i} {direct[i]} vs {band[i]}");
+    }
+
+    /// <summary>
+    /// With AVX-512, dense stride-1 convolutions keeping the input's size read B in place from a zero-padded copy of the
+    /// input. Each output is one multiply-add chain over the depth in the implicit GEMM's order, so where the GEMM does not
+    /// split the depth (up to 128) the 256-bit build (gathered panels) must give the same bits (not for a single channel
+    /// left over after the 6-row tiles: the GEMM's one-row tile sums in another order).
+    /// </summary>
+    [Theory]
+    [InlineData("Dense 3x3 s1 p1 8->8 9x16 (padded input: rows of one vector, 144 pixels = 2 panels and 16, 2 channels left over)")]
+    [InlineData("Dense 3x3 s1 p1 12->10 12x32 batch2 (padded input: rows of two vectors, 4 channels left over)")]
+    [InlineData("Dilated 3x3 d2 p2 12->6 10x48 (padded input, a frame of 2)")]
+    [InlineData("Dense 5x5 s1 p2 4->6 20x80 (padded input, 25 taps)")]
+    public void PaddedInput_IsBitwiseTheGatheredPanels(string geometryName)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // No padded-input kernel here (AVX-512 off: CI's second mode, or ARM); MatchesNaive covers these geometries.
+            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+            return;
+        }
+        Conv2dGeometry g = Geometries[geometryName];
+        Assert.True(PaddedInputConvolution.Supports(g), "the geometry no longer reaches the padded-input kernel");
+        float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
+        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
+        float[] bias = TestData.Random(g.OutChannels, 7), residual = TestData.Random((int)g.OutputLength, 8);
+        var activation = new Activation(ActivationKind.Clip, 0f, 6f);
+        var padded = new float[g.OutputLength];
+        var gathered = new float[g.OutputLength];
+        Conv2dF32.Run(input, weights, bias, residual, padded, g, activation, KernelIsa.Vector512);
+        Conv2dF32.Run(input, weights, bias, residual, gathered, g, activation, KernelIsa.Vector256);
+        Assert.True(padded.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
+        for (int i = 0; i < padded.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(padded[i]) == BitConverter.SingleToInt32Bits(gathered[i]), $"{geometryName}: element {i} {padded[i]} vs {gathered[i]}");
     }
 
     [Fact]

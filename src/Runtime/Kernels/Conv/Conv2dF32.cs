@@ -7,11 +7,13 @@ namespace MobileViT.Runtime;
 
 /// <summary>
 /// 2-D convolution over NCHW tensors with a fused epilogue: output = act(conv(input) + bias[c] + residual).
-/// Four kernels behind one entry point:
+/// Five kernels behind one entry point:
 /// pointwise (1x1, stride 1, no padding, one group) is the GEMM W[Cout, Cin] · X[Cin, H*W];
 /// depthwise (one filter per channel, horizontal stride 1 or 2) is <see cref="DepthwiseConvolution"/>;
 /// the stem (3×3 stride 2 on an image's few channels) with AVX-512 is <see cref="ShallowConv3x3Stride2"/>;
-/// everything else (dense 3x3, dilated, grouped) is an implicit GEMM per group whose B panels are
+/// dense stride-1 convolutions keeping the input's size, with AVX-512 and rows of 16 or more outputs, are a GEMM over a
+/// zero-padded copy of the input (<see cref="PaddedInputConvolution"/>);
+/// everything else (the rest of dense 3x3, dilated, grouped) is an implicit GEMM per group whose B panels are
 /// gathered from the input on the fly (<see cref="Im2colPanels"/>).
 /// </summary>
 public static unsafe class Conv2dF32
@@ -67,6 +69,8 @@ public static unsafe class Conv2dF32
                 RunDepthwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && ShallowConv3x3Stride2.Supports(g))
                 ShallowConv3x3Stride2.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else if (isa == KernelIsa.Vector512 && PaddedInputConvolution.Supports(g))
+                PaddedInputConvolution.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else
                 RunImplicitGemm(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
         }

@@ -366,6 +366,75 @@ internal static unsafe class GemmMicrokernels
     }
 
     /// <summary>
+    /// Six rows of C across four vectors, with B read in place: depth row p's four vectors at b + depthOffsets[p] + 0,
+    /// v1, v2 and v3 (<see cref="PaddedInputConvolution"/>: one offset per tap into a zero-padded input, one per output
+    /// row the 64 columns span). Rows past <paramref name="rows"/> repeat row 0's products and are not stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gemm_F32_6x4v_Offsets<TIsa, TVector>(float* a, nint aRowStride, int rows, float* b, int* depthOffsets,
+        nint v1, nint v2, nint v3, int depth, float* c, nint ldc, int columns)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector c00 = TIsa.Zero, c01 = TIsa.Zero, c02 = TIsa.Zero, c03 = TIsa.Zero;
+        TVector c10 = TIsa.Zero, c11 = TIsa.Zero, c12 = TIsa.Zero, c13 = TIsa.Zero;
+        TVector c20 = TIsa.Zero, c21 = TIsa.Zero, c22 = TIsa.Zero, c23 = TIsa.Zero;
+        TVector c30 = TIsa.Zero, c31 = TIsa.Zero, c32 = TIsa.Zero, c33 = TIsa.Zero;
+        TVector c40 = TIsa.Zero, c41 = TIsa.Zero, c42 = TIsa.Zero, c43 = TIsa.Zero;
+        TVector c50 = TIsa.Zero, c51 = TIsa.Zero, c52 = TIsa.Zero, c53 = TIsa.Zero;
+        float* a0 = a;
+        float* a1 = rows > 1 ? a0 + aRowStride : a0;
+        float* a2 = rows > 2 ? a0 + 2 * aRowStride : a0;
+        float* a3 = rows > 3 ? a0 + 3 * aRowStride : a0;
+        float* a4 = rows > 4 ? a0 + 4 * aRowStride : a0;
+        float* a5 = rows > 5 ? a0 + 5 * aRowStride : a0;
+        for (int p = 0; p < depth; p++)
+        {
+            float* bp = b + depthOffsets[p];
+            TVector b0 = TIsa.Load(bp);
+            TVector b1 = TIsa.Load(bp + v1);
+            TVector b2 = TIsa.Load(bp + v2);
+            TVector b3 = TIsa.Load(bp + v3);
+            TVector x;
+            x = TIsa.Broadcast(a0[p]);
+            c00 = TIsa.MultiplyAdd(x, b0, c00);
+            c01 = TIsa.MultiplyAdd(x, b1, c01);
+            c02 = TIsa.MultiplyAdd(x, b2, c02);
+            c03 = TIsa.MultiplyAdd(x, b3, c03);
+            x = TIsa.Broadcast(a1[p]);
+            c10 = TIsa.MultiplyAdd(x, b0, c10);
+            c11 = TIsa.MultiplyAdd(x, b1, c11);
+            c12 = TIsa.MultiplyAdd(x, b2, c12);
+            c13 = TIsa.MultiplyAdd(x, b3, c13);
+            x = TIsa.Broadcast(a2[p]);
+            c20 = TIsa.MultiplyAdd(x, b0, c20);
+            c21 = TIsa.MultiplyAdd(x, b1, c21);
+            c22 = TIsa.MultiplyAdd(x, b2, c22);
+            c23 = TIsa.MultiplyAdd(x, b3, c23);
+            x = TIsa.Broadcast(a3[p]);
+            c30 = TIsa.MultiplyAdd(x, b0, c30);
+            c31 = TIsa.MultiplyAdd(x, b1, c31);
+            c32 = TIsa.MultiplyAdd(x, b2, c32);
+            c33 = TIsa.MultiplyAdd(x, b3, c33);
+            x = TIsa.Broadcast(a4[p]);
+            c40 = TIsa.MultiplyAdd(x, b0, c40);
+            c41 = TIsa.MultiplyAdd(x, b1, c41);
+            c42 = TIsa.MultiplyAdd(x, b2, c42);
+            c43 = TIsa.MultiplyAdd(x, b3, c43);
+            x = TIsa.Broadcast(a5[p]);
+            c50 = TIsa.MultiplyAdd(x, b0, c50);
+            c51 = TIsa.MultiplyAdd(x, b1, c51);
+            c52 = TIsa.MultiplyAdd(x, b2, c52);
+            c53 = TIsa.MultiplyAdd(x, b3, c53);
+        }
+        StoreRow4<TIsa, TVector>(c, c00, c01, c02, c03, columns, accumulate: false);
+        if (rows > 1) StoreRow4<TIsa, TVector>(c + ldc, c10, c11, c12, c13, columns, accumulate: false);
+        if (rows > 2) StoreRow4<TIsa, TVector>(c + 2 * ldc, c20, c21, c22, c23, columns, accumulate: false);
+        if (rows > 3) StoreRow4<TIsa, TVector>(c + 3 * ldc, c30, c31, c32, c33, columns, accumulate: false);
+        if (rows > 4) StoreRow4<TIsa, TVector>(c + 4 * ldc, c40, c41, c42, c43, columns, accumulate: false);
+        if (rows > 5) StoreRow4<TIsa, TVector>(c + 5 * ldc, c50, c51, c52, c53, columns, accumulate: false);
+    }
+
+    /// <summary>
     /// Six rows of C across exactly three vectors plus the one column after them (a 7×7 plane: 48 columns and the
     /// 49th) for row-major A (aColStride 1). The extra column is six dot products along the depth, A's rows read as
     /// vectors beside the broadcasts the tile already makes, so it costs about 2 % more multiply-adds instead of a
