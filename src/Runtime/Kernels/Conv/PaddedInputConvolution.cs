@@ -28,6 +28,9 @@ internal static unsafe class PaddedInputConvolution
     /// <summary>Depth below which the gathered panels cost too little to matter (the stem's 27 has its own kernel).</summary>
     private const int MinDepth = 64;
 
+    /// <summary>Largest padded copy (floats, 256 MiB) this kernel makes; offsets into it must fit an int.</summary>
+    private const long MaxPaddedFloats = 1L << 26;
+
     [ThreadStatic] private static float[]? t_padded;
 
     public static bool Supports(in Conv2dGeometry g)
@@ -38,7 +41,8 @@ internal static unsafe class PaddedInputConvolution
         return g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1
                && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth
                && reachY % 2 == 0 && reachX % 2 == 0 && g.PadTop == reachY / 2 && g.PadLeft == reachX / 2
-               && g.OutWidth % 16 == 0 && depth >= MinDepth && depth <= MaxDepth;
+               && g.OutWidth % 16 == 0 && depth >= MinDepth && depth <= MaxDepth
+               && (long)g.InChannels * (g.InHeight + reachY) * (g.InWidth + reachX) <= MaxPaddedFloats;
     }
 
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)

@@ -18,9 +18,9 @@ namespace MobileViT.Runtime;
 /// </para>
 /// <para>
 /// Each output is summed in the GEMM's order (input channel, kernel row, kernel column, multiply-adds from zero) and
-/// the epilogue is the GEMM's arithmetic (in registers, or over bands of rows when a residual is added), so the result is
-/// bitwise the implicit GEMM's wherever that uses its register tiles (not the few last columns of a plane it takes as
-/// dot products).
+/// the epilogue is the GEMM's arithmetic (in registers for the short activations, over bands of rows for SiLU, GELU or
+/// a residual), so the result is bitwise the implicit GEMM's wherever that uses its register tiles (not the few last
+/// columns of a plane it takes as dot products).
 /// </para>
 /// </summary>
 internal static unsafe class ShallowConv3x3Stride2
