@@ -141,29 +141,10 @@ public class Conv2dTests
     [InlineData("Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)")]
     public void ShallowStem_IsBitwiseTheImplicitGemm(string geometryName)
     {
-        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-        {
-            // No stem kernel here (AVX-512 off: CI's second mode, or ARM); MatchesNaive covers these geometries.
-            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
-            return;
-        }
-        Conv2dGeometry g = Geometries[geometryName];
-        Assert.True(ShallowConv3x3Stride2.Supports(g), "the geometry no longer reaches the stem kernel");
-        float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
-        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
-        float[] bias = TestData.Random(g.OutChannels, 7);
-        var activation = new Activation(ActivationKind.Clip, 0f, 6f);
-        foreach (float[] residual in new[] { Array.Empty<float>(), TestData.Random((int)g.OutputLength, 8) })
-        {
-            var stem = new float[g.OutputLength];
-            var gemm = new float[g.OutputLength];
-            Conv2dF32.Run(input, weights, bias, residual, stem, g, activation, KernelIsa.Vector512);
-            Conv2dF32.Run(input, weights, bias, residual, gemm, g, activation, KernelIsa.Vector256);
-            Assert.True(stem.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
-            for (int i = 0; i < stem.Length; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(stem[i]) == BitConverter.SingleToInt32Bits(gemm[i]),
-                    $"{geometryName} residual={residual.Length > 0}: element {i} {stem[i]} vs {gemm[i]}");
-        }
+        if (!Avx512KernelsRun()) return;
+        Assert.True(ShallowConv3x3Stride2.Supports(Geometries[geometryName]), "the geometry no longer reaches the stem kernel");
+        AssertVector512IsVector256Bitwise(geometryName, withResidual: false);
+        AssertVector512IsVector256Bitwise(geometryName, withResidual: true);
     }
 
     /// <summary>
@@ -181,25 +162,8 @@ public class Conv2dTests
     [InlineData("Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)")]
     public void DirectRows_AreBitwiseTheBandPath(string geometryName)
     {
-        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-        {
-            // No direct rows here (AVX-512 off: CI's second mode, or ARM): a software Vector512 multiplies and adds
-            // separately, so it is not the 256-bit build's bits either. MatchesNaive covers these geometries.
-            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
-            return;
-        }
-        Conv2dGeometry g = Geometries[geometryName];
-        float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
-        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
-        float[] bias = TestData.Random(g.OutChannels, 7), residual = TestData.Random((int)g.OutputLength, 8);
-        var activation = new Activation(ActivationKind.Clip, 0f, 6f);
-        var direct = new float[g.OutputLength];
-        var band = new float[g.OutputLength];
-        Conv2dF32.Run(input, weights, bias, residual, direct, g, activation, KernelIsa.Vector512);
-        Conv2dF32.Run(input, weights, bias, residual, band, g, activation, KernelIsa.Vector256);
-        Assert.True(direct.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
-        for (int i = 0; i < direct.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(direct[i]) == BitConverter.SingleToInt32Bits(band[i]), $"{geometryName}: element {i} {direct[i]} vs {band[i]}");
+        if (!Avx512KernelsRun()) return;
+        AssertVector512IsVector256Bitwise(geometryName, withResidual: true);
     }
 
     /// <summary>
@@ -215,25 +179,43 @@ public class Conv2dTests
     [InlineData("Dense 5x5 s1 p2 4->6 20x80 (padded input, 25 taps)")]
     public void PaddedInput_IsBitwiseTheGatheredPanels(string geometryName)
     {
-        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
-        {
-            // No padded-input kernel here (AVX-512 off: CI's second mode, or ARM); MatchesNaive covers these geometries.
-            Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
-            return;
-        }
+        if (!Avx512KernelsRun()) return;
+        Assert.True(PaddedInputConvolution.Supports(Geometries[geometryName]), "the geometry no longer reaches the padded-input kernel");
+        AssertVector512IsVector256Bitwise(geometryName, withResidual: true);
+    }
+
+    /// <summary>
+    /// Whether the AVX-512-only kernels run here. Where AVX-512 is off (CI's second mode, or ARM) they do not, and a
+    /// software Vector512 multiplies and adds separately, so it is not the 256-bit build's bits either; MatchesNaive
+    /// covers those geometries there. Checks that 512-bit vectors are then indeed not accelerated.
+    /// </summary>
+    private static bool Avx512KernelsRun()
+    {
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) return true;
+        Assert.False(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated);
+        return false;
+    }
+
+    /// <summary>
+    /// Runs a geometry with bias and ReLU6 through the 512-bit build and the 256-bit build and asserts every output has
+    /// the same bits, after checking the output is not all clipped (the comparison would then prove nothing).
+    /// </summary>
+    private static void AssertVector512IsVector256Bitwise(string geometryName, bool withResidual)
+    {
         Conv2dGeometry g = Geometries[geometryName];
-        Assert.True(PaddedInputConvolution.Supports(g), "the geometry no longer reaches the padded-input kernel");
         float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
         float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
-        float[] bias = TestData.Random(g.OutChannels, 7), residual = TestData.Random((int)g.OutputLength, 8);
+        float[] bias = TestData.Random(g.OutChannels, 7);
+        float[] residual = withResidual ? TestData.Random((int)g.OutputLength, 8) : Array.Empty<float>();
         var activation = new Activation(ActivationKind.Clip, 0f, 6f);
-        var padded = new float[g.OutputLength];
-        var gathered = new float[g.OutputLength];
-        Conv2dF32.Run(input, weights, bias, residual, padded, g, activation, KernelIsa.Vector512);
-        Conv2dF32.Run(input, weights, bias, residual, gathered, g, activation, KernelIsa.Vector256);
-        Assert.True(padded.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
-        for (int i = 0; i < padded.Length; i++)
-            Assert.True(BitConverter.SingleToInt32Bits(padded[i]) == BitConverter.SingleToInt32Bits(gathered[i]), $"{geometryName}: element {i} {padded[i]} vs {gathered[i]}");
+        var wide = new float[g.OutputLength];
+        var narrow = new float[g.OutputLength];
+        Conv2dF32.Run(input, weights, bias, residual, wide, g, activation, KernelIsa.Vector512);
+        Conv2dF32.Run(input, weights, bias, residual, narrow, g, activation, KernelIsa.Vector256);
+        Assert.True(wide.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
+        for (int i = 0; i < wide.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(wide[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
+                $"{geometryName} residual={withResidual}: element {i} {wide[i]} vs {narrow[i]}");
     }
 
     [Fact]
