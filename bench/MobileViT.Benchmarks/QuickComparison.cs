@@ -19,6 +19,7 @@ public static class QuickComparison
     public static int Run(int threads, int runs, string? only)
     {
         bool noSpin = Environment.GetEnvironmentVariable("MVC_QUICK_ORT_NO_SPIN") == "1";
+        bool separate = Environment.GetEnvironmentVariable("MVC_QUICK_SEPARATE") == "1";
         foreach (var model in BenchmarkModels.All.Where(m => only == null || m.Name.Contains(only, StringComparison.OrdinalIgnoreCase)))
         {
             var input = BenchmarkModels.Input(model.InputLength);
@@ -35,25 +36,28 @@ public static class QuickComparison
             var generated = new List<double>();
             var onnxRuntime = new List<double>();
             void RunOrt() => session.Run(runOptions, inputNames, new[] { inputValue }, outputNames, new[] { outputValue });
-            if (Environment.GetEnvironmentVariable("MVC_QUICK_SEPARATE") == "1")
+            if (separate)
             {
                 Time(() => model.Run(input, output), runs, generated);
                 Time(RunOrt, runs, onnxRuntime);
             }
-            for (int i = 0; i < (generated.Count > 0 ? 0 : runs + 10); i++)
+            else
             {
-                long start = Stopwatch.GetTimestamp();
-                model.Run(input, output);
-                long middle = Stopwatch.GetTimestamp();
-                RunOrt();
-                long end = Stopwatch.GetTimestamp();
-                if (i < 10) continue; // warm-up, tiered compilation
-                generated.Add(Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
-                onnxRuntime.Add(Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
+                for (int i = 0; i < runs + 10; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    model.Run(input, output);
+                    long middle = Stopwatch.GetTimestamp();
+                    RunOrt();
+                    long end = Stopwatch.GetTimestamp();
+                    if (i < 10) continue; // warm-up, tiered compilation
+                    generated.Add(Stopwatch.GetElapsedTime(start, middle).TotalMilliseconds);
+                    onnxRuntime.Add(Stopwatch.GetElapsedTime(middle, end).TotalMilliseconds);
+                }
             }
             model.SetParallelism(1);
             double g = Median(generated), o = Median(onnxRuntime);
-            Console.WriteLine($"{model.Name,-18} threads {threads}{(generatedThreads != threads ? $" (generated {generatedThreads})" : "")}{(noSpin ? " (ORT no spin)" : "")}: generated {g,7:F2} ms, ONNX Runtime {o,7:F2} ms, ratio {g / o:F2}");
+            Console.WriteLine($"{model.Name,-18} threads {threads}{(generatedThreads != threads ? $" (generated {generatedThreads})" : "")}{(noSpin ? " (ORT no spin)" : "")}{(separate ? " (separate)" : "")}: generated {g,7:F2} ms, ONNX Runtime {o,7:F2} ms, ratio {g / o:F2}");
         }
         return 0;
     }
