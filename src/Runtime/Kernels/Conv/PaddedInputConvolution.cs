@@ -140,9 +140,10 @@ internal static unsafe class PaddedInputConvolution
                 nint v1 = VectorOffset(pixel + 16, y0, x0, width, job.PaddedWidth);
                 nint v2 = VectorOffset(pixel + 32, y0, x0, width, job.PaddedWidth);
                 nint v3 = VectorOffset(pixel + 48, y0, x0, width, job.PaddedWidth);
+                var source = new OffsetTileRows(b, job.Offsets, v1, v2, v3);
                 for (int row = 0; row < m; row += GemmMicrokernels.TileRows)
-                    GemmMicrokernels.Gemm_F32_6x4v_Offsets<Vector512Isa, Vector512<float>>(job.Weights + (nint)row * depth, depth,
-                        Math.Min(GemmMicrokernels.TileRows, m - row), b, job.Offsets, v1, v2, v3, depth, job.Output + (nint)row * plane + pixel, plane, columns);
+                    GemmMicrokernels.Gemm_F32_6x4v<Vector512Isa, Vector512<float>, OffsetTileRows>(job.Weights + (nint)row * depth, depth, 1,
+                        Math.Min(GemmMicrokernels.TileRows, m - row), source, depth, job.Output + (nint)row * plane + pixel, plane, columns, accumulate: false);
             }
             job.Epilogue.Apply<Vector512Isa, Vector512<float>>(job.Output, plane, m, block, blockEnd - block);
         }

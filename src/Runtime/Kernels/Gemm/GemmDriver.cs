@@ -206,8 +206,8 @@ internal static unsafe class GemmDriver
                 GemmMicrokernels.Gemm_F32_6x3v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                     c + row * ldc, ldc, columns, accumulate);
             else if (wide)
-                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                    c + row * ldc, ldc, columns, accumulate);
+                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
+                    new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate);
             else
                 GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                     c + row * ldc, ldc, columns, accumulate);

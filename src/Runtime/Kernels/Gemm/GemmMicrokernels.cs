@@ -280,12 +280,14 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary>
     /// Six rows of C across four vectors (a 64-column panel with 512-bit vectors): 24 accumulators, so each A broadcast
-    /// feeds four FMAs and each B load six. Only for 512-bit vectors, whose 32 registers hold the tile.
+    /// feeds four FMAs and each B load six. Only for 512-bit vectors, whose 32 registers hold the tile. B's depth row p
+    /// comes from <typeparamref name="TRows"/>: a packed panel, or offsets into a padded input. Rows past
+    /// <paramref name="rows"/> repeat row 0's products and are not stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemm_F32_6x4v<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
+    public static void Gemm_F32_6x4v<TIsa, TVector, TRows>(float* a, nint aRowStride, nint aColStride, int rows, TRows b, int depth,
         float* c, nint ldc, int columns, bool accumulate)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TRows : struct, ITileRows
     {
         int width = TIsa.Count;
         TVector c00 = TIsa.Zero, c01 = TIsa.Zero, c02 = TIsa.Zero, c03 = TIsa.Zero;
@@ -295,18 +297,16 @@ internal static unsafe class GemmMicrokernels
         TVector c40 = TIsa.Zero, c41 = TIsa.Zero, c42 = TIsa.Zero, c43 = TIsa.Zero;
         TVector c50 = TIsa.Zero, c51 = TIsa.Zero, c52 = TIsa.Zero, c53 = TIsa.Zero;
         float* a0 = a;
-        float* a1 = a0 + aRowStride;
-        float* a2 = a1 + aRowStride;
-        float* a3 = a2 + aRowStride;
-        float* a4 = a3 + aRowStride;
-        float* a5 = a4 + aRowStride;
+        float* a1 = rows > 1 ? a0 + aRowStride : a0;
+        float* a2 = rows > 2 ? a0 + 2 * aRowStride : a0;
+        float* a3 = rows > 3 ? a0 + 3 * aRowStride : a0;
+        float* a4 = rows > 4 ? a0 + 4 * aRowStride : a0;
+        float* a5 = rows > 5 ? a0 + 5 * aRowStride : a0;
         nint offset = 0;
         for (int p = 0; p < depth; p++)
         {
-            TVector b0 = TIsa.Load(b);
-            TVector b1 = TIsa.Load(b + width);
-            TVector b2 = TIsa.Load(b + 2 * width);
-            TVector b3 = TIsa.Load(b + 3 * width);
+            b.Load<TIsa, TVector>(out TVector b0, out TVector b1, out TVector b2, out TVector b3);
+            b.Next();
             TVector x;
             x = TIsa.Broadcast(a0[offset]);
             c00 = TIsa.MultiplyAdd(x, b0, c00);
@@ -339,9 +339,8 @@ internal static unsafe class GemmMicrokernels
             c52 = TIsa.MultiplyAdd(x, b2, c52);
             c53 = TIsa.MultiplyAdd(x, b3, c53);
             offset += aColStride;
-            b += bStride;
         }
-        if (columns == 4 * width)
+        if (rows == TileRows && columns == 4 * width)
         {
             StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
             StoreFull2<TIsa, TVector>(c + 2 * width, c02, c03, accumulate);
@@ -358,80 +357,11 @@ internal static unsafe class GemmMicrokernels
             return;
         }
         StoreRow4<TIsa, TVector>(c, c00, c01, c02, c03, columns, accumulate);
-        StoreRow4<TIsa, TVector>(c + ldc, c10, c11, c12, c13, columns, accumulate);
-        StoreRow4<TIsa, TVector>(c + 2 * ldc, c20, c21, c22, c23, columns, accumulate);
-        StoreRow4<TIsa, TVector>(c + 3 * ldc, c30, c31, c32, c33, columns, accumulate);
-        StoreRow4<TIsa, TVector>(c + 4 * ldc, c40, c41, c42, c43, columns, accumulate);
-        StoreRow4<TIsa, TVector>(c + 5 * ldc, c50, c51, c52, c53, columns, accumulate);
-    }
-
-    /// <summary>
-    /// Six rows of C across four vectors, with B read in place: depth row p's four vectors at b + depthOffsets[p] + 0,
-    /// v1, v2 and v3 (<see cref="PaddedInputConvolution"/>: one offset per tap into a zero-padded input, one per output
-    /// row the 64 columns span). Rows past <paramref name="rows"/> repeat row 0's products and are not stored.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemm_F32_6x4v_Offsets<TIsa, TVector>(float* a, nint aRowStride, int rows, float* b, int* depthOffsets,
-        nint v1, nint v2, nint v3, int depth, float* c, nint ldc, int columns)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-    {
-        TVector c00 = TIsa.Zero, c01 = TIsa.Zero, c02 = TIsa.Zero, c03 = TIsa.Zero;
-        TVector c10 = TIsa.Zero, c11 = TIsa.Zero, c12 = TIsa.Zero, c13 = TIsa.Zero;
-        TVector c20 = TIsa.Zero, c21 = TIsa.Zero, c22 = TIsa.Zero, c23 = TIsa.Zero;
-        TVector c30 = TIsa.Zero, c31 = TIsa.Zero, c32 = TIsa.Zero, c33 = TIsa.Zero;
-        TVector c40 = TIsa.Zero, c41 = TIsa.Zero, c42 = TIsa.Zero, c43 = TIsa.Zero;
-        TVector c50 = TIsa.Zero, c51 = TIsa.Zero, c52 = TIsa.Zero, c53 = TIsa.Zero;
-        float* a0 = a;
-        float* a1 = rows > 1 ? a0 + aRowStride : a0;
-        float* a2 = rows > 2 ? a0 + 2 * aRowStride : a0;
-        float* a3 = rows > 3 ? a0 + 3 * aRowStride : a0;
-        float* a4 = rows > 4 ? a0 + 4 * aRowStride : a0;
-        float* a5 = rows > 5 ? a0 + 5 * aRowStride : a0;
-        for (int p = 0; p < depth; p++)
-        {
-            float* bp = b + depthOffsets[p];
-            TVector b0 = TIsa.Load(bp);
-            TVector b1 = TIsa.Load(bp + v1);
-            TVector b2 = TIsa.Load(bp + v2);
-            TVector b3 = TIsa.Load(bp + v3);
-            TVector x;
-            x = TIsa.Broadcast(a0[p]);
-            c00 = TIsa.MultiplyAdd(x, b0, c00);
-            c01 = TIsa.MultiplyAdd(x, b1, c01);
-            c02 = TIsa.MultiplyAdd(x, b2, c02);
-            c03 = TIsa.MultiplyAdd(x, b3, c03);
-            x = TIsa.Broadcast(a1[p]);
-            c10 = TIsa.MultiplyAdd(x, b0, c10);
-            c11 = TIsa.MultiplyAdd(x, b1, c11);
-            c12 = TIsa.MultiplyAdd(x, b2, c12);
-            c13 = TIsa.MultiplyAdd(x, b3, c13);
-            x = TIsa.Broadcast(a2[p]);
-            c20 = TIsa.MultiplyAdd(x, b0, c20);
-            c21 = TIsa.MultiplyAdd(x, b1, c21);
-            c22 = TIsa.MultiplyAdd(x, b2, c22);
-            c23 = TIsa.MultiplyAdd(x, b3, c23);
-            x = TIsa.Broadcast(a3[p]);
-            c30 = TIsa.MultiplyAdd(x, b0, c30);
-            c31 = TIsa.MultiplyAdd(x, b1, c31);
-            c32 = TIsa.MultiplyAdd(x, b2, c32);
-            c33 = TIsa.MultiplyAdd(x, b3, c33);
-            x = TIsa.Broadcast(a4[p]);
-            c40 = TIsa.MultiplyAdd(x, b0, c40);
-            c41 = TIsa.MultiplyAdd(x, b1, c41);
-            c42 = TIsa.MultiplyAdd(x, b2, c42);
-            c43 = TIsa.MultiplyAdd(x, b3, c43);
-            x = TIsa.Broadcast(a5[p]);
-            c50 = TIsa.MultiplyAdd(x, b0, c50);
-            c51 = TIsa.MultiplyAdd(x, b1, c51);
-            c52 = TIsa.MultiplyAdd(x, b2, c52);
-            c53 = TIsa.MultiplyAdd(x, b3, c53);
-        }
-        StoreRow4<TIsa, TVector>(c, c00, c01, c02, c03, columns, accumulate: false);
-        if (rows > 1) StoreRow4<TIsa, TVector>(c + ldc, c10, c11, c12, c13, columns, accumulate: false);
-        if (rows > 2) StoreRow4<TIsa, TVector>(c + 2 * ldc, c20, c21, c22, c23, columns, accumulate: false);
-        if (rows > 3) StoreRow4<TIsa, TVector>(c + 3 * ldc, c30, c31, c32, c33, columns, accumulate: false);
-        if (rows > 4) StoreRow4<TIsa, TVector>(c + 4 * ldc, c40, c41, c42, c43, columns, accumulate: false);
-        if (rows > 5) StoreRow4<TIsa, TVector>(c + 5 * ldc, c50, c51, c52, c53, columns, accumulate: false);
+        if (rows > 1) StoreRow4<TIsa, TVector>(c + ldc, c10, c11, c12, c13, columns, accumulate);
+        if (rows > 2) StoreRow4<TIsa, TVector>(c + 2 * ldc, c20, c21, c22, c23, columns, accumulate);
+        if (rows > 3) StoreRow4<TIsa, TVector>(c + 3 * ldc, c30, c31, c32, c33, columns, accumulate);
+        if (rows > 4) StoreRow4<TIsa, TVector>(c + 4 * ldc, c40, c41, c42, c43, columns, accumulate);
+        if (rows > 5) StoreRow4<TIsa, TVector>(c + 5 * ldc, c50, c51, c52, c53, columns, accumulate);
     }
 
     /// <summary>
@@ -673,4 +603,76 @@ internal static unsafe class GemmMicrokernels
         StoreRow2<TIsa, TVector>(c, v0, v1, System.Math.Min(columns, width), accumulate);
         if (columns > width) StoreRow2<TIsa, TVector>(c + width, v2, v3, columns - width, accumulate);
     }
+}
+
+/// <summary>
+/// Where <see cref="GemmMicrokernels.Gemm_F32_6x4v{TIsa, TVector, TRows}"/> finds B: the current depth row's four
+/// vectors, then the next row (a pointer step, so the tile's loop keeps the shape of a plain panel walk).
+/// </summary>
+internal unsafe interface ITileRows
+{
+    void Load<TIsa, TVector>(out TVector b0, out TVector b1, out TVector b2, out TVector b3)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct;
+
+    void Next();
+}
+
+/// <summary>A panel: row p at b + p * stride, its four vectors side by side.</summary>
+internal unsafe struct PanelTileRows : ITileRows
+{
+    private float* _row;
+    private readonly nint _stride;
+
+    public PanelTileRows(float* b, nint stride)
+    {
+        _row = b;
+        _stride = stride;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Load<TIsa, TVector>(out TVector b0, out TVector b1, out TVector b2, out TVector b3)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        b0 = TIsa.Load(_row);
+        b1 = TIsa.Load(_row + TIsa.Count);
+        b2 = TIsa.Load(_row + 2 * TIsa.Count);
+        b3 = TIsa.Load(_row + 3 * TIsa.Count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Next() => _row += _stride;
+}
+
+/// <summary>
+/// Rows read in place (<see cref="PaddedInputConvolution"/>): row p at b + offsets[p] (one offset per tap into a
+/// zero-padded input), its vectors at 0, v1, v2 and v3 from there (one per output row the 64 columns span).
+/// </summary>
+internal unsafe struct OffsetTileRows : ITileRows
+{
+    private readonly float* _b;
+    private int* _offset;
+    private readonly nint _v1, _v2, _v3;
+
+    public OffsetTileRows(float* b, int* offsets, nint v1, nint v2, nint v3)
+    {
+        _b = b;
+        _offset = offsets;
+        _v1 = v1;
+        _v2 = v2;
+        _v3 = v3;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Load<TIsa, TVector>(out TVector b0, out TVector b1, out TVector b2, out TVector b3)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        float* row = _b + *_offset;
+        b0 = TIsa.Load(row);
+        b1 = TIsa.Load(row + _v1);
+        b2 = TIsa.Load(row + _v2);
+        b3 = TIsa.Load(row + _v3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Next() => _offset++;
 }
