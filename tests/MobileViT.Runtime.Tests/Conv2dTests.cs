@@ -57,9 +57,11 @@ public class Conv2dTests
         ["Depthwise 3x3 d2 p2 16ch 12x12 (channel blocks, dilated)"] = Geometry(1, 16, 12, 12, 16, 3, 1, 2, dilation: 2, groups: 16),
         ["Depthwise 5x5 s2 p2 20ch 50x56 (channel blocks in bands of output rows)"] = Geometry(1, 20, 50, 56, 20, 5, 2, 2, groups: 20),
         ["Depthwise 3x3 s2 p1 20ch 50x56 (direct rows, not channel blocks: rows of 28 outputs)"] = Geometry(1, 20, 50, 56, 20, 3, 2, 1, groups: 20),
+        ["Depthwise 3x3 s1 p1 24ch 24x24 (channel blocks: rows of 24 in eight-cell groups)"] = Geometry(1, 24, 24, 24, 24, 3, 1, 1, groups: 24),
+        ["Depthwise 5x5 s2 p2 16ch 27x23 (channel blocks: groups past rows of 12, odd taps after even)"] = Geometry(1, 16, 27, 23, 16, 5, 2, 2, groups: 16),
         ["Depthwise 5x5 s1 p2 17ch 40x40 (channel blocks in bands)"] = Geometry(1, 17, 40, 40, 17, 5, 1, 2, groups: 17),
         ["Depthwise 5x5 s2 p2 16ch 9x300 (channel blocks, one output row per band)"] = Geometry(1, 16, 9, 300, 16, 5, 2, 2, groups: 16),
-        ["Depthwise 3x3 s1 p1 4ch 20x15 (direct rows: one partial vector per row)"] = Geometry(1, 4, 20, 15, 4, 3, 1, 1, groups: 4),
+        ["Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)"] = Geometry(1, 4, 30, 15, 4, 3, 1, 1, groups: 4),
         ["Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)"] = Geometry(2, 3, 18, 32, 3, 3, 1, 1, groups: 3),
         ["Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)"] = Geometry(1, 2, 30, 57, 2, 3, 1, 1, groups: 2, padBottom: 0),
         ["Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)"] = Geometry(1, 2, 60, 64, 2, 3, 2, 1, groups: 2, padBottom: 0),
@@ -153,7 +155,7 @@ public class Conv2dTests
     /// give the same bits.
     /// </summary>
     [Theory]
-    [InlineData("Depthwise 3x3 s1 p1 4ch 20x15 (direct rows: one partial vector per row)")]
+    [InlineData("Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)")]
     [InlineData("Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)")]
     [InlineData("Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)")]
     [InlineData("Depthwise 3x3 s1 p1 3ch 17x33 batch2")]

@@ -13,7 +13,9 @@ namespace MobileViT.Runtime;
 /// 7×7 ran at 1/6 of ONNX Runtime's speed that way. Here the 16 planes of a block are transposed (16 × 16 register
 /// transposes) into a channel-blocked scratch, [y][x][16 channels] with a zero border, band by band of output rows,
 /// where every tap of every output cell is one vector multiply-add for 16 channels, whatever the stride, dilation or
-/// plane width. Bias and activation are applied to the 16 × 16 result blocks (channels along the lanes) before they
+/// plane width. Cells go eight of a row at a time (eight independent sums); without horizontal dilation the inputs
+/// under them slide along the kernel row, one new load per tap (5 × 5 on 120 channels of 28×28: 70 → 46 µs; on 960 of
+/// 7×7: 43 → 31; at stride 2 on 72 of 56×56: 62 → 50; against four cells in flat order, nine loads per four taps). Bias and activation are applied to the 16 × 16 result blocks (channels along the lanes) before they
 /// are transposed back into the NCHW output; with a residual, the epilogue runs per output plane afterwards. Blocks are
 /// the unit of work for threads, so every element is computed the same way at any thread count.
 /// </summary>
@@ -43,8 +45,8 @@ internal static unsafe class DepthwiseChannelBlocks
     /// Depthwise geometries on input planes up to 56 × 56 where the transposes cost less than the per-row work they
     /// save: stride 2 (576 channels 14×14 → 7×7: 100 → 29 µs; 192 channels 28×28 → 14×14: 110 → 35 µs; 144 channels
     /// 56×56 → 28×28: 131 → 114 µs), kernels larger than 3 × 3 (5 × 5 on 120 channels of 28×28: 186 → 97 µs; at stride 2
-    /// on 72 channels of 56×56: 132 → 80 µs) and 3 × 3 at stride 1 on planes up to 16 × 16 (384 channels of 14×14:
-    /// 58 → 49 µs). Elsewhere the row kernel stays faster: 3 × 3 at stride 1 on 28×28 (95 → 104-141 µs this way), stride 2
+    /// on 72 channels of 56×56: 132 → 80 µs) and 3 × 3 at stride 1 on planes under 28 × 28 (384 channels of 14×14:
+    /// 58 → 49 µs; since eight cells of a row go per pass, 3 × 3 at stride 1 on 16×16 to 24×24 too). Elsewhere the row kernel stays faster: 3 × 3 at stride 1 on 28×28 (95 → 104-141 µs this way), stride 2
     /// from 64×64 up (128 channels: 126 → 144 µs; 64 channels of 128×128: 226 → 299 µs). Planes whose padded block
     /// outgrows the scratch go in bands of output rows. Per-kernel timer while developing; KernelBenchmarks has the
     /// current figures. Those figures were against the row kernel's padded band; since it reads 3 × 3 rows directly, the
@@ -56,9 +58,10 @@ internal static unsafe class DepthwiseChannelBlocks
         if (!Avx512F.IsSupported || !Vector512.IsHardwareAccelerated) return false;
         if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps) return false;
         int inPlane = g.InHeight * g.InWidth;
-        bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || inPlane <= 16 * 16)
+        bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
+        bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)
                     && !DepthwiseConvolution.PrefersDirectRows(g);
-        return pays && inPlane <= 56 * 56 && BandRows(g) >= 1;
+        return pays && inPlane <= 56 * 56 && g.OutWidth <= 64 && BandRows(g) >= 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -96,9 +99,13 @@ internal static unsafe class DepthwiseChannelBlocks
         Conv2dGeometry g = job.Geometry;
         int first = WorkerPool.FirstUnit(job.Units, part, job.Parts), end = WorkerPool.FirstUnit(job.Units, part + 1, job.Parts);
         int paddedWidth = PaddedWidth(g), bandRows = BandRows(g), paddedRows = PaddedRowsFor(g, bandRows);
-        float* paddedUnaligned = stackalloc float[paddedRows * paddedWidth * Block + 16];
+        // Eight-cell groups run past a row's last cell (their extra results are never stored), reading up to OverReach
+        // cells past the grid's last row.
+        int overReach = OverReach(g);
+        float* paddedUnaligned = stackalloc float[(paddedRows * paddedWidth + overReach) * Block + 16];
         float* padded = Align(paddedUnaligned);
-        float* stagingUnaligned = stackalloc float[Block * Block + 16];
+        new Span<float>(padded + (nint)paddedRows * paddedWidth * Block, overReach * Block).Clear();
+        float* stagingUnaligned = stackalloc float[StagingCells(g) * Block + 16];
         float* staging = Align(stagingUnaligned);
         float* tablesUnaligned = stackalloc float[(MaxTaps + Block) * Block + 16];
         float* tapWeights = Align(tablesUnaligned);
@@ -141,7 +148,7 @@ internal static unsafe class DepthwiseChannelBlocks
             {
                 int rows = Math.Min(bandRows, g.OutHeight - bandStart);
                 FillBand(job.Input + inOffset, inPlane, channels, g, bandStart * g.StrideHeight - g.PadTop, PaddedRowsFor(g, rows), padded, paddedWidth);
-                Convolve(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows * g.OutWidth,
+                Convolve(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows,
                     outPlane, channels, staging, epilogue);
             }
 
@@ -209,51 +216,127 @@ internal static unsafe class DepthwiseChannelBlocks
         }
     }
 
+    /// <summary>Cells a group of output cells computes at once: eight accumulators keep both multiply-add pipes busy.</summary>
+    private const int GroupCells = 8;
+
+    /// <summary>Cells past the grid's end that the last row's last group reads (its window, plus one look-ahead load).</summary>
+    private static int OverReach(in Conv2dGeometry g) => g.StrideWidth * GroupCells + (g.KernelWidth - 1) * g.DilationWidth + 2;
+
+    /// <summary>Result cells held before they go out: up to 15 waiting for a whole 16, a row, and a group's overrun.</summary>
+    private static int StagingCells(in Conv2dGeometry g) => Block - 1 + g.OutWidth + GroupCells;
+
     /// <summary>
-    /// The band's output cells, 16 at a time in flat order: four cells share each tap's weight vector; the 16 results go to the
-    /// staging block (cells × channels), through the epilogue when it runs there, and transposed into the output planes.
+    /// The band's output rows, eight cells of a row at a time, into the staging cells (channels along the lanes); every
+    /// 16 staged cells, in the plane's flat order, go through the epilogue when it runs there and are transposed into
+    /// the output planes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Convolve(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
-        float* output, int firstCell, int cellCount, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
+        float* output, int firstCell, int rows, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
     {
-        int* bases = stackalloc int[Block];
-        // Rows counted from the band's first, whose windows start at the grid's first row.
-        int oy = 0, ox = 0;
-        for (int cell = firstCell; cell < firstCell + cellCount; cell += Block)
+        bool slides = g.DilationWidth == 1 && g.StrideWidth <= 2;
+        nint cellStride = g.StrideWidth * Block, kernelRowStride = (nint)g.DilationHeight * paddedWidth * Block;
+        int pending = 0, stored = 0;
+        for (int oy = 0; oy < rows; oy++)
         {
-            int cells = Math.Min(Block, firstCell + cellCount - cell);
-            for (int j = 0; j < Block; j++)
+            float* windowRow = padded + (nint)oy * g.StrideHeight * paddedWidth * Block;
+            float* results = staging + (nint)pending * Block;
+            for (int ox = 0; ox < g.OutWidth; ox += GroupCells)
             {
-                // Cells past the plane's end repeat the last one; their results are never stored.
-                bases[j] = j < cells ? (oy * g.StrideHeight * paddedWidth + ox * g.StrideWidth) * Block : bases[j - 1];
-                if (j < cells && ++ox == g.OutWidth) { ox = 0; oy++; }
+                if (slides)
+                    SlidingEightCells(windowRow + ox * cellStride, g.KernelHeight, g.KernelWidth, g.StrideWidth, kernelRowStride, tapWeights, results + ox * Block);
+                else
+                    EightCells(windowRow + ox * cellStride, cellStride, tapWeights, tapOffsets, tapCount, results + ox * Block);
             }
-            for (int j = 0; j < cells; j += 4)
-                FourCells(padded, bases + j, tapWeights, tapOffsets, tapCount, staging + j * Block);
-            if (epilogue.InBlocks)
-                ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(epilogue.Kind, epilogue.Alpha, epilogue.Beta, staging, staging, ((cells + 3) & ~3) * Block, 1f, 0f, epilogue.BiasTable, null);
-            Avx512Transpose.Transpose16(staging, Block, cells, Block, output + cell, outPlane, channels, cells);
+            pending += g.OutWidth;
+            int ready = oy == rows - 1 ? pending : pending / Block * Block;
+            for (int c = 0; c < ready; c += Block)
+            {
+                int cells = Math.Min(Block, ready - c);
+                float* block = staging + (nint)c * Block;
+                if (epilogue.InBlocks)
+                    ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(epilogue.Kind, epilogue.Alpha, epilogue.Beta, block, block, cells * Block, 1f, 0f, epilogue.BiasTable, null);
+                Avx512Transpose.Transpose16(block, Block, cells, Block, output + firstCell + stored + c, outPlane, channels, cells);
+            }
+            stored += ready;
+            pending -= ready;
+            if (pending > 0) Buffer.MemoryCopy(staging + (nint)ready * Block, staging, (nint)pending * Block * sizeof(float), (nint)pending * Block * sizeof(float));
         }
     }
 
+    /// <summary>
+    /// Eight consecutive cells of an output row, horizontal stride 1 or 2, no horizontal dilation. Along a kernel row, the
+    /// input under cell i at tap kx + stride is the one under cell i + 1 at tap kx, so the eight input vectors shift down
+    /// by one and only one new vector is loaded per tap (stride 2 walks the even taps, then the odd ones): a load and a
+    /// weight per eight multiply-adds instead of nine loads.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FourCells(float* padded, int* bases, float* tapWeights, int* tapOffsets, int tapCount, float* results)
+    private static void SlidingEightCells(float* first, int kernelHeight, int kernelWidth, int stride, nint kernelRowStride, float* tapWeights, float* results)
     {
-        float* p0 = padded + bases[0], p1 = padded + bases[1], p2 = padded + bases[2], p3 = padded + bases[3];
-        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        nint step = stride * Block;
+        for (int ky = 0; ky < kernelHeight; ky++)
+        {
+            float* row = first + ky * kernelRowStride;
+            float* weights = tapWeights + ky * kernelWidth * Block;
+            for (int phase = 0; phase < stride && phase < kernelWidth; phase++)
+            {
+                float* input = row + phase * Block;
+                Vector512<float> v0 = Vector512.Load(input), v1 = Vector512.Load(input + step), v2 = Vector512.Load(input + 2 * step);
+                Vector512<float> v3 = Vector512.Load(input + 3 * step), v4 = Vector512.Load(input + 4 * step), v5 = Vector512.Load(input + 5 * step);
+                Vector512<float> v6 = Vector512.Load(input + 6 * step), v7 = Vector512.Load(input + 7 * step);
+                for (int kx = phase; kx < kernelWidth; kx += stride)
+                {
+                    Vector512<float> w = Vector512.Load(weights + kx * Block);
+                    a0 = Avx512F.FusedMultiplyAdd(v0, w, a0);
+                    a1 = Avx512F.FusedMultiplyAdd(v1, w, a1);
+                    a2 = Avx512F.FusedMultiplyAdd(v2, w, a2);
+                    a3 = Avx512F.FusedMultiplyAdd(v3, w, a3);
+                    a4 = Avx512F.FusedMultiplyAdd(v4, w, a4);
+                    a5 = Avx512F.FusedMultiplyAdd(v5, w, a5);
+                    a6 = Avx512F.FusedMultiplyAdd(v6, w, a6);
+                    a7 = Avx512F.FusedMultiplyAdd(v7, w, a7);
+                    input += Block * stride;
+                    v0 = v1; v1 = v2; v2 = v3; v3 = v4; v4 = v5; v5 = v6; v6 = v7;
+                    v7 = Vector512.Load(input + 7 * step);
+                }
+            }
+        }
+        Store8(results, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /// <summary>Eight cells <paramref name="cellStride"/> apart, any dilation: each tap is a weight load and eight input loads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EightCells(float* first, nint cellStride, float* tapWeights, int* tapOffsets, int tapCount, float* results)
+    {
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int t = 0; t < tapCount; t++)
         {
             Vector512<float> w = Vector512.Load(tapWeights + t * Block);
-            int offset = tapOffsets[t];
-            a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(p0 + offset), w, a0);
-            a1 = Avx512F.FusedMultiplyAdd(Vector512.Load(p1 + offset), w, a1);
-            a2 = Avx512F.FusedMultiplyAdd(Vector512.Load(p2 + offset), w, a2);
-            a3 = Avx512F.FusedMultiplyAdd(Vector512.Load(p3 + offset), w, a3);
+            float* p = first + tapOffsets[t];
+            a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(p), w, a0);
+            a1 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + cellStride), w, a1);
+            a2 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 2 * cellStride), w, a2);
+            a3 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 3 * cellStride), w, a3);
+            a4 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 4 * cellStride), w, a4);
+            a5 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 5 * cellStride), w, a5);
+            a6 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 6 * cellStride), w, a6);
+            a7 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 7 * cellStride), w, a7);
         }
+        Store8(results, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8(float* results, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
+        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7)
+    {
         Vector512.Store(a0, results);
         Vector512.Store(a1, results + Block);
         Vector512.Store(a2, results + 2 * Block);
         Vector512.Store(a3, results + 3 * Block);
+        Vector512.Store(a4, results + 4 * Block);
+        Vector512.Store(a5, results + 5 * Block);
+        Vector512.Store(a6, results + 6 * Block);
+        Vector512.Store(a7, results + 7 * Block);
     }
 }

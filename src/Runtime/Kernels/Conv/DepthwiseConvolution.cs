@@ -435,10 +435,15 @@ internal static unsafe class DepthwiseConvolution
     /// Whether a plane <see cref="DepthwiseChannelBlocks"/> could take stays with the direct rows instead (its
     /// <see cref="DepthwiseChannelBlocks.Supports"/> asks): once an output row fills most of a vector. Per kernel, channel blocks against direct rows (ReLU6): stride 2, 144 channels
     /// 56×56 97 → 54 µs, 192 of 28×28 28 → 24.5 µs, 160 of 32×32 34–37 → 20 µs, but 576 of 14×14 23 → 35 µs and
-    /// 256 of 16×16 11 → 15 µs; stride 1, 96 of 16×16 11 → 10 µs, but 384 of 14×14 35–36 → 42 µs.
+    /// 256 of 16×16 11 → 15 µs; stride 1, 96 of 16×16 11 → 10 µs, but 384 of 14×14 35–36 → 42 µs. Since channel blocks
+    /// take eight cells of a row per pass (ReLU6, direct rows → channel blocks): stride 1, 256 of 16×16 25 → 19 µs, 128 of
+    /// 20×20 23 → 18, 128 of 24×24 28 → 23, 192 of 28×28 49 → 49, 160 of 32×32 44 → 72; stride 2, 240 of 28×28 28 → 30.
     /// </summary>
     internal static bool PrefersDirectRows(in Conv2dGeometry g)
-        => UsesDirectRows<Vector512<float>>(g) && (g.StrideWidth == 1 ? g.InWidth >= 16 : g.OutWidth >= 12);
+        => UsesDirectRows<Vector512<float>>(g) && (g.StrideWidth == 1 ? g.InWidth >= DirectRowsMinWidthStride1 : g.OutWidth >= 12);
+
+    /// <summary>Input width from which 3 × 3 stride-1 planes stay with the direct rows (the two kernels tie at 28).</summary>
+    internal const int DirectRowsMinWidthStride1 = 28;
 
     /// <summary>
     /// Output rows [rowStart, rowEnd) of one plane for <see cref="UsesDirectRows"/> geometries, before the epilogue, read
