@@ -181,11 +181,14 @@ namespace MobileViT.Compiler.Emit
             w.Line("");
             w.Line("/// <summary>Runs the model. Thread-safe; each thread's scratch memory is allocated on its first call only.</summary>");
             w.Open($"public static void Run({parameters})");
-            w.Line("var scratch = t_scratch ??= new float[ScratchLength];");
+            w.Line("var scratch = t_scratch ??= global::MobileViT.Runtime.ScratchMemory.Allocate(ScratchLength);");
             w.Line($"Run({arguments}, scratch);");
             w.Close();
             w.Line("");
-            w.Line("/// <summary>Runs the model in caller-provided scratch memory of at least ScratchLength floats. Never allocates.</summary>");
+            w.Line("/// <summary>");
+            w.Line("/// Runs the model in caller-provided scratch memory of at least ScratchLength floats. Never allocates. Given");
+            w.Line("/// ScratchMemory.Slack floats more, Run starts its arena on a 64-byte boundary, where vector rows do not straddle cache lines.");
+            w.Line("/// </summary>");
             w.Open($"public static void Run({parameters}, global::System.Span<float> scratch)");
             for (int i = 0; i < inputNames.Count; i++)
             {
@@ -198,6 +201,7 @@ namespace MobileViT.Compiler.Emit
                 w.Line($"if ({outputNames[i]}.Length != {constant}) throw new global::System.ArgumentException(\"Expected \" + {constant} + \" floats, got \" + {outputNames[i]}.Length + \".\", nameof({outputNames[i]}));");
             }
             w.Line("if (scratch.Length < ScratchLength) throw new global::System.ArgumentException(\"Expected at least \" + ScratchLength + \" floats, got \" + scratch.Length + \".\", nameof(scratch));");
+            w.Line("scratch = global::MobileViT.Runtime.ScratchMemory.Align(scratch, ScratchLength);");
             w.Line("");
             w.Line("// The kernels below read the thread count from here (see Parallelism).");
             w.Line("int previousParallelism = global::MobileViT.Runtime.KernelParallelism.Enter(Parallelism);");

@@ -43,16 +43,20 @@ namespace App
         /// <summary>Runs the model. Thread-safe; each thread's scratch memory is allocated on its first call only.</summary>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            var scratch = t_scratch ??= new float[ScratchLength];
+            var scratch = t_scratch ??= global::MobileViT.Runtime.ScratchMemory.Allocate(ScratchLength);
             Run(input, output, scratch);
         }
 
-        /// <summary>Runs the model in caller-provided scratch memory of at least ScratchLength floats. Never allocates.</summary>
+        /// <summary>
+        /// Runs the model in caller-provided scratch memory of at least ScratchLength floats. Never allocates. Given
+        /// ScratchMemory.Slack floats more, Run starts its arena on a 64-byte boundary, where vector rows do not straddle cache lines.
+        /// </summary>
         public static void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch)
         {
             if (input.Length != InputLength) throw new global::System.ArgumentException("Expected " + InputLength + " floats, got " + input.Length + ".", nameof(input));
             if (output.Length != OutputLength) throw new global::System.ArgumentException("Expected " + OutputLength + " floats, got " + output.Length + ".", nameof(output));
             if (scratch.Length < ScratchLength) throw new global::System.ArgumentException("Expected at least " + ScratchLength + " floats, got " + scratch.Length + ".", nameof(scratch));
+            scratch = global::MobileViT.Runtime.ScratchMemory.Align(scratch, ScratchLength);
 
             // The kernels below read the thread count from here (see Parallelism).
             int previousParallelism = global::MobileViT.Runtime.KernelParallelism.Enter(Parallelism);
