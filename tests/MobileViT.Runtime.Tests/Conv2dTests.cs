@@ -131,6 +131,37 @@ public class Conv2dTests
     }
 
     /// <summary>
+    /// A NaN in the input stays NaN through a pointwise convolution's ReLU, Clip or plain epilogue, whether the GEMM's
+    /// 6 × 4-vector tiles finish it in registers (the first 64-pixel panel, 12 output channels) or the pass over rows does
+    /// (the partial second panel): a clamp written as max/min would turn it into a bound.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void Pointwise_NaNPassesThroughClampEpilogues(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        Conv2dGeometry g = Geometry(1, 8, 10, 10, 12, 1, 1, 0);
+        float[] input = TestData.Random((int)g.InputLength, seed: 5);
+        int[] nanPixels = { 5, 80 };
+        foreach (int pixel in nanPixels) input[3 * 100 + pixel] = float.NaN;
+        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, seed: 6), g);
+        float[] bias = TestData.Random(12, seed: 7), residual = TestData.Random((int)g.OutputLength, seed: 8);
+        foreach (Activation activation in new[] { Activation.None, new Activation(ActivationKind.Relu), new Activation(ActivationKind.Clip, 0f, 6f) })
+            foreach (bool withResidual in new[] { false, true })
+            {
+                var output = new float[g.OutputLength];
+                Conv2dF32.Run(input, weights, bias, withResidual ? residual : default, output, g, activation, isa);
+                for (int channel = 0; channel < 12; channel++)
+                    for (int pixel = 0; pixel < 100; pixel++)
+                    {
+                        float value = output[channel * 100 + pixel];
+                        bool nan = Array.IndexOf(nanPixels, pixel) >= 0;
+                        Assert.True(nan == float.IsNaN(value), $"{isa} {activation.Kind} residual={withResidual}: channel {channel} pixel {pixel} is {value}");
+                    }
+            }
+    }
+
+    /// <summary>
     /// With AVX-512, the stem (3×3 stride 2 on up to 4 input channels) is read straight from the input rows and sums each
     /// output in the implicit GEMM's order, with the same epilogue arithmetic, so the 256-bit build (implicit GEMM) must
     /// give the same bits, with the epilogue in registers (no residual) and as a pass over rows (residual). Not on

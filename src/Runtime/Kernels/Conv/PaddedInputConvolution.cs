@@ -145,7 +145,7 @@ internal static unsafe class PaddedInputConvolution
                     GemmMicrokernels.Gemm_F32_6x4v<Vector512Isa, Vector512<float>, OffsetTileRows>(job.Weights + (nint)row * depth, depth, 1,
                         Math.Min(GemmMicrokernels.TileRows, m - row), source, depth, job.Output + (nint)row * plane + pixel, plane, columns, accumulate: false);
             }
-            job.Epilogue.Apply<Vector512Isa, Vector512<float>>(job.Output, plane, m, block, blockEnd - block);
+            job.Epilogue.Apply<Vector512Isa, Vector512<float>>(job.Output, plane, 0, m, block, blockEnd - block);
         }
     }
 

@@ -25,13 +25,14 @@ internal readonly unsafe struct GemmEpilogue
 
     public bool IsIdentity => Scale == 1f && RowBias == null && ColumnBias == null && Residual == null && Activation.Kind == ActivationKind.None;
 
+    /// <summary>Rows [firstRow, firstRow + rows) of C, columns [column, column + columns).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Apply<TIsa, TVector>(float* c, nint ldc, int rows, int column, int columns)
+    public void Apply<TIsa, TVector>(float* c, nint ldc, int firstRow, int rows, int column, int columns)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         if (IsIdentity) return;
         UnaryKind kind = Activation.ToUnaryKind(Activation.Kind);
-        for (int row = 0; row < rows; row++)
+        for (int row = firstRow; row < firstRow + rows; row++)
         {
             float* output = c + row * ldc + column;
             ElementwiseRow.Apply<TIsa, TVector>(kind, Activation.Alpha, Activation.Beta, output, output, columns, Scale,
@@ -52,7 +53,9 @@ internal readonly unsafe struct GemmEpilogue
 
 /// <summary>
 /// C[m, n] = epilogue(A · B) for any A layout and any B source. Columns go in blocks of <see cref="BlockWidth"/>
-/// (the epilogue runs per block, while C is still in cache), each block in panels of <see cref="PanelWidth"/>
+/// (the epilogue runs per block, while C is still in cache; a bias, residual and ReLU, Clip or no activation instead
+/// finish in the registers of whole 6 × 4-vector tiles that saw the whole depth, and the pass covers the rest: on
+/// 16 → 64 channels of 112×112 the pass was 28 % of the time), each block in panels of <see cref="PanelWidth"/>
 /// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
 /// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel packed into scratch is filled
 /// <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
@@ -136,6 +139,9 @@ internal static unsafe class GemmDriver
     {
         float* scratch = stackalloc float[DepthChunk * PanelWidth];
         float* tailColumn = stackalloc float[DepthChunk];
+        // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
+        // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
+        bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, 0, 0, ldc, out _);
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
             int blockEnd = Math.Min(columnEnd, block + BlockWidth);
@@ -145,9 +151,11 @@ internal static unsafe class GemmDriver
                 if (k == 0)
                 {
                     for (int row = 0; row < m; row++) new Span<float>(c + row * ldc + column, columns).Clear();
+                    if (tilesFinish) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, column, columns);
                     continue;
                 }
                 int chunk = source.UsesScratch(columns) ? DepthChunk : k;
+                bool finishedInTiles = tilesFinish && columns == PanelWidth && chunk >= k;
                 // A few columns past the last whole vector (the 49th of a 7×7 plane, the last 4 of 14×14) go as dot
                 // products along the depth instead of a whole vector of the tile each.
                 int tail = aColStride == 1 && chunk <= DepthChunk && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
@@ -177,22 +185,35 @@ internal static unsafe class GemmDriver
                         }
                         continue;
                     }
-                    if (tiled > 0) RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate);
+                    if (tiled > 0)
+                    {
+                        fixed (GemmEpilogue* finish = &epilogue)
+                            RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate,
+                                finishedInTiles ? finish : null, column);
+                    }
                     for (int j = tiled; j < columns; j++)
                     {
                         for (int p = 0; p < depthCount; p++) tailColumn[p] = panel[p * bStride + j];
                         GemvF32.Product<TIsa, TVector>(aDepth, aRowStride, tailColumn, c + column + j, ldc, m, depthCount, accumulate);
                     }
                 }
+                if (tilesFinish)
+                {
+                    int finishedRows = finishedInTiles ? m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows : 0;
+                    epilogue.Apply<TIsa, TVector>(c, ldc, finishedRows, m - finishedRows, column, columns);
+                }
             }
-            epilogue.Apply<TIsa, TVector>(c, ldc, m, block, blockEnd - block);
+            if (!tilesFinish) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, block, blockEnd - block);
         }
     }
 
-    /// <summary>Rows of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and 1 row as the remainder needs.</summary>
+    /// <summary>
+    /// Rows of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and 1 row as the remainder needs.
+    /// With <paramref name="finish"/>, the whole-width 6 × 4-vector tiles also apply it (C's column <paramref name="column"/> is the panel's first).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunTiles<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* panel, nint bStride, int depthCount,
-        float* c, nint ldc, int m, int columns, bool accumulate)
+        float* c, nint ldc, int m, int columns, bool accumulate, GemmEpilogue* finish = null, int column = 0)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int row = 0;
@@ -205,6 +226,9 @@ internal static unsafe class GemmDriver
             if (threeVectors)
                 GemmMicrokernels.Gemm_F32_6x3v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                     c + row * ldc, ldc, columns, accumulate);
+            else if (wide && finish != null && TileEpilogue.TryCreate(*finish, row, column, ldc, out TileEpilogue tileEpilogue))
+                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
+                    new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate, &tileEpilogue);
             else if (wide)
                 GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
                     new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate);

@@ -286,7 +286,7 @@ internal static unsafe class GemmMicrokernels
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm_F32_6x4v<TIsa, TVector, TRows>(float* a, nint aRowStride, nint aColStride, int rows, TRows b, int depth,
-        float* c, nint ldc, int columns, bool accumulate)
+        float* c, nint ldc, int columns, bool accumulate, TileEpilogue* epilogue = null)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TRows : struct, ITileRows
     {
         int width = TIsa.Count;
@@ -339,6 +339,20 @@ internal static unsafe class GemmMicrokernels
             c52 = TIsa.MultiplyAdd(x, b2, c52);
             c53 = TIsa.MultiplyAdd(x, b3, c53);
             offset += aColStride;
+        }
+        if (epilogue != null && rows == TileRows && columns == 4 * width)
+        {
+            // The whole depth is in, so C is final here: bias, residual and clamp on the accumulators, one store each.
+            TVector low = TIsa.Broadcast(epilogue->Low), high = TIsa.Broadcast(epilogue->High);
+            float* residual = epilogue->Residual;
+            nint residualStride = residual == null ? 0 : ldc;
+            StoreFinished4<TIsa, TVector>(c, residual, epilogue->RowBias, 0, c00, c01, c02, c03, low, high);
+            StoreFinished4<TIsa, TVector>(c + ldc, residual + residualStride, epilogue->RowBias, 1, c10, c11, c12, c13, low, high);
+            StoreFinished4<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, epilogue->RowBias, 2, c20, c21, c22, c23, low, high);
+            StoreFinished4<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, epilogue->RowBias, 3, c30, c31, c32, c33, low, high);
+            StoreFinished4<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, epilogue->RowBias, 4, c40, c41, c42, c43, low, high);
+            StoreFinished4<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, epilogue->RowBias, 5, c50, c51, c52, c53, low, high);
+            return;
         }
         if (rows == TileRows && columns == 4 * width)
         {
@@ -546,6 +560,46 @@ internal static unsafe class GemmMicrokernels
         TIsa.Store(c, value);
     }
 
+    /// <summary>
+    /// Four vectors of one finished row of C: clamp(value + rowBias[row] + residual) into [low, high], stored. residual
+    /// (positioned like this row of C) and rowBias may be null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFinished4<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
+        TVector v0, TVector v1, TVector v2, TVector v3, TVector low, TVector high)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        if (rowBias != null)
+        {
+            TVector bias = TIsa.Broadcast(rowBias[row]);
+            v0 = TIsa.Add(v0, bias);
+            v1 = TIsa.Add(v1, bias);
+            v2 = TIsa.Add(v2, bias);
+            v3 = TIsa.Add(v3, bias);
+        }
+        if (residual != null)
+        {
+            v0 = TIsa.Add(v0, TIsa.Load(residual));
+            v1 = TIsa.Add(v1, TIsa.Load(residual + width));
+            v2 = TIsa.Add(v2, TIsa.Load(residual + 2 * width));
+            v3 = TIsa.Add(v3, TIsa.Load(residual + 3 * width));
+        }
+        TIsa.Store(c, Clamp<TIsa, TVector>(v0, low, high));
+        TIsa.Store(c + width, Clamp<TIsa, TVector>(v1, low, high));
+        TIsa.Store(c + 2 * width, Clamp<TIsa, TVector>(v2, low, high));
+        TIsa.Store(c + 3 * width, Clamp<TIsa, TVector>(v3, low, high));
+    }
+
+    /// <summary>The clamp of <see cref="ClipOperator"/> (NaN passes through): with low = 0 and high = +∞ it is ReLU, with ±∞ nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Clamp<TIsa, TVector>(TVector value, TVector low, TVector high)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        value = TIsa.Select(TIsa.LessThan(value, low), low, value);
+        return TIsa.Select(TIsa.GreaterThan(value, high), high, value);
+    }
+
     /// <summary><see cref="StoreFull"/> for two consecutive vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
@@ -602,6 +656,35 @@ internal static unsafe class GemmMicrokernels
         int width = 2 * TIsa.Count;
         StoreRow2<TIsa, TVector>(c, v0, v1, System.Math.Min(columns, width), accumulate);
         if (columns > width) StoreRow2<TIsa, TVector>(c + width, v2, v3, columns - width, accumulate);
+    }
+}
+
+/// <summary>
+/// The epilogues a finished 6 × 4-vector tile applies in registers: act(C + rowBias[i] + residual[i, j]) for activations
+/// that are a clamp (none, ReLU, ReLU6 and Clip), the same operations in the same order as the epilogue pass. RowBias
+/// and Residual (C's row stride) start at the tile's first row and column; either may be null.
+/// </summary>
+internal unsafe struct TileEpilogue
+{
+    public float* RowBias;
+    public float* Residual;
+    public float Low, High;
+
+    /// <summary>The tile form of <paramref name="epilogue"/> at row <paramref name="row"/> and column <paramref name="column"/>, if it has one.</summary>
+    public static bool TryCreate(in GemmEpilogue epilogue, int row, int column, nint ldc, out TileEpilogue tile)
+    {
+        tile = default;
+        if (epilogue.Scale != 1f || epilogue.ColumnBias != null) return false;
+        switch (epilogue.Activation.Kind)
+        {
+            case ActivationKind.None: tile.Low = float.NegativeInfinity; tile.High = float.PositiveInfinity; break;
+            case ActivationKind.Relu: tile.Low = 0f; tile.High = float.PositiveInfinity; break;
+            case ActivationKind.Clip: tile.Low = epilogue.Activation.Alpha; tile.High = epilogue.Activation.Beta; break;
+            default: return false;
+        }
+        tile.RowBias = epilogue.RowBias == null ? null : epilogue.RowBias + row;
+        tile.Residual = epilogue.Residual == null ? null : epilogue.Residual + row * ldc + column;
+        return true;
     }
 }
 
