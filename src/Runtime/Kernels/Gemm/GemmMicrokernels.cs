@@ -346,13 +346,12 @@ internal static unsafe class GemmMicrokernels
             TVector low = TIsa.Broadcast(epilogue->Low), high = TIsa.Broadcast(epilogue->High);
             float* residual = epilogue->Residual;
             nint residualStride = residual == null ? 0 : ldc;
-            bool hardSwish = epilogue->HardSwish;
-            StoreFinished4<TIsa, TVector>(c, residual, epilogue->RowBias, 0, c00, c01, c02, c03, low, high, hardSwish);
-            StoreFinished4<TIsa, TVector>(c + ldc, residual + residualStride, epilogue->RowBias, 1, c10, c11, c12, c13, low, high, hardSwish);
-            StoreFinished4<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, epilogue->RowBias, 2, c20, c21, c22, c23, low, high, hardSwish);
-            StoreFinished4<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, epilogue->RowBias, 3, c30, c31, c32, c33, low, high, hardSwish);
-            StoreFinished4<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, epilogue->RowBias, 4, c40, c41, c42, c43, low, high, hardSwish);
-            StoreFinished4<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, epilogue->RowBias, 5, c50, c51, c52, c53, low, high, hardSwish);
+            StoreFinished4<TIsa, TVector>(c, residual, epilogue->RowBias, 0, c00, c01, c02, c03, low, high);
+            StoreFinished4<TIsa, TVector>(c + ldc, residual + residualStride, epilogue->RowBias, 1, c10, c11, c12, c13, low, high);
+            StoreFinished4<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, epilogue->RowBias, 2, c20, c21, c22, c23, low, high);
+            StoreFinished4<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, epilogue->RowBias, 3, c30, c31, c32, c33, low, high);
+            StoreFinished4<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, epilogue->RowBias, 4, c40, c41, c42, c43, low, high);
+            StoreFinished4<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, epilogue->RowBias, 5, c50, c51, c52, c53, low, high);
             return;
         }
         if (rows == TileRows && columns == 4 * width)
@@ -562,12 +561,12 @@ internal static unsafe class GemmMicrokernels
     }
 
     /// <summary>
-    /// Four vectors of one finished row of C: clamp(value + rowBias[row] + residual) into [low, high], or HardSwish of
-    /// it, stored. residual (positioned like this row of C) and rowBias may be null.
+    /// Four vectors of one finished row of C: clamp(value + rowBias[row] + residual) into [low, high], stored. residual
+    /// (positioned like this row of C) and rowBias may be null.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreFinished4<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
-        TVector v0, TVector v1, TVector v2, TVector v3, TVector low, TVector high, bool hardSwish)
+        TVector v0, TVector v1, TVector v2, TVector v3, TVector low, TVector high)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
@@ -585,14 +584,6 @@ internal static unsafe class GemmMicrokernels
             v1 = TIsa.Add(v1, TIsa.Load(residual + width));
             v2 = TIsa.Add(v2, TIsa.Load(residual + 2 * width));
             v3 = TIsa.Add(v3, TIsa.Load(residual + 3 * width));
-        }
-        if (hardSwish)
-        {
-            TIsa.Store(c, HardSwishOperator.Invoke<TIsa, TVector>(v0, low, high));
-            TIsa.Store(c + width, HardSwishOperator.Invoke<TIsa, TVector>(v1, low, high));
-            TIsa.Store(c + 2 * width, HardSwishOperator.Invoke<TIsa, TVector>(v2, low, high));
-            TIsa.Store(c + 3 * width, HardSwishOperator.Invoke<TIsa, TVector>(v3, low, high));
-            return;
         }
         TIsa.Store(c, Clamp<TIsa, TVector>(v0, low, high));
         TIsa.Store(c + width, Clamp<TIsa, TVector>(v1, low, high));
@@ -670,7 +661,7 @@ internal static unsafe class GemmMicrokernels
 
 /// <summary>
 /// The epilogues a finished 6 × 4-vector tile applies in registers: act(C + rowBias[i] + residual[i, j]) for activations
-/// that are a clamp (none, ReLU, ReLU6 and Clip) or HardSwish, the same operations in the same order as the epilogue pass. RowBias
+/// that are a clamp (none, ReLU, ReLU6 and Clip), the same operations in the same order as the epilogue pass. RowBias
 /// and Residual (C's row stride) start at the tile's first row and column; either may be null.
 /// </summary>
 internal unsafe struct TileEpilogue
@@ -678,7 +669,6 @@ internal unsafe struct TileEpilogue
     public float* RowBias;
     public float* Residual;
     public float Low, High;
-    public bool HardSwish;
 
     /// <summary>The tile form of <paramref name="epilogue"/> at row <paramref name="row"/> and column <paramref name="column"/>, if it has one.</summary>
     public static bool TryCreate(in GemmEpilogue epilogue, int row, int column, nint ldc, out TileEpilogue tile)
@@ -690,7 +680,6 @@ internal unsafe struct TileEpilogue
             case ActivationKind.None: tile.Low = float.NegativeInfinity; tile.High = float.PositiveInfinity; break;
             case ActivationKind.Relu: tile.Low = 0f; tile.High = float.PositiveInfinity; break;
             case ActivationKind.Clip: tile.Low = epilogue.Activation.Alpha; tile.High = epilogue.Activation.Beta; break;
-            case ActivationKind.HardSwish: tile.HardSwish = true; break;
             default: return false;
         }
         tile.RowBias = epilogue.RowBias == null ? null : epilogue.RowBias + row;
