@@ -145,13 +145,14 @@ internal static unsafe class GemmDriver
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
             int blockEnd = Math.Min(columnEnd, block + BlockWidth);
+            int unfinishedFrom = -1;
             for (int column = block; column < blockEnd; column += PanelWidth)
             {
                 int columns = Math.Min(PanelWidth, n - column);
                 if (k == 0)
                 {
                     for (int row = 0; row < m; row++) new Span<float>(c + row * ldc + column, columns).Clear();
-                    if (tilesFinish) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, column, columns);
+                    if (unfinishedFrom < 0) unfinishedFrom = column;
                     continue;
                 }
                 int chunk = source.UsesScratch(columns) ? DepthChunk : k;
@@ -197,13 +198,17 @@ internal static unsafe class GemmDriver
                         GemvF32.Product<TIsa, TVector>(aDepth, aRowStride, tailColumn, c + column + j, ldc, m, depthCount, accumulate);
                     }
                 }
-                if (tilesFinish)
+                if (finishedInTiles)
                 {
-                    int finishedRows = finishedInTiles ? m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows : 0;
+                    // Rows past the last whole tile now; panels the tiles did not finish go together at the block's end.
+                    if (unfinishedFrom >= 0) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, unfinishedFrom, column - unfinishedFrom);
+                    unfinishedFrom = -1;
+                    int finishedRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
                     epilogue.Apply<TIsa, TVector>(c, ldc, finishedRows, m - finishedRows, column, columns);
                 }
+                else if (unfinishedFrom < 0) unfinishedFrom = column;
             }
-            if (!tilesFinish) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, block, blockEnd - block);
+            if (unfinishedFrom >= 0) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, unfinishedFrom, blockEnd - unfinishedFrom);
         }
     }
 
