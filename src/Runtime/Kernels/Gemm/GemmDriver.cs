@@ -141,7 +141,7 @@ internal static unsafe class GemmDriver
         float* tailColumn = stackalloc float[DepthChunk];
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
         // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
-        bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, 0, 0, ldc, out _);
+        bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
             int blockEnd = Math.Min(columnEnd, block + BlockWidth);
@@ -187,11 +187,8 @@ internal static unsafe class GemmDriver
                         continue;
                     }
                     if (tiled > 0)
-                    {
-                        fixed (GemmEpilogue* finish = &epilogue)
-                            RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate,
-                                finishedInTiles ? finish : null, column);
-                    }
+                        RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate,
+                            finishedInTiles ? &finish : null, column);
                     for (int j = tiled; j < columns; j++)
                     {
                         for (int p = 0; p < depthCount; p++) tailColumn[p] = panel[p * bStride + j];
@@ -218,7 +215,7 @@ internal static unsafe class GemmDriver
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunTiles<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* panel, nint bStride, int depthCount,
-        float* c, nint ldc, int m, int columns, bool accumulate, GemmEpilogue* finish = null, int column = 0)
+        float* c, nint ldc, int m, int columns, bool accumulate, TileEpilogue* finish = null, int column = 0)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int row = 0;
@@ -231,9 +228,12 @@ internal static unsafe class GemmDriver
             if (threeVectors)
                 GemmMicrokernels.Gemm_F32_6x3v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                     c + row * ldc, ldc, columns, accumulate);
-            else if (wide && finish != null && TileEpilogue.TryCreate(*finish, row, column, ldc, out TileEpilogue tileEpilogue))
+            else if (wide && finish != null)
+            {
+                TileEpilogue tileEpilogue = finish->At(row, column, ldc);
                 GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
                     new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate, &tileEpilogue);
+            }
             else if (wide)
                 GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
                     new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate);

@@ -561,8 +561,9 @@ internal static unsafe class GemmMicrokernels
     }
 
     /// <summary>
-    /// Four vectors of one finished row of C: clamp(value + rowBias[row] + residual) into [low, high], stored. residual
-    /// (positioned like this row of C) and rowBias may be null.
+    /// Four vectors of one finished row of C: <see cref="ClipOperator"/> of value + rowBias[row] + residual into
+    /// [low, high] (NaN passes; with low = 0 and high = +∞ it is ReLU, with ±∞ nothing), stored. residual (positioned
+    /// like this row of C) and rowBias may be null.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreFinished4<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
@@ -585,19 +586,10 @@ internal static unsafe class GemmMicrokernels
             v2 = TIsa.Add(v2, TIsa.Load(residual + 2 * width));
             v3 = TIsa.Add(v3, TIsa.Load(residual + 3 * width));
         }
-        TIsa.Store(c, Clamp<TIsa, TVector>(v0, low, high));
-        TIsa.Store(c + width, Clamp<TIsa, TVector>(v1, low, high));
-        TIsa.Store(c + 2 * width, Clamp<TIsa, TVector>(v2, low, high));
-        TIsa.Store(c + 3 * width, Clamp<TIsa, TVector>(v3, low, high));
-    }
-
-    /// <summary>The clamp of <see cref="ClipOperator"/> (NaN passes through): with low = 0 and high = +∞ it is ReLU, with ±∞ nothing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Clamp<TIsa, TVector>(TVector value, TVector low, TVector high)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-    {
-        value = TIsa.Select(TIsa.LessThan(value, low), low, value);
-        return TIsa.Select(TIsa.GreaterThan(value, high), high, value);
+        TIsa.Store(c, ClipOperator.Invoke<TIsa, TVector>(v0, low, high));
+        TIsa.Store(c + width, ClipOperator.Invoke<TIsa, TVector>(v1, low, high));
+        TIsa.Store(c + 2 * width, ClipOperator.Invoke<TIsa, TVector>(v2, low, high));
+        TIsa.Store(c + 3 * width, ClipOperator.Invoke<TIsa, TVector>(v3, low, high));
     }
 
     /// <summary><see cref="StoreFull"/> for two consecutive vectors.</summary>
@@ -670,8 +662,8 @@ internal unsafe struct TileEpilogue
     public float* Residual;
     public float Low, High;
 
-    /// <summary>The tile form of <paramref name="epilogue"/> at row <paramref name="row"/> and column <paramref name="column"/>, if it has one.</summary>
-    public static bool TryCreate(in GemmEpilogue epilogue, int row, int column, nint ldc, out TileEpilogue tile)
+    /// <summary>The tile form of <paramref name="epilogue"/> at C's first row and column, if it has one.</summary>
+    public static bool TryCreate(in GemmEpilogue epilogue, out TileEpilogue tile)
     {
         tile = default;
         if (epilogue.Scale != 1f || epilogue.ColumnBias != null) return false;
@@ -682,10 +674,19 @@ internal unsafe struct TileEpilogue
             case ActivationKind.Clip: tile.Low = epilogue.Activation.Alpha; tile.High = epilogue.Activation.Beta; break;
             default: return false;
         }
-        tile.RowBias = epilogue.RowBias == null ? null : epilogue.RowBias + row;
-        tile.Residual = epilogue.Residual == null ? null : epilogue.Residual + row * ldc + column;
+        tile.RowBias = epilogue.RowBias;
+        tile.Residual = epilogue.Residual;
         return true;
     }
+
+    /// <summary>This epilogue for the tile whose first element is C[row, column] (C's row stride <paramref name="ldc"/>).</summary>
+    public readonly TileEpilogue At(int row, int column, nint ldc) => new TileEpilogue
+    {
+        RowBias = RowBias == null ? null : RowBias + row,
+        Residual = Residual == null ? null : Residual + row * ldc + column,
+        Low = Low,
+        High = High,
+    };
 }
 
 /// <summary>
