@@ -26,6 +26,9 @@ internal static unsafe class DepthwiseChannelBlocks
     /// <summary>Scratch budget (floats) for one band of a block's padded rows: 72 KiB, a whole 32 × 32 padded plane of 16 channels.</summary>
     private const int MaxScratchFloats = 18 * 1024;
 
+    /// <summary>Output row width above which the staged results (a row and a few cells, <see cref="StagingCells"/>) would outgrow 18 KiB of stack.</summary>
+    private const int MaxOutWidth = 256;
+
     /// <summary>Taps above which the per-block weight table would outgrow its stack slot (7 × 7 kernels fit).</summary>
     private const int MaxTaps = 49;
 
@@ -61,7 +64,7 @@ internal static unsafe class DepthwiseChannelBlocks
         bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
         bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)
                     && !DepthwiseConvolution.PrefersDirectRows(g);
-        return pays && inPlane <= 56 * 56 && g.OutWidth <= 64 && BandRows(g) >= 1;
+        return pays && inPlane <= 56 * 56 && g.OutWidth <= MaxOutWidth && BandRows(g) >= 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
