@@ -416,34 +416,8 @@ internal static unsafe class GemmMicrokernels
             d5 = TIsa.MultiplyAdd(count == width ? TIsa.Load(a5 + start) : TIsa.LoadPartial(a5 + start, count), x, d5);
             for (int p = start; p < start + count; p++)
             {
-                TVector b0 = TIsa.Load(b);
-                TVector b1 = TIsa.Load(b + width);
-                TVector b2 = TIsa.Load(b + 2 * width);
-                TVector v;
-                v = TIsa.Broadcast(a0[p]);
-                c00 = TIsa.MultiplyAdd(v, b0, c00);
-                c01 = TIsa.MultiplyAdd(v, b1, c01);
-                c02 = TIsa.MultiplyAdd(v, b2, c02);
-                v = TIsa.Broadcast(a1[p]);
-                c10 = TIsa.MultiplyAdd(v, b0, c10);
-                c11 = TIsa.MultiplyAdd(v, b1, c11);
-                c12 = TIsa.MultiplyAdd(v, b2, c12);
-                v = TIsa.Broadcast(a2[p]);
-                c20 = TIsa.MultiplyAdd(v, b0, c20);
-                c21 = TIsa.MultiplyAdd(v, b1, c21);
-                c22 = TIsa.MultiplyAdd(v, b2, c22);
-                v = TIsa.Broadcast(a3[p]);
-                c30 = TIsa.MultiplyAdd(v, b0, c30);
-                c31 = TIsa.MultiplyAdd(v, b1, c31);
-                c32 = TIsa.MultiplyAdd(v, b2, c32);
-                v = TIsa.Broadcast(a4[p]);
-                c40 = TIsa.MultiplyAdd(v, b0, c40);
-                c41 = TIsa.MultiplyAdd(v, b1, c41);
-                c42 = TIsa.MultiplyAdd(v, b2, c42);
-                v = TIsa.Broadcast(a5[p]);
-                c50 = TIsa.MultiplyAdd(v, b0, c50);
-                c51 = TIsa.MultiplyAdd(v, b1, c51);
-                c52 = TIsa.MultiplyAdd(v, b2, c52);
+                MultiplyAdd6x3<TIsa, TVector>(a0, a1, a2, a3, a4, a5, p, b, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12,
+                    ref c20, ref c21, ref c22, ref c30, ref c31, ref c32, ref c40, ref c41, ref c42, ref c50, ref c51, ref c52);
                 b += bStride;
             }
         }
@@ -466,6 +440,44 @@ internal static unsafe class GemmMicrokernels
         StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
         StoreFull<TIsa, TVector>(c + 5 * ldc + 2 * width, c52, accumulate);
         PutDot(c + 5 * ldc + dot, TIsa.Sum(d5), accumulate);
+    }
+
+    /// <summary>One depth row of the 6 × 3-vector tile: B's three vectors at <paramref name="b"/>, each row's A element at index <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MultiplyAdd6x3<TIsa, TVector>(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, nint i, float* b,
+        ref TVector c00, ref TVector c01, ref TVector c02, ref TVector c10, ref TVector c11, ref TVector c12,
+        ref TVector c20, ref TVector c21, ref TVector c22, ref TVector c30, ref TVector c31, ref TVector c32,
+        ref TVector c40, ref TVector c41, ref TVector c42, ref TVector c50, ref TVector c51, ref TVector c52)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        TVector b0 = TIsa.Load(b);
+        TVector b1 = TIsa.Load(b + width);
+        TVector b2 = TIsa.Load(b + 2 * width);
+        TVector x = TIsa.Broadcast(a0[i]);
+        c00 = TIsa.MultiplyAdd(x, b0, c00);
+        c01 = TIsa.MultiplyAdd(x, b1, c01);
+        c02 = TIsa.MultiplyAdd(x, b2, c02);
+        x = TIsa.Broadcast(a1[i]);
+        c10 = TIsa.MultiplyAdd(x, b0, c10);
+        c11 = TIsa.MultiplyAdd(x, b1, c11);
+        c12 = TIsa.MultiplyAdd(x, b2, c12);
+        x = TIsa.Broadcast(a2[i]);
+        c20 = TIsa.MultiplyAdd(x, b0, c20);
+        c21 = TIsa.MultiplyAdd(x, b1, c21);
+        c22 = TIsa.MultiplyAdd(x, b2, c22);
+        x = TIsa.Broadcast(a3[i]);
+        c30 = TIsa.MultiplyAdd(x, b0, c30);
+        c31 = TIsa.MultiplyAdd(x, b1, c31);
+        c32 = TIsa.MultiplyAdd(x, b2, c32);
+        x = TIsa.Broadcast(a4[i]);
+        c40 = TIsa.MultiplyAdd(x, b0, c40);
+        c41 = TIsa.MultiplyAdd(x, b1, c41);
+        c42 = TIsa.MultiplyAdd(x, b2, c42);
+        x = TIsa.Broadcast(a5[i]);
+        c50 = TIsa.MultiplyAdd(x, b0, c50);
+        c51 = TIsa.MultiplyAdd(x, b1, c51);
+        c52 = TIsa.MultiplyAdd(x, b2, c52);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -496,34 +508,8 @@ internal static unsafe class GemmMicrokernels
         nint offset = 0;
         for (int p = 0; p < depth; p++)
         {
-            TVector b0 = TIsa.Load(b);
-            TVector b1 = TIsa.Load(b + width);
-            TVector b2 = TIsa.Load(b + 2 * width);
-            TVector x;
-            x = TIsa.Broadcast(a0[offset]);
-            c00 = TIsa.MultiplyAdd(x, b0, c00);
-            c01 = TIsa.MultiplyAdd(x, b1, c01);
-            c02 = TIsa.MultiplyAdd(x, b2, c02);
-            x = TIsa.Broadcast(a1[offset]);
-            c10 = TIsa.MultiplyAdd(x, b0, c10);
-            c11 = TIsa.MultiplyAdd(x, b1, c11);
-            c12 = TIsa.MultiplyAdd(x, b2, c12);
-            x = TIsa.Broadcast(a2[offset]);
-            c20 = TIsa.MultiplyAdd(x, b0, c20);
-            c21 = TIsa.MultiplyAdd(x, b1, c21);
-            c22 = TIsa.MultiplyAdd(x, b2, c22);
-            x = TIsa.Broadcast(a3[offset]);
-            c30 = TIsa.MultiplyAdd(x, b0, c30);
-            c31 = TIsa.MultiplyAdd(x, b1, c31);
-            c32 = TIsa.MultiplyAdd(x, b2, c32);
-            x = TIsa.Broadcast(a4[offset]);
-            c40 = TIsa.MultiplyAdd(x, b0, c40);
-            c41 = TIsa.MultiplyAdd(x, b1, c41);
-            c42 = TIsa.MultiplyAdd(x, b2, c42);
-            x = TIsa.Broadcast(a5[offset]);
-            c50 = TIsa.MultiplyAdd(x, b0, c50);
-            c51 = TIsa.MultiplyAdd(x, b1, c51);
-            c52 = TIsa.MultiplyAdd(x, b2, c52);
+            MultiplyAdd6x3<TIsa, TVector>(a0, a1, a2, a3, a4, a5, offset, b, ref c00, ref c01, ref c02, ref c10, ref c11, ref c12,
+                ref c20, ref c21, ref c22, ref c30, ref c31, ref c32, ref c40, ref c41, ref c42, ref c50, ref c51, ref c52);
             offset += aColStride;
             b += bStride;
         }
