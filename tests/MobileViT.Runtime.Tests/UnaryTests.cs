@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.Intrinsics;
 using MobileViT.Runtime.Simd;
 using MobileViT.Runtime.Tests.Reference;
 
@@ -107,6 +108,42 @@ public class UnaryTests
                 Assert.True(Math.Abs(activation.Apply(input[i]) - exact) <= 1e-6 + 2e-6 * Math.Abs(exact), $"{kind}({input[i]})");
             }
         }
+    }
+
+    [Fact]
+    public void ExpAvx512_IsExpToItsErrorBound()
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported)
+        {
+            Assert.False(Vector512.IsHardwareAccelerated);
+            return;
+        }
+        // Every step of 1/64 over the whole normal range: the polynomial's 8e-8 plus rounding t = x·log2(e) and log2(e)
+        // itself, up to |x|·1.2e-7 (see ExpAvx512). A coefficient off in its third digit fails this.
+        var lanes = new float[16];
+        for (float start = -87f; start < 88.5f; start += 16f / 64f)
+        {
+            for (int i = 0; i < 16; i++) lanes[i] = start + i / 64f;
+            float[] result = new float[16];
+            ExpAvx512.Invoke(Vector512.Create(lanes)).CopyTo(result);
+            for (int i = 0; i < 16; i++)
+            {
+                double exact = Math.Exp(lanes[i]);
+                double bound = 1e-7 + 1.25e-7 * Math.Abs(lanes[i]);
+                Assert.True(Math.Abs(result[i] / exact - 1) <= bound, $"exp({lanes[i]:R}) = {result[i]:R}, exact {exact:R}");
+            }
+        }
+        float[] special = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 89f, -88f, -100f, 0f, -0f, 1e-30f, 1f, -1f, 0.5f, 2f, 10f, -10f, 3f };
+        float[] limits = new float[16];
+        ExpAvx512.Invoke(Vector512.Create(special)).CopyTo(limits);
+        Assert.True(float.IsNaN(limits[0]));
+        Assert.Equal(float.PositiveInfinity, limits[1]);
+        Assert.Equal(MathF.Pow(2f, -126f), limits[2]); // held at 2^-126 like the portable path: no subnormals
+        Assert.Equal(float.PositiveInfinity, limits[3]);
+        Assert.Equal(MathF.Pow(2f, -126f), limits[5]);
+        Assert.Equal(1f, limits[6]);
+        Assert.Equal(1f, limits[7]);
+        Assert.Equal(1f, limits[8]);
     }
 
     [Fact]
