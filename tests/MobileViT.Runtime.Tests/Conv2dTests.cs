@@ -130,6 +130,102 @@ public class Conv2dTests
         Check(TestData.Isa(isaName), Geometries[geometryName], (int)kind + 100, withBias: true, withResidual: false, activation);
     }
 
+    public static IEnumerable<object[]> PaddedPlaneCases()
+    {
+        string[] names =
+        {
+            "Pointwise 17->33 5x13", "Pointwise 16->24 8x8 batch2", "Pointwise 300->7 6x7 (depth chunks)",
+            "Pointwise 24->13 14x14 (a last panel of 4 columns, all dot products)",
+            "Depthwise 3x3 s1 p1 3ch 17x33 batch2", "Depthwise 3x3 s2 p1 4ch 15x17",
+            "Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)",
+            "Depthwise 3x3 s2 p1 3ch 70x75 (rows split in whole vectors and a tail)",
+            "Depthwise 5x5 s2 p2 2ch 40x67 (even pad, odd width)",
+            "Depthwise 3x3 s1 p1 20ch 7x7 (channel blocks)",
+        };
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (string name in names)
+                foreach (int gap in new[] { 16, 5 })
+                    yield return new object[] { isa.ToString(), name, gap };
+        // Planes of 64×64 and 32×32 (4 KiB multiples), as the compiler pads them.
+        foreach (KernelIsa isa in TestData.AllIsas)
+        {
+            yield return new object[] { isa.ToString(), "Pointwise 24->40 64x64", 16 };
+            yield return new object[] { isa.ToString(), "Depthwise 3x3 s2 p1 20ch 64x64", 16 };
+            yield return new object[] { isa.ToString(), "Depthwise 3x3 s1 p1 20ch 32x32", 16 };
+        }
+    }
+
+    private static readonly Dictionary<string, Conv2dGeometry> PaddedPlaneGeometries = new()
+    {
+        ["Pointwise 24->40 64x64"] = Geometry(1, 24, 64, 64, 40, 1, 1, 0),
+        ["Depthwise 3x3 s2 p1 20ch 64x64"] = Geometry(1, 20, 64, 64, 20, 3, 2, 1, groups: 20),
+        ["Depthwise 3x3 s1 p1 20ch 32x32"] = Geometry(1, 20, 32, 32, 20, 3, 1, 1, groups: 20),
+    };
+
+    /// <summary>
+    /// Channel planes <paramref name="gap"/> floats apart beyond their size (the compiler's padded planes): every plane of
+    /// the output has the bits of the contiguous run, the gaps are neither read (NaN there would spread) nor written.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PaddedPlaneCases))]
+    public void PaddedPlanes_AreBitwiseContiguousPlanes(string isaName, string geometryName, int gap)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        Conv2dGeometry g = Geometries.TryGetValue(geometryName, out var known) ? known : PaddedPlaneGeometries[geometryName];
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        var padded = new Conv2dGeometry(g.Batch, g.InChannels, g.InHeight, g.InWidth, g.OutChannels, g.OutHeight, g.OutWidth, g.KernelHeight,
+            g.KernelWidth, g.StrideHeight, g.StrideWidth, g.PadTop, g.PadLeft, g.DilationHeight, g.DilationWidth, g.Groups, inPlane + gap, outPlane + gap);
+        int inPlanes = g.Batch * g.InChannels, outPlanes = g.Batch * g.OutChannels;
+        Assert.Equal((long)(inPlanes - 1) * (inPlane + gap) + inPlane, padded.InputLength);
+
+        float[] Spread(float[] contiguous, int planes, int plane, float filler)
+        {
+            var result = new float[planes * (plane + gap)];
+            Array.Fill(result, filler);
+            for (int p = 0; p < planes; p++) Array.Copy(contiguous, p * plane, result, p * (plane + gap), plane);
+            return result;
+        }
+
+        float[] input = TestData.Random((int)g.InputLength, seed: gap + geometryName.Length);
+        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, seed: 3), g);
+        float[] bias = TestData.Random(g.OutChannels, seed: 4);
+        float[] residual = TestData.Random((int)g.OutputLength, seed: 5);
+        const float Untouched = 12345f;
+        foreach (bool withResidual in new[] { true, false })
+        {
+            var activation = withResidual ? new Activation(ActivationKind.SiLU) : new Activation(ActivationKind.Relu);
+            var expected = new float[g.OutputLength];
+            Conv2dF32.Run(input, weights, bias, withResidual ? residual : default, expected, g, activation, isa);
+            float[] actual = Spread(new float[g.OutputLength], outPlanes, outPlane, Untouched);
+            Conv2dF32.Run(Spread(input, inPlanes, inPlane, float.NaN), weights, bias,
+                withResidual ? Spread(residual, outPlanes, outPlane, float.NaN) : default, actual, padded, activation, isa);
+            // Padded planes never take the channel-block kernel (its transposes read whole blocks of planes): where the
+            // contiguous run does, the row kernel sums in another order, so those compare closely, the rest bit for bit.
+            bool samePath = !(isa == KernelIsa.Vector512 && DepthwiseChannelBlocks.Supports(g));
+            for (int p = 0; p < outPlanes; p++)
+            {
+                for (int i = 0; i < outPlane; i++)
+                {
+                    float want = expected[p * outPlane + i], got = actual[p * (outPlane + gap) + i];
+                    bool equal = samePath ? BitConverter.SingleToInt32Bits(want) == BitConverter.SingleToInt32Bits(got) : Math.Abs(got - want) <= 1e-5f * (1f + Math.Abs(want));
+                    Assert.True(equal, $"{isa} residual={withResidual}: plane {p} element {i} is {got}, contiguous {want}");
+                }
+                for (int i = outPlane; i < outPlane + gap && p * (outPlane + gap) + i < actual.Length; i++)
+                    Assert.Equal(Untouched, actual[p * (outPlane + gap) + i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void PaddedPlanes_AreRefusedWhereNoKernelTakesThem()
+    {
+        Conv2dGeometry g = Geometries["Dense 3x3 s1 p1 8->12 10x11"];
+        var padded = new Conv2dGeometry(1, 8, 10, 11, 12, 10, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 120, 120);
+        var error = Assert.Throws<ArgumentException>(() => Conv2dF32.Run(new float[8 * 120], Conv2dF32.PackWeights(new float[g.WeightLength], g),
+            default, default, new float[12 * 120], padded, Activation.None));
+        Assert.Contains("pointwise and depthwise", error.Message);
+    }
+
     public static IEnumerable<object[]> ChannelBlockGeometries() =>
         Geometries.Keys.Where(name => name.Contains("(channel blocks")).Select(name => new object[] { name });
 

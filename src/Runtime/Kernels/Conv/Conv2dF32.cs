@@ -49,6 +49,8 @@ public static unsafe class Conv2dF32
         if (!bias.IsEmpty && bias.Length < g.OutChannels) throw new ArgumentException("Bias is shorter than OutChannels.", nameof(bias));
         if (!residual.IsEmpty && residual.Length < g.OutputLength) throw new ArgumentException($"Residual is shorter than the output of {g}.", nameof(residual));
         if (output.Length < g.OutputLength) throw new ArgumentException($"Output is shorter than {g}.", nameof(output));
+        if (g.HasChannelStrides && !IsPointwise(g) && !DepthwiseConvolution.Supports(g))
+            throw new ArgumentException($"Padded channel planes are for pointwise and depthwise convolutions only, not {g}.", nameof(g));
 
         fixed (float* inputPointer = input)
         fixed (float* weightPointer = packedWeights)
@@ -85,15 +87,15 @@ public static unsafe class Conv2dF32
         int plane = g.InHeight * g.InWidth;
         for (int n = 0; n < g.Batch; n++)
         {
-            nint inOffset = (nint)n * g.InChannels * plane, outOffset = (nint)n * g.OutChannels * plane;
+            nint inOffset = (nint)n * g.InChannels * g.InputChannelStride, outOffset = (nint)n * g.OutChannels * g.OutputChannelStride;
             var epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + outOffset, activation);
-            if (plane == 1)
+            if (plane == 1 && !g.HasChannelStrides)
             {
                 GemvF32.Run(isa, weights, g.InChannels, input + inOffset, output + outOffset, g.OutChannels, g.InChannels, epilogue);
                 continue;
             }
-            var source = new RowMajorPanels(input + inOffset, plane);
-            GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, plane, g.OutChannels, g.InChannels, plane, epilogue);
+            var source = new RowMajorPanels(input + inOffset, g.InputChannelStride);
+            GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, g.OutputChannelStride, g.OutChannels, g.InChannels, plane, epilogue);
         }
     }
 

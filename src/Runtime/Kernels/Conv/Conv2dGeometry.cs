@@ -11,7 +11,23 @@ public readonly struct Conv2dGeometry
     public Conv2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels, int outHeight, int outWidth,
         int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padTop, int padLeft,
         int dilationHeight, int dilationWidth, int groups)
+        : this(batch, inChannels, inHeight, inWidth, outChannels, outHeight, outWidth, kernelHeight, kernelWidth, strideHeight, strideWidth,
+            padTop, padLeft, dilationHeight, dilationWidth, groups, 0, 0)
     {
+    }
+
+    /// <param name="inputChannelStride">
+    /// Floats from one input channel's plane to the next (0: the planes are contiguous, InHeight · InWidth). The compiler
+    /// pads planes whose size is a multiple of 4 KiB, whose rows would otherwise share cache sets; only pointwise and
+    /// depthwise convolutions accept padded planes.
+    /// </param>
+    /// <param name="outputChannelStride">The same for the output (and the residual, which has the output's layout).</param>
+    public Conv2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels, int outHeight, int outWidth,
+        int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padTop, int padLeft,
+        int dilationHeight, int dilationWidth, int groups, int inputChannelStride, int outputChannelStride)
+    {
+        InputChannelStride = inputChannelStride == 0 ? inHeight * inWidth : inputChannelStride;
+        OutputChannelStride = outputChannelStride == 0 ? outHeight * outWidth : outputChannelStride;
         Batch = batch;
         InChannels = inChannels;
         InHeight = inHeight;
@@ -46,9 +62,18 @@ public readonly struct Conv2dGeometry
     public int DilationHeight { get; }
     public int DilationWidth { get; }
     public int Groups { get; }
+    /// <summary>Floats from one input channel's plane to the next; batch items are InChannels such strides apart.</summary>
+    public int InputChannelStride { get; }
+    /// <summary>Floats from one output (and residual) channel's plane to the next.</summary>
+    public int OutputChannelStride { get; }
 
-    internal long InputLength => (long)Batch * InChannels * InHeight * InWidth;
-    internal long OutputLength => (long)Batch * OutChannels * OutHeight * OutWidth;
+    internal bool HasChannelStrides => InputChannelStride != InHeight * InWidth || OutputChannelStride != OutHeight * OutWidth;
+
+    internal long InputLength => Span(Batch * InChannels, InputChannelStride, InHeight * InWidth);
+    internal long OutputLength => Span(Batch * OutChannels, OutputChannelStride, OutHeight * OutWidth);
+
+    /// <summary>Floats from the first plane's start to the last plane's end.</summary>
+    private static long Span(int planes, int stride, int plane) => planes <= 0 ? 0 : (long)(planes - 1) * stride + plane;
     internal long WeightLength => (long)OutChannels * (InChannels / Math.Max(Groups, 1)) * KernelHeight * KernelWidth;
 
     internal void Validate(bool convolution)
@@ -59,8 +84,11 @@ public readonly struct Conv2dGeometry
             throw new ArgumentException($"Invalid window in {this}.");
         if (convolution && (Groups <= 0 || InChannels % Groups != 0 || OutChannels % Groups != 0))
             throw new ArgumentException($"Groups must divide both channel counts in {this}.");
+        if (InputChannelStride < InHeight * InWidth || OutputChannelStride < OutHeight * OutWidth)
+            throw new ArgumentException($"Channel strides shorter than a plane in {this}.");
     }
 
     public override string ToString() =>
-        $"[{Batch},{InChannels},{InHeight},{InWidth}] -> [{Batch},{OutChannels},{OutHeight},{OutWidth}] k{KernelHeight}x{KernelWidth} s{StrideHeight}x{StrideWidth} p{PadTop},{PadLeft} d{DilationHeight}x{DilationWidth} g{Groups}";
+        $"[{Batch},{InChannels},{InHeight},{InWidth}] -> [{Batch},{OutChannels},{OutHeight},{OutWidth}] k{KernelHeight}x{KernelWidth} s{StrideHeight}x{StrideWidth} p{PadTop},{PadLeft} d{DilationHeight}x{DilationWidth} g{Groups}" +
+        (HasChannelStrides ? $" channel strides {InputChannelStride}, {OutputChannelStride}" : "");
 }

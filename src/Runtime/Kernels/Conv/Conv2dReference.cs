@@ -9,20 +9,21 @@ internal static unsafe class Conv2dReference
     {
         int inPerGroup = g.InChannels / g.Groups, outPerGroup = g.OutChannels / g.Groups;
         int outPlane = g.OutHeight * g.OutWidth;
+        nint inStride = g.InputChannelStride, outStride = g.OutputChannelStride;
         UnaryKind kind = Activation.ToUnaryKind(activation.Kind);
         for (int n = 0; n < g.Batch; n++)
             for (int outChannel = 0; outChannel < g.OutChannels; outChannel++)
             {
                 int group = outChannel / outPerGroup;
                 float* kernel = weights + (nint)outChannel * inPerGroup * g.KernelHeight * g.KernelWidth;
-                nint outOffset = ((nint)n * g.OutChannels + outChannel) * outPlane;
+                nint outOffset = ((nint)n * g.OutChannels + outChannel) * outStride;
                 for (int outY = 0; outY < g.OutHeight; outY++)
                     for (int outX = 0; outX < g.OutWidth; outX++)
                     {
                         float sum = 0f;
                         for (int c = 0; c < inPerGroup; c++)
                         {
-                            float* plane = input + ((nint)n * g.InChannels + group * inPerGroup + c) * g.InHeight * g.InWidth;
+                            float* plane = input + ((nint)n * g.InChannels + group * inPerGroup + c) * inStride;
                             for (int ky = 0; ky < g.KernelHeight; ky++)
                             {
                                 int inY = outY * g.StrideHeight - g.PadTop + ky * g.DilationHeight;

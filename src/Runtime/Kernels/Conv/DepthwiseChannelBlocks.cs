@@ -59,7 +59,7 @@ internal static unsafe class DepthwiseChannelBlocks
     public static bool Supports(in Conv2dGeometry g)
     {
         if (!Avx512F.IsSupported || !Vector512.IsHardwareAccelerated) return false;
-        if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps) return false;
+        if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps || g.HasChannelStrides) return false;
         int inPlane = g.InHeight * g.InWidth;
         bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
         bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)

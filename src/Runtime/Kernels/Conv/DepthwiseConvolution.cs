@@ -106,7 +106,8 @@ internal static unsafe class DepthwiseConvolution
         int rowLength = RowLength(g, width);
         int half = rowLength / 2;
         int kernelHeight = g.KernelHeight, kernelWidth = g.KernelWidth;
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        // Plane starts: contiguous planes, or padded ones (Conv2dGeometry's channel strides).
+        nint inPlane = g.InputChannelStride, outPlane = g.OutputChannelStride;
 
         int* tapOffsets = stackalloc int[kernelWidth];
         for (int kx = 0; kx < kernelWidth; kx++)
