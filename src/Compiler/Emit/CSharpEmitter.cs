@@ -106,6 +106,8 @@ namespace MobileViT.Compiler.Emit
                 if (plan.Views.Contains(node)) continue;
                 context.Body.Line("");
                 context.Body.Line("// " + StepDescriber.Describe(node));
+                if (node.Inputs.Concat(node.Outputs).Any(t => t != null && context.ChannelStride(t) > 0))
+                    context.Body.Line("// Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.");
                 node.Op.Emit(node, context);
             }
             for (int i = 0; i < graph.Outputs.Count; i++)

@@ -47,6 +47,10 @@ namespace MobileViT.Compiler.Emit
         /// <summary>A Span&lt;float&gt; expression for the tensor's memory.</summary>
         public string Write(Tensor tensor) => SpanOf(tensor, write: true);
 
+        /// <summary>Floats between the tensor's channel planes when the plan pads them; 0 when they are contiguous.</summary>
+        public int ChannelStride(Tensor tensor) =>
+            !tensor.IsConstant && _plan.Locations.TryGetValue(tensor, out var location) ? location.ChannelStride : 0;
+
         /// <summary>Read, or an empty span when the tensor is absent.</summary>
         public string ReadOrEmpty(Tensor? tensor) => tensor == null ? "default" : Read(tensor);
 

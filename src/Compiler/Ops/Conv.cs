@@ -40,7 +40,7 @@ namespace MobileViT.Compiler.Ops
         public override void Emit(Node node, EmitContext context)
         {
             var geometry = (SpatialGeometry)node.Lowering!;
-            var geometryField = geometry.Declare(context);
+            var geometryField = geometry.Declare(context, context.ChannelStride(node.Inputs[0]!), context.ChannelStride(node.Outputs[0]));
             var weight = context.ConstantName(node.Inputs[1]!.Constant!, runTime: false);
             var packed = context.PreparedField("float[]", $"{EmitContext.Runtime}Conv2dF32.PackWeights({weight}, {geometryField.Substring(5)})");
             context.Body.Line($"{EmitContext.Runtime}Conv2dF32.Run({context.Read(node.Inputs[0]!)}, {packed}, {context.ReadOrEmpty(node.Input(2))}, " +

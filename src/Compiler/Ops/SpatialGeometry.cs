@@ -76,11 +76,15 @@ namespace MobileViT.Compiler.Ops
         public int[] OutputShape(int rank) =>
             rank == 3 ? new[] { Batch, OutChannels, OutWidth } : new[] { Batch, OutChannels, OutHeight, OutWidth };
 
-        /// <summary>A static field holding the MobileViT.Runtime.Conv2dGeometry.</summary>
-        public string Declare(EmitContext context) =>
+        /// <summary>
+        /// A static field holding the MobileViT.Runtime.Conv2dGeometry; with channel strides when the memory plan pads the
+        /// input's or the output's planes (0: contiguous).
+        /// </summary>
+        public string Declare(EmitContext context, int inputChannelStride = 0, int outputChannelStride = 0) =>
             context.StaticField(EmitContext.Runtime + "Conv2dGeometry",
                 $"new {EmitContext.Runtime}Conv2dGeometry({Batch}, {InChannels}, {InHeight}, {InWidth}, {OutChannels}, {OutHeight}, {OutWidth}, " +
-                $"{KernelHeight}, {KernelWidth}, {StrideHeight}, {StrideWidth}, {PadTop}, {PadLeft}, {DilationHeight}, {DilationWidth}, {Groups})");
+                $"{KernelHeight}, {KernelWidth}, {StrideHeight}, {StrideWidth}, {PadTop}, {PadLeft}, {DilationHeight}, {DilationWidth}, {Groups}" +
+                (inputChannelStride == 0 && outputChannelStride == 0 ? ")" : $", {inputChannelStride}, {outputChannelStride})"));
 
         public string Describe() =>
             $"{KernelHeight}x{KernelWidth}" + (StrideHeight != 1 || StrideWidth != 1 ? $" s{StrideHeight}" : "") +

@@ -61,6 +61,11 @@ namespace MobileViT.Compiler.Planning
                 locations[r] = new TensorLocation(LocationKind.Output, i, 0, (int)r.ElementCount);
             }
 
+            // Padded channel planes for the arena tensors that only pointwise and depthwise convolutions touch.
+            var excluded = new HashSet<Tensor>(root.Keys.Concat(root.Values.Select(v => v.Root)).Concat(locations.Keys));
+            foreach (var output in graph.Outputs) excluded.Add(output);
+            var channelStrides = PlanePadding.Choose(graph, excluded);
+
             // Largest first, each at the lowest offset free during its whole lifetime. Placed blocks are indexed by
             // time bucket so a query only looks at blocks alive around the same steps (linear for long graphs).
             const int bucketWidth = 32;
@@ -71,7 +76,8 @@ namespace MobileViT.Compiler.Planning
             int arena = 0, query = 0;
             foreach (var r in first.Keys.Where(t => !locations.ContainsKey(t)).OrderByDescending(t => t.ElementCount).ThenBy(t => first[t]))
             {
-                int length = (int)r.ElementCount, from = first[r], to = last[r];
+                channelStrides.TryGetValue(r, out int channelStride);
+                int length = channelStride > 0 ? r.Shape[1] * channelStride : (int)r.ElementCount, from = first[r], to = last[r];
                 query++;
                 seen.Clear();
                 for (int b = from / bucketWidth; b <= to / bucketWidth; b++)
@@ -96,7 +102,7 @@ namespace MobileViT.Compiler.Planning
                 if (stamp.Length < placed.Count) Array.Resize(ref stamp, Math.Max(16, placed.Count * 2));
                 for (int b = from / bucketWidth; b <= to / bucketWidth; b++)
                     (buckets[b] ??= new List<int>()).Add(placed.Count - 1);
-                locations[r] = new TensorLocation(LocationKind.Arena, 0, offset, length);
+                locations[r] = new TensorLocation(LocationKind.Arena, 0, offset, length, channelStride);
                 arena = Math.Max(arena, offset + length);
             }
 

@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Ops;
+using MobileViT.Compiler.Planning;
+using Xunit;
+using static MobileViT.Compiler.Tests.Compiler.CompilerTestHelpers;
+
+namespace MobileViT.Compiler.Tests.Compiler
+{
+    /// <summary>Which activations the memory plan stores with padded channel planes, on a real MobileViT export.</summary>
+    public sealed class PlanePaddingTests
+    {
+        private static (Graph Graph, MemoryPlan Plan) Plan(string file, string? inputShape = null)
+        {
+            var graph = CompilationPipeline.BuildGraph(File.ReadAllBytes(ModelPath(file)), Options(file, inputShape));
+            return (graph, MemoryPlanner.Plan(graph));
+        }
+
+        private static IEnumerable<Node> Readers(Graph graph, Tensor tensor) => graph.Nodes.Where(n => n.ReadTensors().Contains(tensor));
+
+        [Fact]
+        public void AliasingPlanesBetweenPointwiseAndDepthwiseConvolutionsArePadded()
+        {
+            var (graph, plan) = Plan("mobilevit_v1_xxs_opset13.onnx");
+            var padded = plan.Locations.Where(p => p.Value.ChannelStride > 0).ToList();
+            // 128×128, 64×64 and 32×32 planes of the MobileNetV2 blocks (the MobileViT blocks' 32×32 inputs go to a dense 3×3).
+            Assert.True(padded.Count >= 10, $"only {padded.Count} tensors padded");
+            Assert.Contains(padded, p => p.Key.Shape[2] == 128);
+            Assert.Contains(padded, p => p.Key.Shape[2] == 64);
+            foreach (var (tensor, location) in padded)
+            {
+                int plane = tensor.Shape[2] * tensor.Shape[3];
+                Assert.Equal(plane + PlanePadding.PadFloats, location.ChannelStride);
+                Assert.Equal(0, plane % 1024);
+                Assert.Equal(tensor.Shape[1] * location.ChannelStride, location.Length);
+                Assert.Equal(LocationKind.Arena, location.Kind);
+                Assert.True(PlanePadding.TakesPaddedPlanes(tensor.Producer!), $"{tensor.Name} is written by {tensor.Producer}");
+                Assert.All(Readers(graph, tensor), reader => Assert.True(PlanePadding.TakesPaddedPlanes(reader), $"{tensor.Name} is read by {reader}"));
+            }
+        }
+
+        [Fact]
+        public void ResidualsKeepTheirOutputsLayout()
+        {
+            var (graph, plan) = Plan("mobilevit_v1_xxs_opset13.onnx");
+            var withResidual = graph.Nodes.Where(n => n.OpType == "Conv" && n.Residual != null).ToList();
+            Assert.Contains(withResidual, n => plan.Locations[n.Outputs[0]].ChannelStride > 0);
+            foreach (var node in withResidual)
+                Assert.Equal(plan.Locations[node.Outputs[0]].ChannelStride, plan.Locations[node.Residual!].ChannelStride);
+        }
+
+        [Fact]
+        public void OtherTensorsStayContiguous()
+        {
+            var (graph, plan) = Plan("mobilevit_v1_xxs_opset13.onnx");
+            // The stem is a dense 3×3 convolution: its 128×128 output stays contiguous, as does everything it or any other
+            // kernel without channel strides reads or writes, and the graph's inputs and outputs.
+            var stem = graph.Nodes.First(n => n.OpType == "Conv");
+            Assert.Equal(0, plan.Locations[stem.Outputs[0]].ChannelStride);
+            foreach (var node in graph.Nodes.Where(n => !PlanePadding.TakesPaddedPlanes(n)))
+                foreach (var tensor in node.ReadTensors().Concat(node.Outputs).Where(t => !t.IsConstant))
+                    Assert.Equal(0, plan.Locations[tensor].ChannelStride);
+            Assert.All(graph.Inputs.Concat(graph.Outputs), t => Assert.Equal(0, plan.Locations[t].ChannelStride));
+        }
+
+        [Fact]
+        public void PlanesThatDoNotAliasOrBatchesAreNotPadded()
+        {
+            // 224×224 input: 112×112, 56×56, 28×28 planes are not multiples of 4 KiB. A batch of two keeps the layout simple.
+            Assert.DoesNotContain(Plan("mobilevit_v1_xxs_224_opset17.onnx").Plan.Locations.Values, l => l.ChannelStride > 0);
+            Assert.DoesNotContain(Plan("mobilevit_v1_xxs_dynbatch_opset17.onnx", "2x3x256x256").Plan.Locations.Values, l => l.ChannelStride > 0);
+        }
+    }
+}
