@@ -132,26 +132,16 @@ public class Conv2dTests
 
     public static IEnumerable<object[]> PaddedPlaneCases()
     {
-        string[] names =
-        {
-            "Pointwise 17->33 5x13", "Pointwise 16->24 8x8 batch2", "Pointwise 300->7 6x7 (depth chunks)",
-            "Pointwise 24->13 14x14 (a last panel of 4 columns, all dot products)",
-            "Depthwise 3x3 s1 p1 3ch 17x33 batch2", "Depthwise 3x3 s2 p1 4ch 15x17",
-            "Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)",
-            "Depthwise 3x3 s2 p1 3ch 70x75 (rows split in whole vectors and a tail)",
-            "Depthwise 5x5 s2 p2 2ch 40x67 (even pad, odd width)",
-            "Depthwise 3x3 s1 p1 20ch 7x7 (channel blocks)",
-        };
-        foreach (KernelIsa isa in TestData.AllIsas)
-            foreach (string name in names)
-                foreach (int gap in new[] { 16, 5 })
-                    yield return new object[] { isa.ToString(), name, gap };
-        // Planes of 64×64 and 32×32 (4 KiB multiples), as the compiler pads them.
+        // Every geometry (every convolution path) with a gap of a cache line, a few with an odd gap.
         foreach (KernelIsa isa in TestData.AllIsas)
         {
-            yield return new object[] { isa.ToString(), "Pointwise 24->40 64x64", 16 };
-            yield return new object[] { isa.ToString(), "Depthwise 3x3 s2 p1 20ch 64x64", 16 };
-            yield return new object[] { isa.ToString(), "Depthwise 3x3 s1 p1 20ch 32x32", 16 };
+            foreach (string name in Geometries.Keys) yield return new object[] { isa.ToString(), name, 16 };
+            foreach (string name in new[] { "Pointwise 17->33 5x13", "Depthwise 3x3 s2 p1 3ch 70x75 (rows split in whole vectors and a tail)",
+                "Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)",
+                "Dense 3x3 s1 p1 12->10 12x32 batch2 (padded input: rows of two vectors, 4 channels left over)", "Grouped 3x3 p1 g2 6->4 9x10" })
+                yield return new object[] { isa.ToString(), name, 5 };
+            // Planes of 64×64 and 32×32 (4 KiB multiples), as the compiler pads them.
+            foreach (string name in PaddedPlaneGeometries.Keys) yield return new object[] { isa.ToString(), name, 16 };
         }
     }
 
@@ -160,11 +150,14 @@ public class Conv2dTests
         ["Pointwise 24->40 64x64"] = Geometry(1, 24, 64, 64, 40, 1, 1, 0),
         ["Depthwise 3x3 s2 p1 20ch 64x64"] = Geometry(1, 20, 64, 64, 20, 3, 2, 1, groups: 20),
         ["Depthwise 3x3 s1 p1 20ch 32x32"] = Geometry(1, 20, 32, 32, 20, 3, 1, 1, groups: 20),
+        ["Stem 3x3 s2 p1 3->16 128x128"] = Geometry(1, 3, 128, 128, 16, 3, 2, 1),
+        ["Dense 3x3 s1 p1 32->24 32x32"] = Geometry(1, 32, 32, 32, 24, 3, 1, 1),
     };
 
     /// <summary>
-    /// Channel planes <paramref name="gap"/> floats apart beyond their size (the compiler's padded planes): every plane of
-    /// the output has the bits of the contiguous run, the gaps are neither read (NaN there would spread) nor written.
+    /// Channel planes <paramref name="gap"/> floats apart beyond their size (the compiler's padded planes), through every
+    /// convolution path: every plane of the output has the bits of the contiguous run, the gaps are neither read (NaN
+    /// there would spread) nor written.
     /// </summary>
     [Theory]
     [MemberData(nameof(PaddedPlaneCases))]
@@ -199,16 +192,13 @@ public class Conv2dTests
             float[] actual = Spread(new float[g.OutputLength], outPlanes, outPlane, Untouched);
             Conv2dF32.Run(Spread(input, inPlanes, inPlane, float.NaN), weights, bias,
                 withResidual ? Spread(residual, outPlanes, outPlane, float.NaN) : default, actual, padded, activation, isa);
-            // Padded planes never take the channel-block kernel (its transposes read whole blocks of planes): where the
-            // contiguous run does, the row kernel sums in another order, so those compare closely, the rest bit for bit.
-            bool samePath = !(isa == KernelIsa.Vector512 && DepthwiseChannelBlocks.Supports(g));
             for (int p = 0; p < outPlanes; p++)
             {
                 for (int i = 0; i < outPlane; i++)
                 {
                     float want = expected[p * outPlane + i], got = actual[p * (outPlane + gap) + i];
-                    bool equal = samePath ? BitConverter.SingleToInt32Bits(want) == BitConverter.SingleToInt32Bits(got) : Math.Abs(got - want) <= 1e-5f * (1f + Math.Abs(want));
-                    Assert.True(equal, $"{isa} residual={withResidual}: plane {p} element {i} is {got}, contiguous {want}");
+                    Assert.True(BitConverter.SingleToInt32Bits(want) == BitConverter.SingleToInt32Bits(got),
+                        $"{isa} residual={withResidual}: plane {p} element {i} is {got}, contiguous {want}");
                 }
                 for (int i = outPlane; i < outPlane + gap && p * (outPlane + gap) + i < actual.Length; i++)
                     Assert.Equal(Untouched, actual[p * (outPlane + gap) + i]);
@@ -217,13 +207,11 @@ public class Conv2dTests
     }
 
     [Fact]
-    public void PaddedPlanes_AreRefusedWhereNoKernelTakesThem()
+    public void PaddedPlanes_AreRefusedByPooling()
     {
-        Conv2dGeometry g = Geometries["Dense 3x3 s1 p1 8->12 10x11"];
-        var padded = new Conv2dGeometry(1, 8, 10, 11, 12, 10, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1, 120, 120);
-        var error = Assert.Throws<ArgumentException>(() => Conv2dF32.Run(new float[8 * 120], Conv2dF32.PackWeights(new float[g.WeightLength], g),
-            default, default, new float[12 * 120], padded, Activation.None));
-        Assert.Contains("pointwise and depthwise", error.Message);
+        var padded = new Conv2dGeometry(1, 4, 8, 8, 4, 4, 4, 2, 2, 2, 2, 0, 0, 1, 1, 1, 80, 20);
+        var error = Assert.Throws<ArgumentException>(() => PoolF32.MaxPool2d(new float[4 * 80], new float[4 * 20], padded));
+        Assert.Contains("contiguous planes", error.Message);
     }
 
     public static IEnumerable<object[]> ChannelBlockGeometries() =>

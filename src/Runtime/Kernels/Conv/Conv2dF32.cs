@@ -49,8 +49,6 @@ public static unsafe class Conv2dF32
         if (!bias.IsEmpty && bias.Length < g.OutChannels) throw new ArgumentException("Bias is shorter than OutChannels.", nameof(bias));
         if (!residual.IsEmpty && residual.Length < g.OutputLength) throw new ArgumentException($"Residual is shorter than the output of {g}.", nameof(residual));
         if (output.Length < g.OutputLength) throw new ArgumentException($"Output is shorter than {g}.", nameof(output));
-        if (g.HasChannelStrides && !IsPointwise(g) && !DepthwiseConvolution.Supports(g))
-            throw new ArgumentException($"Padded channel planes are for pointwise and depthwise convolutions only, not {g}.", nameof(g));
 
         fixed (float* inputPointer = input)
         fixed (float* weightPointer = packedWeights)
@@ -115,17 +113,18 @@ public static unsafe class Conv2dF32
     {
         int inPerGroup = g.InChannels / g.Groups, outPerGroup = g.OutChannels / g.Groups;
         int depth = inPerGroup * g.KernelHeight * g.KernelWidth;
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        int outPlane = g.OutHeight * g.OutWidth;
+        nint inStride = g.InputChannelStride, outStride = g.OutputChannelStride;
         for (int n = 0; n < g.Batch; n++)
             for (int group = 0; group < g.Groups; group++)
             {
-                nint inOffset = ((nint)n * g.InChannels + group * inPerGroup) * inPlane;
-                nint outOffset = ((nint)n * g.OutChannels + group * outPerGroup) * outPlane;
+                nint inOffset = ((nint)n * g.InChannels + group * inPerGroup) * inStride;
+                nint outOffset = ((nint)n * g.OutChannels + group * outPerGroup) * outStride;
                 var epilogue = new GemmEpilogue(1f, bias == null ? null : bias + group * outPerGroup, null,
                     residual == null ? null : residual + outOffset, activation);
                 var source = new Im2colPanels<TIsa, TVector>(input + inOffset, g);
                 GemmDriver.Run<TIsa, TVector, Im2colPanels<TIsa, TVector>>(ref source, weights + (nint)group * outPerGroup * depth, depth, 1,
-                    output + outOffset, outPlane, outPerGroup, depth, outPlane, epilogue);
+                    output + outOffset, outStride, outPerGroup, depth, outPlane, epilogue);
             }
     }
 

@@ -18,8 +18,8 @@ public readonly struct Conv2dGeometry
 
     /// <param name="inputChannelStride">
     /// Floats from one input channel's plane to the next (0: the planes are contiguous, InHeight · InWidth). The compiler
-    /// pads planes whose size is a multiple of 4 KiB, whose rows would otherwise share cache sets; only pointwise and
-    /// depthwise convolutions accept padded planes.
+    /// pads planes whose size is a multiple of 4 KiB, whose rows would otherwise share cache sets. Every convolution
+    /// path reads and writes padded planes; pooling does not take them.
     /// </param>
     /// <param name="outputChannelStride">The same for the output (and the residual, which has the output's layout).</param>
     public Conv2dGeometry(int batch, int inChannels, int inHeight, int inWidth, int outChannels, int outHeight, int outWidth,
@@ -86,6 +86,8 @@ public readonly struct Conv2dGeometry
             throw new ArgumentException($"Groups must divide both channel counts in {this}.");
         if (InputChannelStride < InHeight * InWidth || OutputChannelStride < OutHeight * OutWidth)
             throw new ArgumentException($"Channel strides shorter than a plane in {this}.");
+        if (!convolution && HasChannelStrides)
+            throw new ArgumentException($"Pooling takes contiguous planes only, not {this}.");
     }
 
     public override string ToString() =>

@@ -59,7 +59,7 @@ internal static unsafe class DepthwiseChannelBlocks
     public static bool Supports(in Conv2dGeometry g)
     {
         if (!Avx512F.IsSupported || !Vector512.IsHardwareAccelerated) return false;
-        if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps || g.HasChannelStrides) return false;
+        if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps) return false;
         int inPlane = g.InHeight * g.InWidth;
         bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
         bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)
@@ -129,7 +129,8 @@ internal static unsafe class DepthwiseChannelBlocks
             new Span<float>(row, left * Block).Clear();
             new Span<float>(row + right * Block, (paddedWidth - right) * Block).Clear();
         }
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        // Plane starts: contiguous planes or padded ones (Conv2dGeometry's channel strides).
+        int inPlane = g.InputChannelStride, outPlane = g.OutputChannelStride, outPlaneSize = g.OutHeight * g.OutWidth;
         for (int unit = first; unit < end; unit++)
         {
             int n = unit / job.BlocksPerItem, firstChannel = unit % job.BlocksPerItem * Block;
@@ -159,7 +160,7 @@ internal static unsafe class DepthwiseChannelBlocks
                 for (int c = 0; c < channels; c++)
                 {
                     float* plane = job.Output + outOffset + (nint)c * outPlane;
-                    ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(epilogue.Kind, job.Activation.Alpha, job.Activation.Beta, plane, plane, outPlane, 1f,
+                    ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(epilogue.Kind, job.Activation.Alpha, job.Activation.Beta, plane, plane, outPlaneSize, 1f,
                         job.Bias == null ? 0f : job.Bias[firstChannel + c], null, job.Residual + outOffset + (nint)c * outPlane);
                 }
         }

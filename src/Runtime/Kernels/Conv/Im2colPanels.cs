@@ -21,10 +21,12 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     private readonly int _inHeight, _inWidth, _outHeight, _outWidth;
     private readonly int _kernelHeight, _kernelWidth, _strideHeight, _strideWidth, _padTop, _padLeft, _dilationHeight, _dilationWidth;
     private readonly int _channels; // input channels of the group
+    private readonly nint _channelStride; // floats from one input plane to the next
 
     public Im2colPanels(float* input, in Conv2dGeometry g)
     {
         _input = input;
+        _channelStride = g.InputChannelStride;
         _inHeight = g.InHeight;
         _inWidth = g.InWidth;
         _outHeight = g.OutHeight;
@@ -84,7 +86,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         int channel = depth / taps, kernelY = depth % taps / _kernelWidth, kernelX = depth % _kernelWidth;
         for (int p = 0; p < depthCount; p++)
         {
-            float* plane = _input + (nint)channel * _inHeight * _inWidth;
+            float* plane = _input + channel * _channelStride;
             float* destination = scratch + p * GemmDriver.PanelWidth;
             int shift = shifts[kernelX], validStart = validStarts[kernelX], validEnd = validEnds[kernelX];
             for (int run = 0; run < runs; run++)
@@ -175,7 +177,7 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         int channel = depth / taps, kernelY = depth % taps / _kernelWidth, kernelX = depth % _kernelWidth;
         for (int p = 0; p < depthCount; p++)
         {
-            float* plane = _input + (nint)channel * _inHeight * _inWidth;
+            float* plane = _input + channel * _channelStride;
             float* destination = scratch + p * GemmDriver.PanelWidth;
             int shift = kernelX * _dilationWidth - _padLeft;
             for (int run = 0; run < runs; run++)

@@ -65,7 +65,7 @@ internal static unsafe class PaddedInputConvolution
         {
             for (int n = 0; n < g.Batch; n++)
             {
-                nint inOffset = (nint)n * g.InChannels * g.InHeight * g.InWidth, outOffset = (nint)n * g.OutChannels * plane;
+                nint inOffset = (nint)n * g.InChannels * g.InputChannelStride, outOffset = (nint)n * g.OutChannels * g.OutputChannelStride;
                 Pad(input + inOffset, padded, g, paddedWidth, paddedHeight);
                 var job = new PaddedJob
                 {
@@ -99,7 +99,7 @@ internal static unsafe class PaddedInputConvolution
             for (int y = 0; y < height; y++)
             {
                 float* row = target + (nint)(y + padTop) * paddedWidth;
-                Buffer.MemoryCopy(input + ((nint)channel * height + y) * width, row + padLeft, width * sizeof(float), width * sizeof(float));
+                Buffer.MemoryCopy(input + channel * g.InputChannelStride + (nint)y * width, row + padLeft, width * sizeof(float), width * sizeof(float));
                 // The right frame of this row and the left frame of the next are adjacent.
                 new Span<float>(row + padLeft + width, 2 * padLeft).Clear();
             }
@@ -128,6 +128,7 @@ internal static unsafe class PaddedInputConvolution
     {
         Conv2dGeometry g = job.Geometry;
         int width = g.OutWidth, plane = g.OutHeight * width, m = g.OutChannels, depth = job.Depth;
+        nint ldc = g.OutputChannelStride;
         int columnEnd = Math.Min(plane, end * PanelWidth);
         for (int block = first * PanelWidth; block < columnEnd; block += BlockWidth)
         {
@@ -143,9 +144,9 @@ internal static unsafe class PaddedInputConvolution
                 var source = new OffsetTileRows(b, job.Offsets, v1, v2, v3);
                 for (int row = 0; row < m; row += GemmMicrokernels.TileRows)
                     GemmMicrokernels.Gemm_F32_6x4v<Vector512Isa, Vector512<float>, OffsetTileRows>(job.Weights + (nint)row * depth, depth, 1,
-                        Math.Min(GemmMicrokernels.TileRows, m - row), source, depth, job.Output + (nint)row * plane + pixel, plane, columns, accumulate: false);
+                        Math.Min(GemmMicrokernels.TileRows, m - row), source, depth, job.Output + row * ldc + pixel, ldc, columns, accumulate: false);
             }
-            job.Epilogue.Apply<Vector512Isa, Vector512<float>>(job.Output, plane, 0, m, block, blockEnd - block);
+            job.Epilogue.Apply<Vector512Isa, Vector512<float>>(job.Output, ldc, 0, m, block, blockEnd - block);
         }
     }
 

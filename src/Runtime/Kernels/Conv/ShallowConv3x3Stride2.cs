@@ -122,7 +122,7 @@ internal static unsafe class ShallowConv3x3Stride2
     private static void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator
     {
         Conv2dGeometry g = job.Geometry;
-        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        nint inPlane = g.InputChannelStride, outPlane = g.OutputChannelStride;
         int perTile = g.InChannels * TapsPerChannel * ChannelTile;
         float* zeroRow = stackalloc float[g.InWidth];
         new Span<float>(zeroRow, g.InWidth).Clear();
@@ -167,7 +167,7 @@ internal static unsafe class ShallowConv3x3Stride2
     {
         int firstNew = 2 * outY - g.PadTop + 1, endNew = Math.Min(g.InHeight, firstNew + 4);
         if (firstNew < 0) firstNew = 0;
-        nint inPlane = (nint)g.InHeight * g.InWidth;
+        nint inPlane = g.InputChannelStride;
         for (int ci = 0; ci < g.InChannels; ci++)
             for (int y = firstNew; y < endNew; y++)
             {
@@ -219,7 +219,7 @@ internal static unsafe class ShallowConv3x3Stride2
         int width = g.InWidth, height = g.InHeight, at = 2 * x;
         int firstY = 2 * outY - g.PadTop;
         bool padLeft = g.PadLeft == 1;
-        nint inPlane = (nint)g.InHeight * width;
+        nint inPlane = g.InputChannelStride;
         for (int ci = 0; ci < g.InChannels; ci++)
         {
             float* plane = image + ci * inPlane;
