@@ -11,8 +11,8 @@ namespace MobileViT.Compiler.Planning
     /// sets, and from 64 KiB on the same L2 sets, so a pointwise convolution, which reads and writes dozens of channels at
     /// one pixel, evicts its own panels: the same step on 127×127 ran 7–18 % faster per pixel than on 128×128. One cache
     /// line between planes spreads them over the sets again.
-    /// Only tensors written and read by pointwise and depthwise convolutions alone take the padding, the kernels that
-    /// take a channel stride (MobileViT.Runtime.Conv2dGeometry); a residual keeps its convolution's output layout.
+    /// Only tensors written and read by convolutions alone take the padding (every convolution kernel takes channel
+    /// strides, MobileViT.Runtime.Conv2dGeometry); a residual keeps its convolution's output layout.
     /// </summary>
     internal static class PlanePadding
     {
@@ -57,20 +57,8 @@ namespace MobileViT.Compiler.Planning
             return plane >= AliasingPlane && plane % AliasingPlane == 0 && t.ElementCount + (long)t.Shape[1] * PadFloats < int.MaxValue;
         }
 
-        /// <summary>
-        /// Convolutions whose kernels take channel strides: pointwise (the GEMM's row strides) and depthwise with the row
-        /// kernel's limits, kept narrower here than the runtime's so a compiled model never reaches its refusal.
-        /// </summary>
+        /// <summary>Convolutions: every runtime convolution path takes channel strides (MobileViT.Runtime.Conv2dGeometry).</summary>
         internal static bool TakesPaddedPlanes(Node node)
-        {
-            if (!(node.Op is Conv) || !(node.Lowering is SpatialGeometry g) || node.Inputs.Count == 0 || node.Inputs[0] == null) return false;
-            bool noPadding = g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
-            bool pointwise = g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && noPadding
-                             && g.Groups == 1 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth;
-            bool depthwise = g.Groups == g.InChannels && g.InChannels == g.OutChannels && g.KernelHeight <= 7 && g.KernelWidth <= 7
-                             && g.DilationHeight == 1 && g.DilationWidth == 1 && (g.StrideHeight == 1 || g.StrideHeight == 2)
-                             && (g.StrideWidth == 1 || g.StrideWidth == 2) && g.InWidth <= 1024;
-            return pointwise || depthwise;
-        }
+            => node.Op is Conv && node.Lowering is SpatialGeometry && node.Inputs.Count > 0 && node.Inputs[0] != null;
     }
 }

@@ -35,7 +35,7 @@ namespace App
         public const int OutputLength = 1000;
 
         /// <summary>Floats of working memory one Run needs (peak live tensors: 1310720).</summary>
-        public const int ScratchLength = 1573888;
+        public const int ScratchLength = 1574400;
 
         [global::System.ThreadStatic]
         private static float[]? t_scratch;
@@ -63,11 +63,12 @@ namespace App
             try
             {
                 // /stem/{stem.0/Conv + stem.2/Sigmoid + stem.2/Mul} → Conv3x3 s2 + SiLU, [1,3,256,256] → [1,16,128,128]
-                global::MobileViT.Runtime.Conv2dF32.Run(input, Data.P0, Data.C1, default, scratch.Slice(1049600, 262144), in Data.G0, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
+                global::MobileViT.Runtime.Conv2dF32.Run(input, Data.P0, Data.C1, default, scratch.Slice(1049600, 262400), in Data.G0, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer1/layer1.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,16,128,128] → [1,32,128,128]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1049600, 262144), Data.P1, Data.C3, default, scratch.Slice(0, 524800), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1049600, 262400), Data.P1, Data.C3, default, scratch.Slice(0, 524800), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer1/layer1.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 depthwise + SiLU, [1,32,128,128] → [1,32,128,128]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
@@ -75,11 +76,11 @@ namespace App
 
                 // /layer1/layer1.0/{block/block.2/block.2.0/Conv + Add} → Conv1x1 + residual, [1,32,128,128] → [1,16,128,128]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(524800, 524800), Data.P3, Data.C7, scratch.Slice(1049600, 262144), scratch.Slice(1311744, 262144), in Data.G3, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(524800, 524800), Data.P3, Data.C7, scratch.Slice(1049600, 262400), scratch.Slice(1312000, 262400), in Data.G3, global::MobileViT.Runtime.Activation.None);
 
                 // /layer2/layer2.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,16,128,128] → [1,32,128,128]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1311744, 262144), Data.P4, Data.C9, default, scratch.Slice(0, 524800), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(1312000, 262400), Data.P4, Data.C9, default, scratch.Slice(0, 524800), in Data.G1, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer2/layer2.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,32,128,128] → [1,32,64,64]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
@@ -126,10 +127,12 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(197376, 49920), Data.P15, Data.C31, default, scratch.Slice(589824, 49152), in Data.G10, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,48,32,32] → [1,48,32,32]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(589824, 49152), Data.P16, Data.C33, default, scratch.Slice(65536, 49152), in Data.G11, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(589824, 49152), Data.P16, Data.C33, default, scratch.Slice(65536, 49920), in Data.G11, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer3/layer3.1/local_rep/local_rep.1/Conv → Conv1x1, [1,48,32,32] → [1,64,32,32]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49152), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
+                // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 49920), Data.P17, default, default, scratch.Slice(0, 65536), in Data.G12, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,64,32,32] → [4,256,64]
                 global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536), scratch.Slice(458752, 65536), Data.S0, Data.S1, Data.S2);
@@ -210,11 +213,12 @@ namespace App
                 }
 
                 // /layer3/layer3.1/fusion/{fusion.0/Conv + fusion.2/Sigmoid + fusion.2/Mul} → Conv3x3 + SiLU, [1,96,32,32] → [1,48,32,32]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P27, Data.C64, default, scratch.Slice(99840, 49152), in Data.G14, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 98304), Data.P27, Data.C64, default, scratch.Slice(99840, 49920), in Data.G14, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.0/block/block.0/{block.0.0/Conv + block.0.2/Sigmoid + block.0.2/Mul} → Conv1x1 + SiLU, [1,48,32,32] → [1,96,32,32]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(99840, 49152), Data.P28, Data.C66, default, scratch.Slice(0, 99840), in Data.G15, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(99840, 49920), Data.P28, Data.C66, default, scratch.Slice(0, 99840), in Data.G15, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.0/block/block.1/{block.1.0/Conv + block.1.2/Sigmoid + block.1.2/Mul} → Conv3x3 s2 depthwise + SiLU, [1,96,32,32] → [1,96,16,16]
                 // Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.
@@ -505,10 +509,10 @@ namespace App
         /// <summary>Weights read in place from the embedded model and prepared for the kernels, once, on first use.</summary>
         private static class Data
         {
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G0 = new global::MobileViT.Runtime.Conv2dGeometry(1, 3, 256, 256, 16, 128, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1);
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G1 = new global::MobileViT.Runtime.Conv2dGeometry(1, 16, 128, 128, 32, 128, 128, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 16400);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G0 = new global::MobileViT.Runtime.Conv2dGeometry(1, 3, 256, 256, 16, 128, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 0, 16400);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G1 = new global::MobileViT.Runtime.Conv2dGeometry(1, 16, 128, 128, 32, 128, 128, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16400, 16400);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G2 = new global::MobileViT.Runtime.Conv2dGeometry(1, 32, 128, 128, 32, 128, 128, 3, 3, 1, 1, 1, 1, 1, 1, 32, 16400, 16400);
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G3 = new global::MobileViT.Runtime.Conv2dGeometry(1, 32, 128, 128, 16, 128, 128, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16400, 0);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G3 = new global::MobileViT.Runtime.Conv2dGeometry(1, 32, 128, 128, 16, 128, 128, 1, 1, 1, 1, 0, 0, 1, 1, 1, 16400, 16400);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G4 = new global::MobileViT.Runtime.Conv2dGeometry(1, 32, 128, 128, 32, 64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 32, 16400, 4112);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G5 = new global::MobileViT.Runtime.Conv2dGeometry(1, 32, 64, 64, 24, 64, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, 4112, 4112);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G6 = new global::MobileViT.Runtime.Conv2dGeometry(1, 24, 64, 64, 48, 64, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, 4112, 4112);
@@ -516,11 +520,11 @@ namespace App
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G8 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 64, 64, 24, 64, 64, 1, 1, 1, 1, 0, 0, 1, 1, 1, 4112, 4112);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G9 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 64, 64, 48, 32, 32, 3, 3, 2, 2, 1, 1, 1, 1, 48, 4112, 1040);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G10 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 48, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1040, 0);
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G11 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 48, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G12 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 64, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G11 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 48, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 1040);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G12 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 64, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1040, 0);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G13 = new global::MobileViT.Runtime.Conv2dGeometry(1, 64, 32, 32, 48, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1);
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G14 = new global::MobileViT.Runtime.Conv2dGeometry(1, 96, 32, 32, 48, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1);
-            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G15 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 96, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1040);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G14 = new global::MobileViT.Runtime.Conv2dGeometry(1, 96, 32, 32, 48, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 0, 1040);
+            internal static readonly global::MobileViT.Runtime.Conv2dGeometry G15 = new global::MobileViT.Runtime.Conv2dGeometry(1, 48, 32, 32, 96, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1040, 1040);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G16 = new global::MobileViT.Runtime.Conv2dGeometry(1, 96, 32, 32, 96, 16, 16, 3, 3, 2, 2, 1, 1, 1, 1, 96, 1040, 0);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G17 = new global::MobileViT.Runtime.Conv2dGeometry(1, 96, 16, 16, 64, 16, 16, 1, 1, 1, 1, 0, 0, 1, 1, 1);
             internal static readonly global::MobileViT.Runtime.Conv2dGeometry G18 = new global::MobileViT.Runtime.Conv2dGeometry(1, 64, 16, 16, 64, 16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1);
