@@ -61,7 +61,7 @@ namespace MobileViT.Compiler.Planning
                 locations[r] = new TensorLocation(LocationKind.Output, i, 0, (int)r.ElementCount);
             }
 
-            // Padded channel planes for the arena tensors that only pointwise and depthwise convolutions touch.
+            // Padded channel planes for the arena tensors that only convolutions write and read (PlanePadding).
             var excluded = new HashSet<Tensor>(root.Keys.Concat(root.Values.Select(v => v.Root)).Concat(locations.Keys));
             foreach (var output in graph.Outputs) excluded.Add(output);
             var channelStrides = PlanePadding.Choose(graph, excluded);
