@@ -9,8 +9,32 @@ public class SoftmaxReduceTests
 {
     private static readonly (int Outer, int Axis, int Inner)[] Shapes =
     {
-        (1, 1, 1), (3, 7, 1), (2, 256, 1), (4, 33, 1), (2, 5, 3), (3, 4, 17), (1, 9, 64), (2, 3, 100),
+        (1, 1, 1), (3, 7, 1), (2, 256, 1), (4, 33, 1), (2, 5, 3), (3, 4, 17), (1, 9, 64), (2, 3, 100), (2, 30, 300), (1, 20, 2049),
     };
+
+    /// <summary>
+    /// Up to 2048 columns, a strided softmax runs in passes along the rows; past that, each block of columns is walked
+    /// down the axis. Every column sees the same operations in the same order either way, so the first 2048 columns of a
+    /// 2049-column softmax (the walk) have the bits of the same 2048 columns on their own (the passes).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void Softmax_StridedPassesAreBitwiseTheColumnWalk(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        const int axis = 37, wide = 2049, narrow = 2048;
+        float[] input = TestData.Random(axis * wide, 11, -30f, 30f);
+        var walked = new float[input.Length];
+        SoftmaxF32.Run(input, walked, 1, axis, wide, isa);
+        var narrowInput = new float[axis * narrow];
+        for (int a = 0; a < axis; a++) Array.Copy(input, a * wide, narrowInput, a * narrow, narrow);
+        var passes = new float[narrowInput.Length];
+        SoftmaxF32.Run(narrowInput, passes, 1, axis, narrow, isa);
+        for (int a = 0; a < axis; a++)
+            for (int i = 0; i < narrow; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(passes[a * narrow + i]) == BitConverter.SingleToInt32Bits(walked[a * wide + i]),
+                    $"{isa}: row {a} column {i} is {passes[a * narrow + i]}, walked {walked[a * wide + i]}");
+    }
 
     [Theory]
     [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]

@@ -86,6 +86,7 @@ public static unsafe class SoftmaxF32
     {
         int width = TIsa.Count;
         TVector scaleVector = TIsa.Broadcast(scale);
+        float* columnState = stackalloc float[inner > 1 && inner <= MaxPassColumns ? 2 * (inner + width) : 1];
         for (int o = 0; o < outer; o++)
         {
             float* x = input + (nint)o * axisLength * inner;
@@ -95,7 +96,15 @@ public static unsafe class SoftmaxF32
                 Contiguous<TIsa, TVector>(x, y, axisLength, scale);
                 continue;
             }
-            // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis.
+            // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis. Up to
+            // MaxPassColumns of them at once, in three passes along the rows (running maxima and sums per column in
+            // scratch): walking each column block down the axis instead reads rows inner floats apart, which for 256
+            // columns (attention's transposed scores) keeps one block's rows in 4 of L1's 64 sets.
+            if (inner <= MaxPassColumns)
+            {
+                StridedInPasses<TIsa, TVector>(x, y, axisLength, inner, scaleVector, columnState);
+                continue;
+            }
             for (int i = 0; i < inner; i += width)
             {
                 int valid = Math.Min(width, inner - i);
@@ -123,6 +132,60 @@ public static unsafe class SoftmaxF32
         }
     }
 
+    /// <summary>Columns softmaxed at once along a strided axis: 2 · 2048 floats of running maxima and sums on the stack.</summary>
+    private const int MaxPassColumns = 2048;
+
+    /// <summary>
+    /// The strided softmax of <paramref name="inner"/> columns in row-major passes: every lane sees the same operations in
+    /// the same order as when its column block is walked down the axis (maximum, then exp and a running sum, then one
+    /// reciprocal and a multiply), so the results are bitwise those of that walk.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StridedInPasses<TIsa, TVector>(float* x, float* y, int axisLength, int inner, TVector scaleVector, float* state)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        int whole = inner / width * width, valid = inner - whole;
+        int padded = whole + (valid > 0 ? width : 0);
+        float* max = state, sum = state + padded;
+        for (int i = 0; i < padded; i += width)
+        {
+            TIsa.Store(max + i, TIsa.Broadcast(float.NegativeInfinity));
+            TIsa.Store(sum + i, TIsa.Zero);
+        }
+        for (int a = 0; a < axisLength; a++)
+        {
+            float* row = x + (nint)a * inner;
+            for (int i = 0; i < whole; i += width)
+                TIsa.Store(max + i, TIsa.Max(TIsa.Load(max + i), TIsa.Multiply(TIsa.Load(row + i), scaleVector)));
+            if (valid > 0)
+                TIsa.Store(max + whole, TIsa.Max(TIsa.Load(max + whole), TIsa.Multiply(TIsa.LoadPartial(row + whole, valid), scaleVector)));
+        }
+        for (int a = 0; a < axisLength; a++)
+        {
+            float* row = x + (nint)a * inner, target = y + (nint)a * inner;
+            for (int i = 0; i < whole; i += width)
+            {
+                TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(row + i), scaleVector), TIsa.Load(max + i)));
+                TIsa.Store(sum + i, TIsa.Add(TIsa.Load(sum + i), e));
+                TIsa.Store(target + i, e);
+            }
+            if (valid > 0)
+            {
+                TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.LoadPartial(row + whole, valid), scaleVector), TIsa.Load(max + whole)));
+                TIsa.Store(sum + whole, TIsa.Add(TIsa.Load(sum + whole), e));
+                TIsa.StorePartial(target + whole, e, valid);
+            }
+        }
+        for (int i = 0; i < padded; i += width) TIsa.Store(sum + i, TIsa.Divide(TIsa.Broadcast(1f), TIsa.Load(sum + i)));
+        for (int a = 0; a < axisLength; a++)
+        {
+            float* target = y + (nint)a * inner;
+            for (int i = 0; i < whole; i += width) TIsa.Store(target + i, TIsa.Multiply(TIsa.Load(target + i), TIsa.Load(sum + i)));
+            if (valid > 0) TIsa.StorePartial(target + whole, TIsa.Multiply(TIsa.LoadPartial(target + whole, valid), TIsa.Load(sum + whole)), valid);
+        }
+    }
+
     /// <summary>
     /// Softmax of <paramref name="scale"/> · x over each of <paramref name="rows"/> contiguous rows, in place: the
     /// attention step's Q·Kᵀ scale applied here instead of in a pass of its own. Each scaled value is rounded exactly
@@ -132,6 +195,17 @@ public static unsafe class SoftmaxF32
     {
         // On the calling thread: attention already runs its heads one per thread.
         var job = new Job { Input = rows, Output = rows, Outer = count, AxisLength = length, Inner = 1, Scale = scale, Isa = isa, Parts = 1 };
+        RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
+    }
+
+    /// <summary>
+    /// Softmax of <paramref name="scale"/> · x down each of <paramref name="columns"/> columns of a row-major
+    /// [<paramref name="rows"/>, columns] matrix, in place: attention's transposed scores (one column per query), scaled
+    /// as <see cref="RunScaledRows"/> scales.
+    /// </summary>
+    internal static void RunScaledColumns(float* matrix, int rows, int columns, float scale, KernelIsa isa)
+    {
+        var job = new Job { Input = matrix, Output = matrix, Outer = 1, AxisLength = rows, Inner = columns, Scale = scale, Isa = isa, Parts = 1 };
         RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
     }
 
