@@ -13,7 +13,9 @@ public class AttentionTests
     public void MatchesTheDefinition(string isaName)
     {
         KernelIsa isa = TestData.Isa(isaName);
-        foreach (var (heads, queries, keys, headDim, valueDim) in new[] { (3, 37, 37, 24, 24), (5, 16, 40, 36, 20), (1, 64, 64, 30, 30) })
+        // The transposed products (output up to 16 K floats per head, whole and partial 16 × 16 transposes) and, for the
+        // last shape (300 × 64 outputs), the untransposed ones.
+        foreach (var (heads, queries, keys, headDim, valueDim) in new[] { (3, 37, 37, 24, 24), (5, 16, 40, 36, 20), (1, 64, 64, 30, 30), (2, 256, 256, 16, 16), (2, 300, 50, 8, 64) })
         {
             var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(heads, queries, keys, headDim, valueDim);
             var output = new float[heads * queries * valueDim];
