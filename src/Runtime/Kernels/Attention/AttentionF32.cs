@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System;
-using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -104,7 +103,7 @@ public static unsafe class AttentionF32
                     GemmF32.Run(k, false, q, true, headScores, job.Keys, job.HeadDim, job.Queries, 1f, job.Isa);
                     SoftmaxF32.RunScaledColumns(scores, job.Keys, job.Queries, job.Alpha, job.Isa);
                     GemmF32.Run(v, true, headScores, false, new Span<float>(outputTransposed, outputSize), job.ValueDim, job.Keys, job.Queries, 1f, job.Isa);
-                    Transpose(outputTransposed, job.ValueDim, job.Queries, output, job.Isa);
+                    StridedCopyF32.Transpose(outputTransposed, job.ValueDim, job.Queries, output);
                     continue;
                 }
                 GemmF32.Run(q, false, k, true, headScores, job.Queries, job.HeadDim, job.Keys, 1f, job.Isa);
@@ -120,27 +119,6 @@ public static unsafe class AttentionF32
 
     /// <summary>Floats of a head's transposed output kept on the stack (64 KiB: MobileViT-S's 60 × 256).</summary>
     private const int MaxTransposedOutput = 16 * 1024;
-
-    /// <summary>source [rows, columns] into destination [columns, rows]: 16 × 16 blocks in registers with AVX-512.</summary>
-    private static void Transpose(float* source, int rows, int columns, float* destination, KernelIsa isa)
-    {
-        if (isa == KernelIsa.Vector512 && Avx512F.IsSupported)
-        {
-            for (int r = 0; r < rows; r += 16)
-                for (int c = 0; c < columns; c += 16)
-                {
-                    int blockRows = Math.Min(16, rows - r), blockColumns = Math.Min(16, columns - c);
-                    Avx512Transpose.Transpose16(source + (nint)r * columns + c, columns, blockRows, blockColumns,
-                        destination + (nint)c * rows + r, rows, blockColumns, blockRows);
-                }
-            return;
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            float* from = source + (nint)r * columns;
-            for (int c = 0; c < columns; c++) destination[(nint)c * rows + r] = from[c];
-        }
-    }
 
     private static void Check(bool condition, string name)
     {

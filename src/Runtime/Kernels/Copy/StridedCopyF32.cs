@@ -121,10 +121,28 @@ public static unsafe class StridedCopyF32
         for (; i < count; i++) to[i] = from[i];
     }
 
-    /// <summary>Axis a (destination stride 1 in practice) against axis b (source stride 1), tile by tile.</summary>
+    /// <summary>source [rows, columns] into destination [columns, rows] (attention's transposed output), tile by tile.</summary>
+    internal static void Transpose(float* source, int rows, int columns, float* destination)
+        => CopyTiles(source, columns, 1, destination, 1, rows, rows, columns);
+
+    /// <summary>
+    /// Axis a (destination stride 1 in practice) against axis b (source stride 1), tile by tile; when both strides are 1,
+    /// with AVX-512 each tile is transposed in registers (<see cref="Simd.Avx512Transpose"/>) instead of element by element.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTiles(float* from, nint sourceStrideA, nint sourceStrideB, float* to, nint destinationStrideA, nint destinationStrideB, int countA, int countB)
     {
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported && sourceStrideB == 1 && destinationStrideA == 1)
+        {
+            for (int a0 = 0; a0 < countA; a0 += Tile)
+                for (int b0 = 0; b0 < countB; b0 += Tile)
+                {
+                    int rows = Math.Min(Tile, countA - a0), lanes = Math.Min(Tile, countB - b0);
+                    Simd.Avx512Transpose.Transpose16(from + a0 * sourceStrideA + b0, sourceStrideA, rows, lanes,
+                        to + b0 * destinationStrideB + a0, destinationStrideB, lanes, rows);
+                }
+            return;
+        }
         for (int b0 = 0; b0 < countB; b0 += Tile)
         {
             int b1 = Math.Min(countB, b0 + Tile);
