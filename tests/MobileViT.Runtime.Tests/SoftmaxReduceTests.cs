@@ -13,27 +13,27 @@ public class SoftmaxReduceTests
     };
 
     /// <summary>
-    /// Up to 2048 columns, a strided softmax runs in passes along the rows; past that, each block of columns is walked
-    /// down the axis. Every column sees the same operations in the same order either way, so the first 2048 columns of a
-    /// 2049-column softmax (the walk) have the bits of the same 2048 columns on their own (the passes).
+    /// A strided softmax runs its columns in passes along the rows, 2048 columns at a time. A column's result must not
+    /// depend on which columns share its passes: the first 2048 columns of a 2049-column softmax (two sets of passes,
+    /// the second a partial vector) have the bits of the same 2048 columns on their own.
     /// </summary>
     [Theory]
     [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
-    public void Softmax_StridedPassesAreBitwiseTheColumnWalk(string isaName)
+    public void Softmax_StridedColumnsDoNotDependOnTheirNeighbours(string isaName)
     {
         KernelIsa isa = TestData.Isa(isaName);
         const int axis = 37, wide = 2049, narrow = 2048;
         float[] input = TestData.Random(axis * wide, 11, -30f, 30f);
-        var walked = new float[input.Length];
-        SoftmaxF32.Run(input, walked, 1, axis, wide, isa);
+        var together = new float[input.Length];
+        SoftmaxF32.Run(input, together, 1, axis, wide, isa);
         var narrowInput = new float[axis * narrow];
         for (int a = 0; a < axis; a++) Array.Copy(input, a * wide, narrowInput, a * narrow, narrow);
-        var passes = new float[narrowInput.Length];
-        SoftmaxF32.Run(narrowInput, passes, 1, axis, narrow, isa);
+        var alone = new float[narrowInput.Length];
+        SoftmaxF32.Run(narrowInput, alone, 1, axis, narrow, isa);
         for (int a = 0; a < axis; a++)
             for (int i = 0; i < narrow; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(passes[a * narrow + i]) == BitConverter.SingleToInt32Bits(walked[a * wide + i]),
-                    $"{isa}: row {a} column {i} is {passes[a * narrow + i]}, walked {walked[a * wide + i]}");
+                Assert.True(BitConverter.SingleToInt32Bits(alone[a * narrow + i]) == BitConverter.SingleToInt32Bits(together[a * wide + i]),
+                    $"{isa}: row {a} column {i} is {alone[a * narrow + i]} alone, {together[a * wide + i]} with its neighbours");
     }
 
     [Theory]

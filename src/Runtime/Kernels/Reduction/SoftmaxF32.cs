@@ -86,7 +86,7 @@ public static unsafe class SoftmaxF32
     {
         int width = TIsa.Count;
         TVector scaleVector = TIsa.Broadcast(scale);
-        float* columnState = stackalloc float[inner > 1 && inner <= MaxPassColumns ? 2 * (inner + width) : 1];
+        float* columnState = stackalloc float[inner > 1 ? 2 * (Math.Min(inner, MaxPassColumns) + width) : 1];
         for (int o = 0; o < outer; o++)
         {
             float* x = input + (nint)o * axisLength * inner;
@@ -96,56 +96,29 @@ public static unsafe class SoftmaxF32
                 Contiguous<TIsa, TVector>(x, y, axisLength, scale);
                 continue;
             }
-            // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis. Up to
-            // MaxPassColumns of them at once, in three passes along the rows (running maxima and sums per column in
-            // scratch): walking each column block down the axis instead reads rows inner floats apart, which for 256
-            // columns (attention's transposed scores) keeps one block's rows in 4 of L1's 64 sets.
-            if (inner <= MaxPassColumns)
-            {
-                StridedInPasses<TIsa, TVector>(x, y, axisLength, inner, scaleVector, columnState);
-                continue;
-            }
-            for (int i = 0; i < inner; i += width)
-            {
-                int valid = Math.Min(width, inner - i);
-                bool full = valid == width;
-                TVector max = TIsa.Broadcast(float.NegativeInfinity);
-                for (int a = 0; a < axisLength; a++)
-                    max = TIsa.Max(max, TIsa.Multiply(full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid), scaleVector));
-                TVector sum = TIsa.Zero;
-                for (int a = 0; a < axisLength; a++)
-                {
-                    TVector value = TIsa.Multiply(full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid), scaleVector);
-                    TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(value, max));
-                    sum = TIsa.Add(sum, e);
-                    if (full) TIsa.Store(y + (nint)a * inner + i, e);
-                    else TIsa.StorePartial(y + (nint)a * inner + i, e, valid);
-                }
-                TVector inverse = TIsa.Divide(TIsa.Broadcast(1f), sum);
-                for (int a = 0; a < axisLength; a++)
-                {
-                    float* target = y + (nint)a * inner + i;
-                    if (full) TIsa.Store(target, TIsa.Multiply(TIsa.Load(target), inverse));
-                    else TIsa.StorePartial(target, TIsa.Multiply(TIsa.LoadPartial(target, valid), inverse), valid);
-                }
-            }
+            // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis, up to
+            // MaxPassColumns of them at once in three passes along the rows (running maxima and sums per column in
+            // scratch). Walking each column block down the axis instead read rows inner floats apart, which for 256
+            // columns (attention's transposed scores) kept one block's rows in 4 of L1's 64 sets: 402 → 221–256 µs.
+            for (int column = 0; column < inner; column += MaxPassColumns)
+                StridedInPasses<TIsa, TVector>(x + column, y + column, axisLength, inner, Math.Min(MaxPassColumns, inner - column), scaleVector, columnState);
         }
     }
 
-    /// <summary>Columns softmaxed at once along a strided axis: 2 · 2048 floats of running maxima and sums on the stack.</summary>
+    /// <summary>Columns softmaxed in one set of passes along a strided axis: 2 · 2048 floats of running maxima and sums on the stack.</summary>
     private const int MaxPassColumns = 2048;
 
     /// <summary>
-    /// The strided softmax of <paramref name="inner"/> columns in row-major passes: every lane sees the same operations in
-    /// the same order as when its column block is walked down the axis (maximum, then exp and a running sum, then one
-    /// reciprocal and a multiply), so the results are bitwise those of that walk.
+    /// The softmax of <paramref name="columns"/> columns down the axis (rows <paramref name="rowStride"/> floats apart) in
+    /// row-major passes: every column sees the maximum, then exp and a running sum, then one reciprocal and a multiply,
+    /// in axis order, so its result does not depend on which other columns share the passes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StridedInPasses<TIsa, TVector>(float* x, float* y, int axisLength, int inner, TVector scaleVector, float* state)
+    private static void StridedInPasses<TIsa, TVector>(float* x, float* y, int axisLength, int rowStride, int columns, TVector scaleVector, float* state)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
-        int whole = inner / width * width, valid = inner - whole;
+        int whole = columns / width * width, valid = columns - whole;
         int padded = whole + (valid > 0 ? width : 0);
         float* max = state, sum = state + padded;
         for (int i = 0; i < padded; i += width)
@@ -155,7 +128,7 @@ public static unsafe class SoftmaxF32
         }
         for (int a = 0; a < axisLength; a++)
         {
-            float* row = x + (nint)a * inner;
+            float* row = x + (nint)a * rowStride;
             for (int i = 0; i < whole; i += width)
                 TIsa.Store(max + i, TIsa.Max(TIsa.Load(max + i), TIsa.Multiply(TIsa.Load(row + i), scaleVector)));
             if (valid > 0)
@@ -163,7 +136,7 @@ public static unsafe class SoftmaxF32
         }
         for (int a = 0; a < axisLength; a++)
         {
-            float* row = x + (nint)a * inner, target = y + (nint)a * inner;
+            float* row = x + (nint)a * rowStride, target = y + (nint)a * rowStride;
             for (int i = 0; i < whole; i += width)
             {
                 TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(row + i), scaleVector), TIsa.Load(max + i)));
@@ -180,7 +153,7 @@ public static unsafe class SoftmaxF32
         for (int i = 0; i < padded; i += width) TIsa.Store(sum + i, TIsa.Divide(TIsa.Broadcast(1f), TIsa.Load(sum + i)));
         for (int a = 0; a < axisLength; a++)
         {
-            float* target = y + (nint)a * inner;
+            float* target = y + (nint)a * rowStride;
             for (int i = 0; i < whole; i += width) TIsa.Store(target + i, TIsa.Multiply(TIsa.Load(target + i), TIsa.Load(sum + i)));
             if (valid > 0) TIsa.StorePartial(target + whole, TIsa.Multiply(TIsa.LoadPartial(target + whole, valid), TIsa.Load(sum + whole)), valid);
         }
