@@ -37,8 +37,8 @@ internal static class VectorMath
     }
 
     /// <summary>
-    /// exp(x) with x clamped to [-87.3, 88.3] first: results saturate at about 1.2e-38 and 2.2e38 instead of reaching
-    /// 0 and infinity, and NaN becomes a finite value. Same reduction and polynomial (same accuracy) as
+    /// exp(x) with x clamped to [-87.3, 88.3] first (the portable path): results saturate at about 1.2e-38 and 2.2e38
+    /// instead of reaching 0 and infinity, and NaN becomes a finite value. Same reduction and polynomial (same accuracy) as
     /// <see cref="Exp{TIsa, TVector}"/> at half the instructions, for the callers where that saturation cannot show:
     /// sigmoid, SiLU, tanh, GELU, softmax (x - max &lt;= 0), erfc, Elu and Softplus (x &lt;= 0).
     /// Rounding uses the 1.5*2^23 trick: adding it leaves round(x/ln2) + 127 in the low mantissa bits, which shifted
