@@ -1,0 +1,160 @@
+using System;
+using System.IO;
+using System.Linq;
+using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Tests.TestModels;
+using MobileViT.Tooling;
+using Xunit;
+using Attribute = MobileViT.Compiler.Tests.TestModels.OnnxBuilder.Attribute;
+
+namespace MobileViT.Compiler.Tests.Compiler
+{
+    /// <summary>
+    /// The ways exporters write a transformer's attention all become one fused attention step, and compute it right.
+    /// Each model projects x [2, 10, 8] to Q, K and V (two heads of 4), splits the heads with Reshape and Transpose, and
+    /// writes the scaled Q·Kᵀ, softmax and ·V as a given exporter does; its output is checked against attention computed
+    /// in double precision here.
+    /// </summary>
+    public sealed class AttentionPatternTests
+    {
+        private const int Batch = 2, Tokens = 10, Heads = 2, HeadSize = 4, Width = Heads * HeadSize;
+
+        public enum Style
+        {
+            /// <summary>ml-cvnets and timm without fused attention: Q·scale, then Q @ K.transpose(-2, -1).</summary>
+            ScaledQuery,
+            /// <summary>HuggingFace transformers: Q @ Kᵀ with the heads' permute and K's transpose merged into one
+            /// Transpose (perm 0, 2, 3, 1), then the scores divided by √d.</summary>
+            DividedScores,
+            /// <summary>The same with the scores multiplied by 1/√d.</summary>
+            MultipliedScores,
+            /// <summary>PyTorch 2's export of scaled_dot_product_attention: Q and Kᵀ each multiplied by d^-1/4.</summary>
+            BothOperandsScaled,
+        }
+
+        private static byte[] Model(Style style)
+        {
+            var builder = new OnnxBuilder(17).Input("x", Batch, Tokens, Width).Output("y")
+                .IntInitializer("heads_shape", new long[] { 4 }, new long[] { Batch, Tokens, Heads, HeadSize })
+                .IntInitializer("merged_shape", new long[] { 3 }, new long[] { Batch, Tokens, Width });
+            foreach (var (name, seed) in new[] { ("wq", 1), ("wk", 2), ("wv", 3) })
+                builder.Initializer(name, new long[] { Width, Width }, Values(Width * Width, seed));
+            foreach (var name in new[] { "q", "k", "v" })
+                builder.Node("MatMul", new[] { "x", "w" + name }, new[] { name + "_flat" })
+                       .Node("Reshape", new[] { name + "_flat", "heads_shape" }, new[] { name + "_split" });
+            builder.Node("Transpose", new[] { "q_split" }, new[] { "q" }, Attribute.Ints("perm", 0, 2, 1, 3))
+                   .Node("Transpose", new[] { "v_split" }, new[] { "v" }, Attribute.Ints("perm", 0, 2, 1, 3));
+            float scale = 1f / MathF.Sqrt(HeadSize);
+            switch (style)
+            {
+                case Style.ScaledQuery:
+                    builder.Initializer("scale", Array.Empty<long>(), new[] { scale })
+                        .Node("Mul", new[] { "q", "scale" }, new[] { "q_scaled" })
+                        .Node("Transpose", new[] { "k_split" }, new[] { "k" }, Attribute.Ints("perm", 0, 2, 1, 3))
+                        .Node("Transpose", new[] { "k" }, new[] { "k_t" }, Attribute.Ints("perm", 0, 1, 3, 2))
+                        .Node("MatMul", new[] { "q_scaled", "k_t" }, new[] { "scores" });
+                    break;
+                case Style.DividedScores:
+                case Style.MultipliedScores:
+                    bool divide = style == Style.DividedScores;
+                    builder.Initializer("scale", Array.Empty<long>(), new[] { divide ? MathF.Sqrt(HeadSize) : scale })
+                        .Node("Transpose", new[] { "k_split" }, new[] { "k_t" }, Attribute.Ints("perm", 0, 2, 3, 1))
+                        .Node("MatMul", new[] { "q", "k_t" }, new[] { "raw_scores" })
+                        .Node(divide ? "Div" : "Mul", new[] { "raw_scores", "scale" }, new[] { "scores" });
+                    break;
+                case Style.BothOperandsScaled:
+                    builder.Initializer("root_scale", new long[] { 1 }, new[] { MathF.Sqrt(scale) })
+                        .Node("Transpose", new[] { "k_split" }, new[] { "k" }, Attribute.Ints("perm", 0, 2, 1, 3))
+                        .Node("Transpose", new[] { "k" }, new[] { "k_t" }, Attribute.Ints("perm", 0, 1, 3, 2))
+                        .Node("Mul", new[] { "q", "root_scale" }, new[] { "q_scaled" })
+                        .Node("Mul", new[] { "k_t", "root_scale" }, new[] { "k_t_scaled" })
+                        .Node("MatMul", new[] { "q_scaled", "k_t_scaled" }, new[] { "scores" });
+                    break;
+            }
+            builder.Node("Softmax", new[] { "scores" }, new[] { "probabilities" }, Attribute.Int("axis", -1))
+                   .Node("MatMul", new[] { "probabilities", "v" }, new[] { "context" })
+                   .Node("Transpose", new[] { "context" }, new[] { "context_tokens" }, Attribute.Ints("perm", 0, 2, 1, 3))
+                   .Node("Reshape", new[] { "context_tokens", "merged_shape" }, new[] { "y" });
+            return builder.Build();
+        }
+
+        private static float[] Values(int count, int seed)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        }
+
+        /// <summary>softmax(Q·Kᵀ/√d)·V per batch item and head, in double precision, from the same weights.</summary>
+        private static float[] Reference(float[] x)
+        {
+            double[] Project(float[] w)
+            {
+                var result = new double[Batch * Tokens * Width];
+                for (int t = 0; t < Batch * Tokens; t++)
+                    for (int o = 0; o < Width; o++)
+                        for (int i = 0; i < Width; i++) result[t * Width + o] += (double)x[t * Width + i] * w[i * Width + o];
+                return result;
+            }
+            double[] q = Project(Values(Width * Width, 1)), k = Project(Values(Width * Width, 2)), v = Project(Values(Width * Width, 3));
+            var y = new float[Batch * Tokens * Width];
+            for (int b = 0; b < Batch; b++)
+                for (int h = 0; h < Heads; h++)
+                    for (int i = 0; i < Tokens; i++)
+                    {
+                        var scores = new double[Tokens];
+                        for (int j = 0; j < Tokens; j++)
+                        {
+                            for (int d = 0; d < HeadSize; d++)
+                                scores[j] += q[(b * Tokens + i) * Width + h * HeadSize + d] * k[(b * Tokens + j) * Width + h * HeadSize + d];
+                            scores[j] /= Math.Sqrt(HeadSize);
+                        }
+                        double max = scores.Max(), sum = scores.Sum(s => Math.Exp(s - max));
+                        for (int d = 0; d < HeadSize; d++)
+                        {
+                            double value = 0;
+                            for (int j = 0; j < Tokens; j++) value += Math.Exp(scores[j] - max) / sum * v[(b * Tokens + j) * Width + h * HeadSize + d];
+                            y[(b * Tokens + i) * Width + h * HeadSize + d] = (float)value;
+                        }
+                    }
+            return y;
+        }
+
+        [Theory]
+        [InlineData(Style.ScaledQuery)]
+        [InlineData(Style.DividedScores)]
+        [InlineData(Style.MultipliedScores)]
+        [InlineData(Style.BothOperandsScaled)]
+        public void EveryExportStyleBecomesOneAttentionStep(Style style)
+        {
+            var model = Model(style);
+            var graph = CompilationPipeline.BuildGraph(model, CompilerTestHelpers.Options());
+            var attention = Assert.Single(graph.Nodes, n => n.OpType == "Attention");
+            // No scale, softmax or product of two run-time tensors is left beside it (the projections' B is constant).
+            Assert.DoesNotContain(graph.Nodes, n => n.OpType is "Softmax" or "Mul" or "Div");
+            Assert.DoesNotContain(graph.Nodes, n => n.Lowering is Ops.MatMulLowering { ConstantB: null });
+            var lowering = Assert.IsType<Ops.AttentionLowering>(attention.Lowering);
+            Assert.Equal(1f / MathF.Sqrt(HeadSize), lowering.Alpha, 6);
+
+            var x = Values(Batch * Tokens * Width, 7);
+            var compiled = InProcessModel.Compile(model);
+            Assert.True(compiled.Model != null, string.Join("; ", compiled.Diagnostics));
+            using var loaded = compiled.Model!;
+            var actual = loaded.Run(new[] { x })[0];
+            var expected = Reference(x);
+            double error = Math.Sqrt(actual.Zip(expected, (a, e) => (double)(a - e) * (a - e)).Sum() / expected.Sum(e => (double)e * e));
+            Assert.True(error < 1e-5, $"{style}: relative L2 error {error:E2}");
+        }
+
+        /// <summary>
+        /// A Transpose that keeps the last axis in place (V's heads) is not turned into a transposed operand: that would
+        /// trade a copy of whole rows for a copy of single numbers, and the product by V would no longer be attention's.
+        /// </summary>
+        [Fact]
+        public void ValuesHeadsStayUntransposed()
+        {
+            var graph = CompilationPipeline.BuildGraph(Model(Style.DividedScores), CompilerTestHelpers.Options());
+            var attention = Assert.Single(graph.Nodes, n => n.OpType == "Attention");
+            Assert.All(attention.Inputs.Take(3), input => Assert.Equal(new[] { Batch, Heads, Tokens, HeadSize }, input!.Shape));
+        }
+    }
+}
