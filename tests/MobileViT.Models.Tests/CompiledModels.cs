@@ -36,6 +36,8 @@ internal static class CompiledModels
         new("MobileViTXXSPatch842", "mobilevit_v1_xxs_p842_opset13.onnx", "mobilevit_v1_xxs_p842.input.bin", "mobilevit_v1_xxs_p842.output.bin"),
         new("MobileViTXXS224", "mobilevit_v1_xxs_224_opset17.onnx", "mobilevit_v1_xxs_224.input.bin", "mobilevit_v1_xxs_224.output.bin"),
         new("MobileViTXXSBatch2", "mobilevit_v1_xxs_dynbatch_opset17.onnx", "mobilevit_v1_xxs_batch2.input.bin", "mobilevit_v1_xxs_batch2.output.bin"),
+        // HuggingFace transformers' layout (models/export_hf_style_mobilevit.py): separate Q/K/V, scores / √d, 7×7 resized to 8×8.
+        new("MobileViTHuggingFaceStyle224", "mobilevit_hf_style_xxs_224_opset17.onnx", "mobilevit_hf_style_xxs_224.input.bin", "mobilevit_hf_style_xxs_224.output.bin"),
         new("MobileViTXSOpset13", "mobilevit_v1_xs_opset13.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTXSOpset17", "mobilevit_v1_xs_opset17.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTSOpset13", "mobilevit_v1_s_opset13.onnx", "mobilevit_v1_s.input.bin", "mobilevit_v1_s.output.bin"),

@@ -38,6 +38,20 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.All(graph.Nodes, n => Assert.All(n.Outputs, o => Assert.True(o.Type == ElementType.Float32)));
         }
 
+        /// <summary>
+        /// HuggingFace transformers' MobileViT layout (separate Q/K/V Linears, K's heads and transpose in one Transpose,
+        /// the scores divided by √d): every transformer layer still becomes one attention step.
+        /// </summary>
+        [Fact]
+        public void HuggingFaceStyleAttentionIsFused()
+        {
+            var graph = Build("mobilevit_hf_style_xxs_224_opset17.onnx");
+            Assert.Equal(9, Count(graph, "Attention"));
+            Assert.Equal(0, Count(graph, "Softmax"));
+            Assert.Equal(0, Count(graph, "Div"));
+            Assert.Equal(2, Count(graph, "Resize"));        // the last stage's 7×7 to 8×8 and back
+        }
+
         [Fact]
         public void BatchNormalizationIsFoldedIntoConvolutions()
         {
