@@ -18,10 +18,16 @@ public class AttentionTests
         foreach (var (heads, queries, keys, headDim, valueDim) in new[] { (3, 37, 37, 24, 24), (5, 16, 40, 36, 20), (1, 64, 64, 30, 30), (2, 256, 256, 16, 16), (2, 300, 50, 8, 64) })
         {
             var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(heads, queries, keys, headDim, valueDim);
-            var output = new float[heads * queries * valueDim];
-            var scores = new float[2 * queries * keys];
-            AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, scores, output, queries, keys, headDim, valueDim, 0.3f, isa);
-            TestData.AssertClose(output, Naive(q, k, v, qOffsets, kOffsets, vOffsets, queries, keys, headDim, valueDim, 0.3f), 1e-5, $"{isa} {heads}x{queries}x{keys}");
+            // Score rows as long as the scores (queries · keys floats per slice) and rounded up to whole vectors.
+            foreach (long slice in new[] { (long)queries * keys, AttentionF32.PaddedSliceFloats(queries, keys) })
+            {
+                var output = new float[heads * queries * valueDim];
+                var scores = new float[2 * slice];
+                Array.Fill(scores, float.NaN); // a padding cell read as a score would spread
+                AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, scores, output, queries, keys, headDim, valueDim, 0.3f, isa);
+                TestData.AssertClose(output, Naive(q, k, v, qOffsets, kOffsets, vOffsets, queries, keys, headDim, valueDim, 0.3f), 1e-5,
+                    $"{isa} {heads}x{queries}x{keys}, slices of {slice} floats");
+            }
         }
     }
 
@@ -33,21 +39,23 @@ public class AttentionTests
     {
         const int heads = 7, queries = 50, keys = 50, headDim = 24, valueDim = 24;
         var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(heads, queries, keys, headDim, valueDim);
-        float[] Compute(int degree)
+        float[] Compute(int degree, long slice)
         {
             KernelParallelism.PrepareDegree(degree);
             int previous = KernelParallelism.Enter(degree);
             try
             {
                 var output = new float[heads * queries * valueDim];
-                AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, new float[slices * queries * keys], output, queries, keys, headDim, valueDim, 0.2f);
+                AttentionF32.Run(q, qOffsets, k, kOffsets, v, vOffsets, new float[slices * slice], output, queries, keys, headDim, valueDim, 0.2f);
                 return output;
             }
             finally { KernelParallelism.Exit(previous); }
         }
-        float[] single = Compute(1);
-        foreach (int degree in new[] { 2, 3, 4 })
-            Assert.True(single.AsSpan().SequenceEqual(Compute(degree)), $"degree {degree}, {slices} workspace slices");
+        float[] single = Compute(1, queries * keys);
+        // Score rows of 50 floats and rows padded to 64: the same operations on every element either way.
+        foreach (long slice in new[] { (long)queries * keys, AttentionF32.PaddedSliceFloats(queries, keys) })
+            foreach (int degree in new[] { 1, 2, 3, 4 })
+                Assert.True(single.AsSpan().SequenceEqual(Compute(degree, slice)), $"degree {degree}, {slices} workspace slices of {slice} floats");
     }
 
     [Fact]

@@ -77,8 +77,57 @@ public class SoftmaxReduceTests
             var expected = new float[input.Length];
             SoftmaxF32.Run(scaled, expected, rows, length, 1, isa);
             float[] actual = (float[])input.Clone();
-            fixed (float* pointer = actual) SoftmaxF32.RunScaledRows(pointer, rows, length, scale, isa);
+            fixed (float* pointer = actual) SoftmaxF32.RunScaledRows(pointer, rows, length, length, scale, isa);
             Assert.Equal(expected, actual);
+        }
+    }
+
+    /// <summary>
+    /// Attention's scores with rows rounded up to whole vectors: scaled softmax along rows and down columns of a matrix
+    /// whose rows are farther apart than they are long gives the bits of the contiguous matrix, reads nothing in the gaps
+    /// (NaN there) and writes nothing there.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public unsafe void ScaledRowsAndColumns_WithRowsApart_AreTheContiguousResult(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (rows, columns, stride) in new[] { (37, 37, 48), (5, 196, 208), (49, 20, 32), (3, 2049, 2064) })
+        {
+            const float Scale = 0.25f;
+            float[] input = TestData.Random(rows * columns, rows + columns, -8f, 8f);
+            float[] Spread(float[] contiguous)
+            {
+                var result = new float[rows * stride];
+                Array.Fill(result, float.NaN);
+                for (int r = 0; r < rows; r++) Array.Copy(contiguous, r * columns, result, r * stride, columns);
+                return result;
+            }
+            foreach (bool downColumns in new[] { false, true })
+            {
+                float[] expected = (float[])input.Clone(), actual = Spread(input);
+                fixed (float* contiguous = expected)
+                fixed (float* strided = actual)
+                {
+                    if (downColumns)
+                    {
+                        SoftmaxF32.RunScaledColumns(contiguous, rows, columns, columns, Scale, isa);
+                        SoftmaxF32.RunScaledColumns(strided, rows, columns, stride, Scale, isa);
+                    }
+                    else
+                    {
+                        SoftmaxF32.RunScaledRows(contiguous, rows, columns, columns, Scale, isa);
+                        SoftmaxF32.RunScaledRows(strided, rows, columns, stride, Scale, isa);
+                    }
+                }
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int c = 0; c < columns; c++)
+                        Assert.True(BitConverter.SingleToInt32Bits(expected[r * columns + c]) == BitConverter.SingleToInt32Bits(actual[r * stride + c]),
+                            $"{isa} {rows}x{columns} rows {stride} apart, {(downColumns ? "columns" : "rows")}: ({r}, {c}) is {actual[r * stride + c]}, contiguous {expected[r * columns + c]}");
+                    for (int c = columns; c < stride; c++) Assert.True(float.IsNaN(actual[r * stride + c]), $"{isa}: the gap after row {r} was written");
+                }
+            }
         }
     }
 

@@ -17,6 +17,16 @@ namespace MobileViT.Compiler.Passes
         /// <summary>Heads whose scores fit the workspace at once: the most threads one attention step uses.</summary>
         public const int WorkspaceHeads = 4;
 
+        /// <summary>
+        /// Floats of one head's scores with rows rounded up to whole 16-float vectors, in either orientation: the size
+        /// AttentionF32.PaddedSliceFloats asks for, so its score rows start on cache lines (rows of 196 floats would not).
+        /// </summary>
+        public static int PaddedSliceFloats(int queries, int keys)
+        {
+            static int RoundUp(int count) => (count + 15) / 16 * 16;
+            return System.Math.Max(keys * RoundUp(queries), queries * RoundUp(keys));
+        }
+
         public static void Run(Graph graph)
         {
             foreach (var softmax in graph.Nodes.ToArray())
@@ -48,7 +58,7 @@ namespace MobileViT.Compiler.Passes
                 var output = second.Outputs[0];
                 // Scores for a few heads at a time (one per thread that may run heads), not for all of them.
                 int slices = System.Math.Min(heads, WorkspaceHeads);
-                var workspace = new Tensor(scores.Name + ".workspace", ElementType.Float32, new[] { slices, qk.M, qk.N });
+                var workspace = new Tensor(scores.Name + ".workspace", ElementType.Float32, new[] { slices, PaddedSliceFloats(qk.M, qk.N) });
                 node.Outputs.Add(output);
                 node.Outputs.Add(workspace);
                 output.Producer = node;

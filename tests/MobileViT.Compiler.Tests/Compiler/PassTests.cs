@@ -34,7 +34,7 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Equal(0, Count(graph, "Softmax"));
             var attention = graph.Nodes.First(n => n.OpType == "Attention");
             var lowering = Assert.IsType<MobileViT.Compiler.Ops.AttentionLowering>(attention.Lowering);
-            Assert.Equal(new[] { System.Math.Min(16, MobileViT.Compiler.Passes.FuseAttention.WorkspaceHeads), lowering.Queries, lowering.Keys }, attention.Outputs[1].Shape);
+            Assert.Equal(new[] { System.Math.Min(16, MobileViT.Compiler.Passes.FuseAttention.WorkspaceHeads), lowering.Queries * lowering.Keys }, attention.Outputs[1].Shape);
             Assert.All(graph.Nodes, n => Assert.All(n.Outputs, o => Assert.True(o.Type == ElementType.Float32)));
         }
 
@@ -50,6 +50,9 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Equal(0, Count(graph, "Softmax"));
             Assert.Equal(0, Count(graph, "Div"));
             Assert.Equal(2, Count(graph, "Resize"));        // the last stage's 7×7 to 8×8 and back
+            // The scores' rows rounded up to whole vectors: 196 queries × 208 floats per head's slice.
+            var attention = graph.Nodes.First(n => n.OpType == "Attention");
+            Assert.Equal(new[] { MobileViT.Compiler.Passes.FuseAttention.WorkspaceHeads, 196 * 208 }, attention.Outputs[1].Shape);
         }
 
         [Fact]

@@ -111,6 +111,34 @@ public static unsafe class GemmF32
     }
 
     /// <summary>
+    /// <see cref="Run(ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, int, int, int, float)"/> with
+    /// a's, b's and c's rows (as stored) <paramref name="lda"/>, <paramref name="ldb"/> and <paramref name="ldc"/> floats
+    /// apart: attention keeps its score rows whole cache lines apart. Unchecked: the caller owns the buffers' sizes.
+    /// </summary>
+    internal static void RunStrided(float* a, bool aTransposed, nint lda, float* b, bool bTransposed, nint ldb, float* c, nint ldc,
+        int m, int k, int n, float alpha, KernelIsa isa)
+    {
+        if (m == 0 || n == 0) return;
+        nint aRowStride = aTransposed ? 1 : lda;
+        nint aColStride = aTransposed ? lda : 1;
+        var epilogue = new GemmEpilogue(alpha, null, null, null, Activation.None);
+        if (isa == KernelIsa.Scalar)
+        {
+            GemmDriver.RunScalar(a, aRowStride, aColStride, b, bTransposed ? 1 : ldb, bTransposed ? ldb : 1, c, ldc, m, k, n, epilogue);
+        }
+        else if (bTransposed)
+        {
+            var source = new TransposedPanels(b, ldb);
+            GemmDriver.Run(isa, ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue);
+        }
+        else
+        {
+            var source = new RowMajorPanels(b, ldb);
+            GemmDriver.Run(isa, ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue);
+        }
+    }
+
+    /// <summary>
     /// A batch of <see cref="Run(ReadOnlySpan{float}, bool, ReadOnlySpan{float}, bool, Span{float}, int, int, int, float)"/>
     /// products (the heads and patch positions of attention): product i multiplies a at aOffsets[i] by b at bOffsets[i]
     /// into c at i·m·n. Above one thread (<see cref="KernelParallelism"/>) whole products go to each thread, so every

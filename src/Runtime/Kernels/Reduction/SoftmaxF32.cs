@@ -63,21 +63,23 @@ public static unsafe class SoftmaxF32
     {
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
-            {
-                float* x = input + (nint)o * axisLength * inner + i;
-                float* y = output + (nint)o * axisLength * inner + i;
-                float max = float.NegativeInfinity;
-                for (int a = 0; a < axisLength; a++) max = MathF.Max(max, x[a * inner] * scale);
-                double sum = 0;
-                for (int a = 0; a < axisLength; a++)
-                {
-                    float e = MathF.Exp(x[a * inner] * scale - max);
-                    y[a * inner] = e;
-                    sum += e;
-                }
-                float inverse = (float)(1.0 / sum);
-                for (int a = 0; a < axisLength; a++) y[a * inner] *= inverse;
-            }
+                ScalarSoftmax(input + (nint)o * axisLength * inner + i, output + (nint)o * axisLength * inner + i, axisLength, inner, scale);
+    }
+
+    /// <summary>One softmax of <paramref name="count"/> values <paramref name="stride"/> floats apart; the sum in double.</summary>
+    private static void ScalarSoftmax(float* x, float* y, int count, nint stride, float scale)
+    {
+        float max = float.NegativeInfinity;
+        for (int a = 0; a < count; a++) max = MathF.Max(max, x[a * stride] * scale);
+        double sum = 0;
+        for (int a = 0; a < count; a++)
+        {
+            float e = MathF.Exp(x[a * stride] * scale - max);
+            y[a * stride] = e;
+            sum += e;
+        }
+        float inverse = (float)(1.0 / sum);
+        for (int a = 0; a < count; a++) y[a * stride] *= inverse;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -160,26 +162,51 @@ public static unsafe class SoftmaxF32
     }
 
     /// <summary>
-    /// Softmax of <paramref name="scale"/> · x over each of <paramref name="rows"/> contiguous rows, in place: the
-    /// attention step's Q·Kᵀ scale applied here instead of in a pass of its own. Each scaled value is rounded exactly
-    /// as a separate multiplication would round it, so the result is bitwise that of scaling first.
+    /// Softmax of <paramref name="scale"/> · x over each of <paramref name="count"/> rows of <paramref name="length"/>
+    /// floats, <paramref name="rowStride"/> apart, in place: the attention step's Q·Kᵀ scale applied here instead of in
+    /// a pass of its own. Each scaled value is rounded exactly as a separate multiplication would round it, so the result
+    /// is bitwise that of scaling first. On the calling thread: attention already runs its heads one per thread.
     /// </summary>
-    internal static void RunScaledRows(float* rows, int count, int length, float scale, KernelIsa isa)
+    internal static void RunScaledRows(float* rows, int count, int length, int rowStride, float scale, KernelIsa isa)
     {
-        // On the calling thread: attention already runs its heads one per thread.
-        var job = new Job { Input = rows, Output = rows, Outer = count, AxisLength = length, Inner = 1, Scale = scale, Isa = isa, Parts = 1 };
-        RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
+        for (int r = 0; r < count; r++)
+        {
+            float* row = rows + (nint)r * rowStride;
+            switch (isa)
+            {
+                case KernelIsa.Vector512: Contiguous<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(row, row, length, scale); break;
+                case KernelIsa.Vector256: Contiguous<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(row, row, length, scale); break;
+                case KernelIsa.Vector128: Contiguous<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(row, row, length, scale); break;
+                default: ScalarSoftmax(row, row, length, 1, scale); break;
+            }
+        }
     }
 
     /// <summary>
-    /// Softmax of <paramref name="scale"/> · x down each of <paramref name="columns"/> columns of a row-major
-    /// [<paramref name="rows"/>, columns] matrix, in place: attention's transposed scores (one column per query), scaled
-    /// as <see cref="RunScaledRows"/> scales.
+    /// Softmax of <paramref name="scale"/> · x down each of <paramref name="columns"/> columns of a matrix of
+    /// <paramref name="rows"/> rows, <paramref name="rowStride"/> floats apart, in place: attention's transposed scores
+    /// (one column per query), scaled as <see cref="RunScaledRows"/> scales.
     /// </summary>
-    internal static void RunScaledColumns(float* matrix, int rows, int columns, float scale, KernelIsa isa)
+    internal static void RunScaledColumns(float* matrix, int rows, int columns, int rowStride, float scale, KernelIsa isa)
     {
-        var job = new Job { Input = matrix, Output = matrix, Outer = 1, AxisLength = rows, Inner = columns, Scale = scale, Isa = isa, Parts = 1 };
-        RunPart(System.Runtime.CompilerServices.Unsafe.AsPointer(ref job), 0);
+        switch (isa)
+        {
+            case KernelIsa.Vector512: Columns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(matrix, rows, columns, rowStride, scale); break;
+            case KernelIsa.Vector256: Columns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(matrix, rows, columns, rowStride, scale); break;
+            case KernelIsa.Vector128: Columns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(matrix, rows, columns, rowStride, scale); break;
+            default:
+                for (int column = 0; column < columns; column++) ScalarSoftmax(matrix + column, matrix + column, rows, rowStride, scale);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Columns<TIsa, TVector>(float* matrix, int rows, int columns, int rowStride, float scale)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        float* columnState = stackalloc float[2 * (Math.Min(columns, MaxPassColumns) + TIsa.Count)];
+        for (int column = 0; column < columns; column += MaxPassColumns)
+            StridedInPasses<TIsa, TVector>(matrix + column, matrix + column, rows, rowStride, Math.Min(MaxPassColumns, columns - column), TIsa.Broadcast(scale), columnState);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
