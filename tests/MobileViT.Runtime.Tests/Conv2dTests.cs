@@ -82,6 +82,11 @@ public class Conv2dTests
         ["Dilated 3x3 d2 p2 12->6 10x48 (padded input, a frame of 2)"] = Geometry(1, 12, 10, 48, 6, 3, 1, 2, dilation: 2),
         ["Dense 5x5 s1 p2 4->6 20x80 (padded input, 25 taps)"] = Geometry(1, 4, 20, 80, 6, 5, 1, 2),
         ["Dense 3x3 s1 p1 40->7 9x9 batch2 (depth chunks)"] = Geometry(2, 40, 9, 9, 7, 3, 1, 1),
+                ["Dense 3x3 s1 p1 16->13 28x28 (padded input over rows of 30: vectors across rows, 1 channel left over)"] = Geometry(1, 16, 28, 28, 13, 3, 1, 1),
+        ["Dense 3x3 s1 p1 12->12 14x14 batch2 (padded input over rows of 16)"] = Geometry(2, 12, 14, 14, 12, 3, 1, 1),
+        ["Dense 3x3 s1 p1 12->6 5x14 (padded input over rows of 16: one partial panel)"] = Geometry(1, 12, 5, 14, 6, 3, 1, 1),
+        ["Dilated 3x3 d2 p2 12->6 10x40 (padded input over rows of 44)"] = Geometry(1, 12, 10, 40, 6, 3, 1, 2, dilation: 2),
+        ["Dense 5x5 s1 p2 4->6 11x37 (padded input over rows of 41)"] = Geometry(1, 4, 11, 37, 6, 5, 1, 2),
         ["Dilated 3x3 d2 p2 6->7 13x12"] = Geometry(1, 6, 13, 12, 7, 3, 1, 2, dilation: 2),
         ["Dilated 3x3 d6 p6 4->5 20x19"] = Geometry(1, 4, 20, 19, 5, 3, 1, 6, dilation: 6),
         ["Grouped 3x3 p1 g2 6->4 9x10"] = Geometry(1, 6, 9, 10, 4, 3, 1, 1, groups: 2),
@@ -299,18 +304,37 @@ public class Conv2dTests
     /// With AVX-512, dense stride-1 convolutions keeping the input's size read B in place from a zero-padded copy of the
     /// input. Each output is one multiply-add chain over the depth in the implicit GEMM's order, so where the GEMM does not
     /// split the depth (up to 128) the 256-bit build (gathered panels) must give the same bits (not for a single channel
-    /// left over after the 6-row tiles: the GEMM's one-row tile sums in another order).
+    /// left over after the 6-row tiles, nor a plane one pixel past a whole vector: the GEMM's one-row tile and its one-column
+    /// tail sum in another order). Rows whose width is no multiple of 16 run over the padded width.
     /// </summary>
     [Theory]
     [InlineData("Dense 3x3 s1 p1 8->8 9x16 (padded input: rows of one vector, 144 pixels = 2 panels and 16, 2 channels left over)")]
     [InlineData("Dense 3x3 s1 p1 12->10 12x32 batch2 (padded input: rows of two vectors, 4 channels left over)")]
     [InlineData("Dilated 3x3 d2 p2 12->6 10x48 (padded input, a frame of 2)")]
     [InlineData("Dense 5x5 s1 p2 4->6 20x80 (padded input, 25 taps)")]
+    [InlineData("Dense 3x3 s1 p1 12->12 14x14 batch2 (padded input over rows of 16)")]
+    [InlineData("Dilated 3x3 d2 p2 12->6 10x40 (padded input over rows of 44)")]
+    [InlineData("Dense 3x3 s1 p1 12->6 5x14 (padded input over rows of 16: one partial panel)")]
+    [InlineData("Dense 5x5 s1 p2 4->6 11x37 (padded input over rows of 41)")]
     public void PaddedInput_IsBitwiseTheGatheredPanels(string geometryName)
     {
         if (!Avx512KernelsRun()) return;
         Assert.True(PaddedInputConvolution.Supports(Geometries[geometryName]), "the geometry no longer reaches the padded-input kernel");
         AssertVector512IsVector256Bitwise(geometryName, withResidual: true);
+    }
+
+    /// <summary>
+    /// Rows of 28 and 14 take the padded-input kernel over the padded width; rows of 7, where the two padding columns
+    /// would be two ninths of the work, keep the im2col panels.
+    /// </summary>
+    [Fact]
+    public void PaddedInput_TakesRowsWhosePaddingIsAtMostASeventh()
+    {
+        if (!Avx512KernelsRun()) return;
+        Assert.True(PaddedInputConvolution.Supports(Geometries["Dense 3x3 s1 p1 16->13 28x28 (padded input over rows of 30: vectors across rows, 1 channel left over)"]));
+        Assert.True(PaddedInputConvolution.Supports(Geometry(1, 64, 14, 14, 64, 3, 1, 1)));
+        Assert.False(PaddedInputConvolution.Supports(Geometry(1, 80, 7, 7, 80, 3, 1, 1)));
+        Assert.False(PaddedInputConvolution.Supports(Geometry(1, 12, 10, 20, 6, 3, 1, 2, dilation: 2)));
     }
 
     /// <summary>
