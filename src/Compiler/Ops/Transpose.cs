@@ -21,10 +21,17 @@ namespace MobileViT.Compiler.Ops
             var perm = Permutation(node, x.Rank);
             if (perm.Length != x.Rank || perm.Distinct().Count() != perm.Length || perm.Any(p => p < 0 || p >= x.Rank))
                 throw context.ShapeError(node, $"perm [{string.Join(",", perm)}] is not a permutation of rank {x.Rank}");
-            var inStrides = Contiguous(x.Shape);
-            var shape = perm.Select(p => x.Shape[p]).ToArray();
-            outputShapes = new[] { shape };
-            return new List<CopyPart> { new CopyPart(0, 0, 0, 0, shape, perm.Select(p => inStrides[p]).ToArray(), Contiguous(shape)) };
+            var copy = PermutationCopy(x.Shape, perm);
+            outputShapes = new[] { copy.Shape };
+            return new List<CopyPart> { copy };
+        }
+
+        /// <summary>The one strided copy that writes a tensor of <paramref name="inputShape"/> permuted by <paramref name="perm"/>.</summary>
+        public static CopyPart PermutationCopy(int[] inputShape, int[] perm)
+        {
+            var inStrides = Contiguous(inputShape);
+            var shape = perm.Select(p => inputShape[p]).ToArray();
+            return new CopyPart(0, 0, 0, 0, shape, perm.Select(p => inStrides[p]).ToArray(), Contiguous(shape));
         }
     }
 }

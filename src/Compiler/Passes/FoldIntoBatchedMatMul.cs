@@ -116,12 +116,11 @@ namespace MobileViT.Compiler.Passes
             var replacement = GraphRewriter.NewNode(old.Name, TransposeOperator, attributes);
             replacement.SourceNames.Clear();
             replacement.SourceNames.AddRange(old.SourceNames);
-            var shape = perm.Select(p => input.Shape[p]).ToArray();
-            var inStrides = ShapeMath.Strides(input.Shape);
-            replacement.Lowering = new List<CopyPart> { new CopyPart(0, 0, 0, 0, shape, perm.Select(p => inStrides[p]).ToArray(), ShapeMath.Strides(shape)) };
+            var copy = Transpose.PermutationCopy(input.Shape, perm);
+            replacement.Lowering = new List<CopyPart> { copy };
             graph.Replace(old, replacement);
             GraphRewriter.Connect(replacement, input);
-            output.Shape = shape;
+            output.Shape = copy.Shape;
             output.Producer = replacement;
             replacement.Outputs.Add(output);
         }

@@ -146,6 +146,18 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         /// <summary>
+        /// The compiler plans the workspace slice the runtime asks for to pad score rows (it cannot call the runtime, so
+        /// the size is written in both): a smaller plan would silently fall back to unpadded rows.
+        /// </summary>
+        [Fact]
+        public void WorkspaceSliceIsTheSizeTheRuntimePadsTo()
+        {
+            foreach (int queries in new[] { 1, 7, 16, 49, 64, 100, 196, 256, 300 })
+                foreach (int keys in new[] { 1, 15, 49, 50, 196, 256 })
+                    Assert.Equal(MobileViT.Runtime.AttentionF32.PaddedSliceFloats(queries, keys), Passes.FuseAttention.PaddedSliceFloats(queries, keys));
+        }
+
+        /// <summary>
         /// A Transpose that keeps the last axis in place (V's heads) is not turned into a transposed operand: that would
         /// trade a copy of whole rows for a copy of single numbers, and the product by V would no longer be attention's.
         /// </summary>

@@ -98,10 +98,6 @@ internal static unsafe class PaddedInputConvolution
                     job.Parts = WorkerPool.PartsFor(job.Panels, degree);
                     WorkerPool.For(degree, job.Parts, &RunPart, Unsafe.AsPointer(ref job));
                 }
-                else if (wide)
-                {
-                    RunWidePanels(ref job, 0, job.Panels);
-                }
                 else
                 {
                     RunPanels(ref job, 0, job.Panels);
@@ -141,9 +137,7 @@ internal static unsafe class PaddedInputConvolution
     private static void RunPart(void* context, int part)
     {
         ref PaddedJob job = ref Unsafe.AsRef<PaddedJob>(context);
-        int first = WorkerPool.FirstUnit(job.Panels, part, job.Parts), end = WorkerPool.FirstUnit(job.Panels, part + 1, job.Parts);
-        if (job.Wide != null) RunWidePanels(ref job, first, end);
-        else RunPanels(ref job, first, end);
+        RunPanels(ref job, WorkerPool.FirstUnit(job.Panels, part, job.Parts), WorkerPool.FirstUnit(job.Panels, part + 1, job.Parts));
     }
 
     /// <summary>
@@ -170,16 +164,16 @@ internal static unsafe class PaddedInputConvolution
             }
             // Positions [block, blockEnd) hold output rows' pieces; the real pixels among them are one run of the output.
             int firstY = block / paddedWidth, lastY = (blockEnd - 1) / paddedWidth;
-            int realStart = firstY * width + Math.Min(width, block % paddedWidth);
-            int realEnd = lastY * width + Math.Min(width, (blockEnd - 1) % paddedWidth + 1);
+            int firstX = block % paddedWidth, endX = Math.Min(width, (blockEnd - 1) % paddedWidth + 1);
+            int realStart = firstY * width + Math.Min(width, firstX), realEnd = lastY * width + endX;
             for (int channel = 0; channel < m; channel++)
             {
                 float* from = job.Wide + (nint)channel * widePlane;
                 float* to = job.Output + channel * ldc;
                 for (int y = firstY; y <= lastY; y++)
                 {
-                    int x0 = y == firstY ? block % paddedWidth : 0;
-                    int x1 = y == lastY ? Math.Min(width, (blockEnd - 1) % paddedWidth + 1) : width;
+                    int x0 = y == firstY ? firstX : 0;
+                    int x1 = y == lastY ? endX : width;
                     if (x1 > x0) VectorCopy.Copy<Vector512Isa, Vector512<float>>(from + y * paddedWidth + x0, to + y * width + x0, x1 - x0);
                 }
             }
@@ -191,6 +185,11 @@ internal static unsafe class PaddedInputConvolution
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunPanels(ref PaddedJob job, int first, int end)
     {
+        if (job.Wide != null)
+        {
+            RunWidePanels(ref job, first, end);
+            return;
+        }
         Conv2dGeometry g = job.Geometry;
         int width = g.OutWidth, plane = g.OutHeight * width, m = g.OutChannels, depth = job.Depth;
         nint ldc = g.OutputChannelStride;

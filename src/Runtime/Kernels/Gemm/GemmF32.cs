@@ -85,29 +85,10 @@ public static unsafe class GemmF32
         Check(a.Length >= (long)m * k, nameof(a));
         Check(b.Length >= (long)k * n, nameof(b));
         Check(c.Length >= (long)m * n, nameof(c));
-        if (m == 0 || n == 0) return;
-        nint aRowStride = aTransposed ? 1 : k;
-        nint aColStride = aTransposed ? m : 1;
         fixed (float* aPointer = a)
         fixed (float* bPointer = b)
         fixed (float* cPointer = c)
-        {
-            var epilogue = new GemmEpilogue(alpha, null, null, null, Activation.None);
-            if (isa == KernelIsa.Scalar)
-            {
-                GemmDriver.RunScalar(aPointer, aRowStride, aColStride, bPointer, bTransposed ? 1 : n, bTransposed ? k : 1, cPointer, n, m, k, n, epilogue);
-            }
-            else if (bTransposed)
-            {
-                var source = new TransposedPanels(bPointer, k);
-                GemmDriver.Run(isa, ref source, aPointer, aRowStride, aColStride, cPointer, n, m, k, n, epilogue);
-            }
-            else
-            {
-                var source = new RowMajorPanels(bPointer, n);
-                GemmDriver.Run(isa, ref source, aPointer, aRowStride, aColStride, cPointer, n, m, k, n, epilogue);
-            }
-        }
+            RunStrided(aPointer, aTransposed, aTransposed ? m : k, bPointer, bTransposed, bTransposed ? k : n, cPointer, n, m, k, n, alpha, isa);
     }
 
     /// <summary>

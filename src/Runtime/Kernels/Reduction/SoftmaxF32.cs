@@ -19,7 +19,7 @@ public static unsafe class SoftmaxF32
         fixed (float* inputPointer = input)
         fixed (float* outputPointer = output)
         {
-            var job = new Job { Input = inputPointer, Output = outputPointer, Outer = outer, AxisLength = axisLength, Inner = inner, Scale = 1f, Isa = isa, Parts = 1 };
+            var job = new Job { Input = inputPointer, Output = outputPointer, Outer = outer, AxisLength = axisLength, Inner = inner, Isa = isa, Parts = 1 };
             int degree = KernelParallelism.Current;
             if (degree > 1 && outer >= 2 && length >= ParallelThreshold)
             {
@@ -38,7 +38,6 @@ public static unsafe class SoftmaxF32
     {
         public float* Input, Output;
         public int Outer, AxisLength, Inner, Parts;
-        public float Scale;
         public KernelIsa Isa;
     }
 
@@ -52,18 +51,18 @@ public static unsafe class SoftmaxF32
         int outer = end - first;
         switch (job.Isa)
         {
-            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
-            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
-            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
-            default: RunScalar(input, output, outer, job.AxisLength, job.Inner, job.Scale); break;
+            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(input, output, outer, job.AxisLength, job.Inner); break;
+            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(input, output, outer, job.AxisLength, job.Inner); break;
+            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(input, output, outer, job.AxisLength, job.Inner); break;
+            default: RunScalar(input, output, outer, job.AxisLength, job.Inner); break;
         }
     }
 
-    private static void RunScalar(float* input, float* output, int outer, int axisLength, int inner, float scale)
+    private static void RunScalar(float* input, float* output, int outer, int axisLength, int inner)
     {
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)
-                ScalarSoftmax(input + (nint)o * axisLength * inner + i, output + (nint)o * axisLength * inner + i, axisLength, inner, scale);
+                ScalarSoftmax(input + (nint)o * axisLength * inner + i, output + (nint)o * axisLength * inner + i, axisLength, inner, 1f);
     }
 
     /// <summary>One softmax of <paramref name="count"/> values <paramref name="stride"/> floats apart; the sum in double.</summary>
@@ -83,27 +82,19 @@ public static unsafe class SoftmaxF32
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TIsa, TVector>(float* input, float* output, int outer, int axisLength, int inner, float scale)
+    private static void Run<TIsa, TVector>(float* input, float* output, int outer, int axisLength, int inner)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        int width = TIsa.Count;
-        TVector scaleVector = TIsa.Broadcast(scale);
-        float* columnState = stackalloc float[inner > 1 ? 2 * (Math.Min(inner, MaxPassColumns) + width) : 1];
         for (int o = 0; o < outer; o++)
         {
             float* x = input + (nint)o * axisLength * inner;
             float* y = output + (nint)o * axisLength * inner;
-            if (inner == 1)
-            {
-                Contiguous<TIsa, TVector>(x, y, axisLength, scale);
-                continue;
-            }
             // Strided axis: each vector covers `width` independent softmaxes side by side along the inner axis, up to
             // MaxPassColumns of them at once in three passes along the rows (running maxima and sums per column in
             // scratch). Walking each column block down the axis instead read rows inner floats apart, which for 256
             // columns (attention's transposed scores) kept one block's rows in 4 of L1's 64 sets: 402 → 221–256 µs.
-            for (int column = 0; column < inner; column += MaxPassColumns)
-                StridedInPasses<TIsa, TVector>(x + column, y + column, axisLength, inner, Math.Min(MaxPassColumns, inner - column), scaleVector, columnState);
+            if (inner == 1) Contiguous<TIsa, TVector>(x, y, axisLength, 1f);
+            else Columns<TIsa, TVector>(x, y, axisLength, inner, inner, 1f);
         }
     }
 
@@ -191,22 +182,23 @@ public static unsafe class SoftmaxF32
     {
         switch (isa)
         {
-            case KernelIsa.Vector512: Columns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(matrix, rows, columns, rowStride, scale); break;
-            case KernelIsa.Vector256: Columns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(matrix, rows, columns, rowStride, scale); break;
-            case KernelIsa.Vector128: Columns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(matrix, rows, columns, rowStride, scale); break;
+            case KernelIsa.Vector512: Columns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(matrix, matrix, rows, columns, rowStride, scale); break;
+            case KernelIsa.Vector256: Columns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(matrix, matrix, rows, columns, rowStride, scale); break;
+            case KernelIsa.Vector128: Columns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(matrix, matrix, rows, columns, rowStride, scale); break;
             default:
                 for (int column = 0; column < columns; column++) ScalarSoftmax(matrix + column, matrix + column, rows, rowStride, scale);
                 break;
         }
     }
 
+    /// <summary>The softmax down each of <paramref name="columns"/> columns of rows <paramref name="rowStride"/> floats apart, x to y.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns<TIsa, TVector>(float* matrix, int rows, int columns, int rowStride, float scale)
+    private static void Columns<TIsa, TVector>(float* x, float* y, int rows, int columns, int rowStride, float scale)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         float* columnState = stackalloc float[2 * (Math.Min(columns, MaxPassColumns) + TIsa.Count)];
         for (int column = 0; column < columns; column += MaxPassColumns)
-            StridedInPasses<TIsa, TVector>(matrix + column, matrix + column, rows, rowStride, Math.Min(MaxPassColumns, columns - column), TIsa.Broadcast(scale), columnState);
+            StridedInPasses<TIsa, TVector>(x + column, y + column, rows, rowStride, Math.Min(MaxPassColumns, columns - column), TIsa.Broadcast(scale), columnState);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
