@@ -5,7 +5,8 @@ namespace MobileViT.Benchmarks;
 
 /// <summary>
 /// A rough look while developing (seconds, not minutes): runs generated code and ONNX Runtime alternately on each model
-/// and prints the median of each and their ratio. Published numbers come from the BenchmarkDotNet run as well.
+/// and prints the median of each, their ratio, and (when alternating) the median of the pairwise ratios. Published
+/// numbers come from the BenchmarkDotNet run as well.
 /// Environment: MVC_QUICK_ORT_NO_SPIN=1 turns off ONNX Runtime's spinning pool threads
 /// (session.intra_op.allow_spinning=0), which otherwise keep both cores busy for tens of milliseconds after each of its
 /// runs and so slow whatever runs next in the process, the generated code included.
@@ -58,7 +59,7 @@ public static class QuickComparison
             model.SetParallelism(1);
             // The issue's measure is the median of pairwise ratios (each generated run over the ONNX Runtime run right
             // after it), which cancels slow stretches of a shared machine that hit both; separate blocks have no pairs.
-            string pairwise = separate ? "" : $", median pairwise ratio {Median(generated.Zip(onnxRuntime, (a, b) => a / b).ToList()):F2}";
+            string pairwise = separate ? "" : $", median pairwise ratio {Median(generated.Zip(onnxRuntime, (a, b) => a / b)):F2}";
             double g = Median(generated), o = Median(onnxRuntime);
             Console.WriteLine($"{model.Name,-18} threads {threads}{(generatedThreads != threads ? $" (generated {generatedThreads})" : "")}{(noSpin ? " (ORT no spin)" : "")}{(separate ? " (separate)" : "")}: generated {g,7:F2} ms, ONNX Runtime {o,7:F2} ms, ratio {g / o:F2}{pairwise}");
         }
@@ -76,9 +77,10 @@ public static class QuickComparison
         }
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The median of a copy: the run lists stay in run order, so pairs still line up after a median is taken.</summary>
+    private static double Median(IEnumerable<double> values)
     {
-        values.Sort();
-        return values[values.Count / 2];
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 }
