@@ -6,7 +6,7 @@ using MobileViT.Runtime.Tests.Reference;
 namespace MobileViT.Runtime.Tests;
 
 /// <summary>AttentionF32 against softmax(alpha·Q·Kᵀ)·V computed naively in double precision, and across thread counts.</summary>
-public class AttentionTests
+public unsafe class AttentionTests
 {
     [Theory]
     [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
@@ -29,6 +29,61 @@ public class AttentionTests
                     $"{isa} {heads}x{queries}x{keys}, slices of {slice} floats");
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void ReadsAndWritesHeadsInPlaceWithRowStrides(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        // One linear layer's output [batches, tokens, 3 · heads · headDim] read in place, the heads' outputs written into
+        // [batches, tokens, heads · valueDim]; the last shape (300 × 64 outputs per head) takes the untransposed products.
+        foreach (var (batches, heads, tokens, headDim, valueDim) in new[] { (2, 4, 37, 24, 24), (1, 3, 64, 30, 30), (2, 2, 300, 8, 64) })
+        {
+            int qkvRow = heads * (2 * headDim + valueDim), outputRow = heads * valueDim, count = batches * heads;
+            float[] qkv = TestData.Random(batches * tokens * qkvRow, seed: 4, low: -2f, high: 2f);
+            int[] Offsets(Func<int, int, int> at) => Enumerable.Range(0, count).Select(i => at(i / heads, i % heads)).ToArray();
+            int[] qOffsets = Offsets((b, h) => b * tokens * qkvRow + h * headDim);
+            int[] kOffsets = Offsets((b, h) => b * tokens * qkvRow + heads * headDim + h * headDim);
+            int[] vOffsets = Offsets((b, h) => b * tokens * qkvRow + 2 * heads * headDim + h * valueDim);
+            int[] outputOffsets = Offsets((b, h) => b * tokens * outputRow + h * valueDim);
+            var output = new float[batches * tokens * outputRow];
+            Array.Fill(output, float.NaN); // every element belongs to one head: a row left unwritten fails
+            var scores = new float[AttentionF32.PaddedSliceFloats(tokens, tokens)];
+            fixed (int* outputOffsetPointer = outputOffsets)
+                AttentionF32.Run(qkv, qOffsets, qkvRow, qkv, kOffsets, qkvRow, qkv, vOffsets, qkvRow, scores, output, outputOffsetPointer, outputRow,
+                    tokens, tokens, headDim, valueDim, 0.3f, isa);
+
+            // The same heads gathered densely, through the definition.
+            float[] Gather(int[] offsets, int columns, int stride, out int[] denseOffsets)
+            {
+                var dense = new float[count * tokens * columns];
+                for (int i = 0; i < count; i++)
+                    for (int r = 0; r < tokens; r++)
+                        Array.Copy(qkv, offsets[i] + r * stride, dense, (i * tokens + r) * columns, columns);
+                denseOffsets = Enumerable.Range(0, count).Select(i => i * tokens * columns).ToArray();
+                return dense;
+            }
+            float[] q = Gather(qOffsets, headDim, qkvRow, out var dq), k = Gather(kOffsets, headDim, qkvRow, out var dk), v = Gather(vOffsets, valueDim, qkvRow, out var dv);
+            float[] dense = Naive(q, k, v, dq, dk, dv, tokens, tokens, headDim, valueDim, 0.3f);
+            var expected = new float[output.Length];
+            for (int i = 0; i < count; i++)
+                for (int r = 0; r < tokens; r++)
+                    Array.Copy(dense, (i * tokens + r) * valueDim, expected, outputOffsets[i] + r * outputRow, valueDim);
+            TestData.AssertClose(output, expected, 1e-5, $"{isa} {batches}x{heads} heads of {tokens} tokens, head {headDim}, value {valueDim}");
+        }
+    }
+
+    [Fact]
+    public void OutputRowsNarrowerThanTheHeadAreRejected()
+    {
+        var (q, k, v, qOffsets, kOffsets, vOffsets) = Operands(2, 8, 8, 4, 4);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            AttentionF32.Run(q, qOffsets, 4, k, kOffsets, 4, v, vOffsets, 4, new float[64], new float[64], new[] { 0, 32 }, 3, 8, 8, 4, 4, 1f));
+        Assert.Equal("output", error.ParamName);
+        var tooShort = Assert.Throws<ArgumentException>(() =>
+            AttentionF32.Run(q, qOffsets, 4, k, kOffsets, 4, v, vOffsets, 4, new float[64], new float[64], new[] { 0, 33 }, 4, 8, 8, 4, 4, 1f));
+        Assert.Equal("output", tooShort.ParamName);
     }
 
     [Theory]

@@ -28,22 +28,46 @@ public static unsafe class AttentionF32
         int queries, int keys, int headDim, int valueDim, float alpha)
         => Run(q, qOffsets, k, kOffsets, v, vOffsets, scores, output, queries, keys, headDim, valueDim, alpha, KernelIsaSelector.Best);
 
+    /// <summary>
+    /// The same attention on matrices left where the neighbouring steps keep them: head h's Q, K and V rows start at
+    /// their offsets and lie <paramref name="qRowStride"/>, <paramref name="kRowStride"/> and <paramref name="vRowStride"/>
+    /// floats apart (the heads of one linear layer's output, [tokens, 3 · heads · headDim], read in place), and its output
+    /// rows start at outputOffsets[h], <paramref name="outputRowStride"/> floats apart (the heads written straight into
+    /// [tokens, heads · valueDim]). The heads' output rows must not overlap one another.
+    /// </summary>
+    public static void Run(ReadOnlySpan<float> q, ReadOnlySpan<int> qOffsets, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<int> kOffsets, int kRowStride,
+        ReadOnlySpan<float> v, ReadOnlySpan<int> vOffsets, int vRowStride, Span<float> scores, Span<float> output, ReadOnlySpan<int> outputOffsets, int outputRowStride,
+        int queries, int keys, int headDim, int valueDim, float alpha)
+    {
+        if (outputOffsets.Length != qOffsets.Length) throw new ArgumentException($"Expected {qOffsets.Length} output offsets, one per head.", nameof(outputOffsets));
+        fixed (int* outputOffsetPointer = outputOffsets)
+            Run(q, qOffsets, qRowStride, k, kOffsets, kRowStride, v, vOffsets, vRowStride, scores, output, outputOffsetPointer, outputRowStride,
+                queries, keys, headDim, valueDim, alpha, KernelIsaSelector.Best);
+    }
+
     internal static void Run(ReadOnlySpan<float> q, ReadOnlySpan<int> qOffsets, ReadOnlySpan<float> k, ReadOnlySpan<int> kOffsets,
         ReadOnlySpan<float> v, ReadOnlySpan<int> vOffsets, Span<float> scores, Span<float> output,
+        int queries, int keys, int headDim, int valueDim, float alpha, KernelIsa isa)
+        => Run(q, qOffsets, headDim, k, kOffsets, headDim, v, vOffsets, valueDim, scores, output, null, valueDim, queries, keys, headDim, valueDim, alpha, isa);
+
+    /// <summary>outputOffsets null: the heads' outputs packed one after another, queries · valueDim floats each.</summary>
+    internal static void Run(ReadOnlySpan<float> q, ReadOnlySpan<int> qOffsets, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<int> kOffsets, int kRowStride,
+        ReadOnlySpan<float> v, ReadOnlySpan<int> vOffsets, int vRowStride, Span<float> scores, Span<float> output, int* outputOffsets, int outputRowStride,
         int queries, int keys, int headDim, int valueDim, float alpha, KernelIsa isa)
     {
         if (queries <= 0 || keys <= 0 || headDim <= 0 || valueDim <= 0) throw new ArgumentOutOfRangeException(nameof(queries), "Dimensions must be positive.");
         int heads = qOffsets.Length;
         if (kOffsets.Length != heads || vOffsets.Length != heads) throw new ArgumentException($"Expected {heads} offsets for each of q, k and v.", nameof(kOffsets));
-        GemmF32.CheckOffsets(qOffsets, (long)queries * headDim, q.Length, nameof(q));
-        GemmF32.CheckOffsets(kOffsets, (long)keys * headDim, k.Length, nameof(k));
-        GemmF32.CheckOffsets(vOffsets, (long)keys * valueDim, v.Length, nameof(v));
+        CheckRows(qOffsets, queries, headDim, qRowStride, q.Length, nameof(q));
+        CheckRows(kOffsets, keys, headDim, kRowStride, k.Length, nameof(k));
+        CheckRows(vOffsets, keys, valueDim, vRowStride, v.Length, nameof(v));
+        if (outputOffsets == null) Check(output.Length >= (long)heads * queries * valueDim && outputRowStride == valueDim, nameof(output));
+        else CheckRows(new ReadOnlySpan<int>(outputOffsets, heads), queries, valueDim, outputRowStride, output.Length, nameof(output));
         long paddedSlice = PaddedSliceFloats(queries, keys);
         bool padded = scores.Length >= paddedSlice;
         long sliceFloats = padded ? paddedSlice : (long)queries * keys;
         int slices = (int)Math.Min(heads, scores.Length / sliceFloats);
         Check(slices >= 1, nameof(scores));
-        Check(output.Length >= (long)heads * queries * valueDim, nameof(output));
 
         fixed (float* qPointer = q)
         fixed (float* kPointer = k)
@@ -57,8 +81,8 @@ public static unsafe class AttentionF32
             var job = new Job
             {
                 Q = qPointer, K = kPointer, V = vPointer, Scores = scorePointer, Output = outputPointer,
-                QOffsets = qOffsetPointer, KOffsets = kOffsetPointer, VOffsets = vOffsetPointer,
-                QLength = q.Length, KLength = k.Length, VLength = v.Length,
+                QOffsets = qOffsetPointer, KOffsets = kOffsetPointer, VOffsets = vOffsetPointer, OutputOffsets = outputOffsets,
+                QRowStride = qRowStride, KRowStride = kRowStride, VRowStride = vRowStride, OutputRowStride = outputRowStride,
                 Heads = heads, Queries = queries, Keys = keys, HeadDim = headDim, ValueDim = valueDim, Alpha = alpha, Isa = isa, Parts = 1,
                 SliceFloats = sliceFloats, Padded = padded,
             };
@@ -76,8 +100,8 @@ public static unsafe class AttentionF32
     private struct Job
     {
         public float* Q, K, V, Scores, Output;
-        public int* QOffsets, KOffsets, VOffsets;
-        public int QLength, KLength, VLength, Heads, Queries, Keys, HeadDim, ValueDim, Parts;
+        public int* QOffsets, KOffsets, VOffsets, OutputOffsets;
+        public int QRowStride, KRowStride, VRowStride, OutputRowStride, Heads, Queries, Keys, HeadDim, ValueDim, Parts;
         public float Alpha;
         public KernelIsa Isa;
         public long SliceFloats;
@@ -111,20 +135,20 @@ public static unsafe class AttentionF32
                 float* scores = job.Scores + part * job.SliceFloats;
                 // The offsets were checked against the spans' lengths before the job started.
                 float* q = job.Q + job.QOffsets[h], k = job.K + job.KOffsets[h], v = job.V + job.VOffsets[h];
-                float* output = job.Output + (nint)h * outputSize;
+                float* output = job.Output + (job.OutputOffsets == null ? (nint)h * outputSize : job.OutputOffsets[h]);
                 if (transposed)
                 {
                     int stride = job.Padded ? RoundUp(job.Queries) : job.Queries;
-                    GemmF32.RunStrided(k, false, job.HeadDim, q, true, job.HeadDim, scores, stride, job.Keys, job.HeadDim, job.Queries, 1f, job.Isa);
+                    GemmF32.RunStrided(k, false, job.KRowStride, q, true, job.QRowStride, scores, stride, job.Keys, job.HeadDim, job.Queries, 1f, job.Isa);
                     SoftmaxF32.RunScaledColumns(scores, job.Keys, job.Queries, stride, job.Alpha, job.Isa);
-                    GemmF32.RunStrided(v, true, job.ValueDim, scores, false, stride, outputTransposed, job.Queries, job.ValueDim, job.Keys, job.Queries, 1f, job.Isa);
-                    StridedCopyF32.Transpose(outputTransposed, job.ValueDim, job.Queries, output);
+                    GemmF32.RunStrided(v, true, job.VRowStride, scores, false, stride, outputTransposed, job.Queries, job.ValueDim, job.Keys, job.Queries, 1f, job.Isa);
+                    StridedCopyF32.Transpose(outputTransposed, job.ValueDim, job.Queries, output, job.OutputRowStride);
                     continue;
                 }
                 int rowStride = job.Padded ? RoundUp(job.Keys) : job.Keys;
-                GemmF32.RunStrided(q, false, job.HeadDim, k, true, job.HeadDim, scores, rowStride, job.Queries, job.HeadDim, job.Keys, 1f, job.Isa);
+                GemmF32.RunStrided(q, false, job.QRowStride, k, true, job.KRowStride, scores, rowStride, job.Queries, job.HeadDim, job.Keys, 1f, job.Isa);
                 SoftmaxF32.RunScaledRows(scores, job.Queries, job.Keys, rowStride, job.Alpha, job.Isa);
-                GemmF32.RunStrided(scores, false, rowStride, v, false, job.ValueDim, output, job.ValueDim, job.Queries, job.Keys, job.ValueDim, 1f, job.Isa);
+                GemmF32.RunStrided(scores, false, rowStride, v, false, job.VRowStride, output, job.OutputRowStride, job.Queries, job.Keys, job.ValueDim, 1f, job.Isa);
             }
         }
         finally
@@ -135,6 +159,14 @@ public static unsafe class AttentionF32
 
     /// <summary>Floats of a head's transposed output kept on the stack (64 KiB: MobileViT-S's 60 × 256).</summary>
     private const int MaxTransposedOutput = 16 * 1024;
+
+    /// <summary>Every head's rows (rows × columns, rowStride floats apart, from its offset) lie inside a span of length floats.</summary>
+    private static void CheckRows(ReadOnlySpan<int> offsets, int rows, int columns, int rowStride, int length, string name)
+    {
+        if (rowStride < columns) throw new ArgumentOutOfRangeException(name, $"Rows {rowStride} floats apart would overlap rows of {columns}.");
+        long extent = (long)(rows - 1) * rowStride + columns;
+        foreach (int offset in offsets) Check(offset >= 0 && offset + extent <= length, name);
+    }
 
     private static void Check(bool condition, string name)
     {

@@ -125,6 +125,10 @@ public static unsafe class StridedCopyF32
     internal static void Transpose(float* source, int rows, int columns, float* destination)
         => CopyTiles(source, columns, 1, destination, 1, rows, rows, columns);
 
+    /// <summary>The same with the destination's rows <paramref name="destinationRowStride"/> floats apart (one head's columns of a wider row).</summary>
+    internal static void Transpose(float* source, int rows, int columns, float* destination, nint destinationRowStride)
+        => CopyTiles(source, columns, 1, destination, 1, destinationRowStride, rows, columns);
+
     /// <summary>
     /// Axis a (destination stride 1 in practice) against axis b (source stride 1), tile by tile; when both strides are 1,
     /// with AVX-512 each tile is transposed in registers (<see cref="Simd.Avx512Transpose"/>) instead of element by element.
