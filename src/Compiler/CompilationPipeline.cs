@@ -110,6 +110,7 @@ namespace MobileViT.Compiler
             FoldIntoBatchedMatMul.Run(graph);
             FuseAttention.Run(graph);
             CollapseViewChains.Run(graph);
+            ReadAttentionHeadsInPlace.Run(graph);
             DeadCodeElimination.Run(graph);
         }
 

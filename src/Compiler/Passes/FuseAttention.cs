@@ -54,6 +54,8 @@ namespace MobileViT.Compiler.Passes
                 {
                     Queries = qk.M, Keys = qk.N, HeadDim = qk.K, ValueDim = pv.N, Alpha = qk.Alpha,
                     QOffsets = qk.AOffsets, KOffsets = qk.BOffsets, VOffsets = pv.BOffsets,
+                    QRowStride = qk.K, KRowStride = qk.K, VRowStride = pv.N,
+                    OutputOffsets = Enumerable.Range(0, heads).Select(h => h * qk.M * pv.N).ToArray(), OutputRowStride = pv.N,
                 };
                 var output = second.Outputs[0];
                 // Scores for a few heads at a time (one per thread that may run heads), not for all of them.

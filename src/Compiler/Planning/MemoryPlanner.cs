@@ -132,7 +132,7 @@ namespace MobileViT.Compiler.Planning
         /// The outputs of <paramref name="node"/> that are views of its input (output, input, element offset), or null
         /// when the node must run: aliases, and copies whose every output is one contiguous run of the input.
         /// </summary>
-        private static List<(Tensor Output, Tensor Input, int Offset)>? ViewsOf(Node node)
+        internal static List<(Tensor Output, Tensor Input, int Offset)>? ViewsOf(Node node)
         {
             var input = node.Inputs.Count > 0 ? node.Inputs[0] : null;
             if (input == null || input.IsConstant || node.Residual != null) return null;

@@ -158,15 +158,79 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         /// <summary>
-        /// A Transpose that keeps the last axis in place (V's heads) is not turned into a transposed operand: that would
-        /// trade a copy of whole rows for a copy of single numbers, and the product by V would no longer be attention's.
+        /// The heads are read where the projections wrote them and written where the merge would have copied them: rows
+        /// of Width floats, head h at column h · HeadSize, no index mapping left. (V's heads stay untransposed: a
+        /// transposed operand would trade a copy of whole rows for a copy of single numbers.)
+        /// </summary>
+        [Theory]
+        [InlineData(Style.ScaledQuery)]
+        [InlineData(Style.DividedScores)]
+        [InlineData(Style.MultipliedScores)]
+        [InlineData(Style.BothOperandsScaled)]
+        public void HeadsAreReadAndWrittenInPlace(Style style)
+        {
+            var graph = CompilationPipeline.BuildGraph(Model(style), CompilerTestHelpers.Options());
+            var attention = Assert.Single(graph.Nodes, n => n.OpType == "Attention");
+            Assert.DoesNotContain(graph.Nodes, n => n.OpType is "IndexMapping" or "Transpose");
+            Assert.All(attention.Inputs.Take(3), input => Assert.Equal(new[] { Batch, Tokens, Width }, input!.Shape));
+            Assert.Equal(new[] { Batch, Tokens, Width }, attention.Outputs[0].Shape);
+            var lowering = Assert.IsType<Ops.AttentionLowering>(attention.Lowering);
+            Assert.Equal(new[] { Width, Width, Width, Width }, new[] { lowering.QRowStride, lowering.KRowStride, lowering.VRowStride, lowering.OutputRowStride });
+            var expected = Enumerable.Range(0, Batch * Heads).Select(i => i / Heads * Tokens * Width + i % Heads * HeadSize).ToArray();
+            Assert.Equal(expected, lowering.QOffsets);
+            Assert.Equal(expected, lowering.VOffsets);
+            Assert.Equal(expected, lowering.OutputOffsets);
+        }
+
+        /// <summary>
+        /// Heads whose rows are not evenly spaced in the projection (the tokens taken in another order by the split) keep
+        /// their index mapping, and the result is still attention over the reordered tokens.
         /// </summary>
         [Fact]
-        public void ValuesHeadsStayUntransposed()
+        public void HeadsWithReorderedTokensKeepTheirMapping()
         {
-            var graph = CompilationPipeline.BuildGraph(Model(Style.DividedScores), CompilerTestHelpers.Options());
+            // Tokens as 2 × 5, swapped to 5 × 2 inside each head: head row n = 2i + j holds token 5j + i.
+            var builder = new OnnxBuilder(17).Input("x", Batch, Tokens, Width).Output("y")
+                .IntInitializer("split_shape", new long[] { 5 }, new long[] { Batch, 2, Tokens / 2, Heads, HeadSize })
+                .IntInitializer("heads_shape", new long[] { 4 }, new long[] { Batch, Heads, Tokens, HeadSize })
+                .IntInitializer("merged_shape", new long[] { 3 }, new long[] { Batch, Tokens, Width })
+                .Initializer("scale", Array.Empty<long>(), new[] { 1f / MathF.Sqrt(HeadSize) });
+            foreach (var (name, seed) in new[] { ("q", 1), ("k", 2), ("v", 3) })
+                builder.Initializer("w" + name, new long[] { Width, Width }, Values(Width * Width, seed))
+                       .Node("MatMul", new[] { "x", "w" + name }, new[] { name + "_flat" })
+                       .Node("Reshape", new[] { name + "_flat", "split_shape" }, new[] { name + "_split" })
+                       .Node("Transpose", new[] { name + "_split" }, new[] { name + "_swapped" }, Attribute.Ints("perm", 0, 3, 2, 1, 4))
+                       .Node("Reshape", new[] { name + "_swapped", "heads_shape" }, new[] { name });
+            var model = builder
+                .Node("Mul", new[] { "q", "scale" }, new[] { "q_scaled" })
+                .Node("Transpose", new[] { "k" }, new[] { "k_t" }, Attribute.Ints("perm", 0, 1, 3, 2))
+                .Node("MatMul", new[] { "q_scaled", "k_t" }, new[] { "scores" })
+                .Node("Softmax", new[] { "scores" }, new[] { "probabilities" }, Attribute.Int("axis", -1))
+                .Node("MatMul", new[] { "probabilities", "v" }, new[] { "context" })
+                .Node("Transpose", new[] { "context" }, new[] { "context_tokens" }, Attribute.Ints("perm", 0, 2, 1, 3))
+                .Node("Reshape", new[] { "context_tokens", "merged_shape" }, new[] { "y" })
+                .Build();
+
+            var graph = CompilationPipeline.BuildGraph(model, CompilerTestHelpers.Options());
             var attention = Assert.Single(graph.Nodes, n => n.OpType == "Attention");
-            Assert.All(attention.Inputs.Take(3), input => Assert.Equal(new[] { Batch, Heads, Tokens, HeadSize }, input!.Shape));
+            var lowering = Assert.IsType<Ops.AttentionLowering>(attention.Lowering);
+            Assert.Equal(HeadSize, lowering.QRowStride);
+            Assert.Equal(HeadSize, lowering.VRowStride);
+            Assert.Contains(graph.Nodes, n => n.OpType == "IndexMapping");
+
+            var x = Values(Batch * Tokens * Width, 7);
+            var compiled = InProcessModel.Compile(model);
+            Assert.True(compiled.Model != null, string.Join("; ", compiled.Diagnostics));
+            using var loaded = compiled.Model!;
+            var actual = loaded.Run(new[] { x })[0];
+            // Attention treats tokens alike, so its rows come out in the heads' order: row 2i + j is token 5j + i's.
+            var reference = Reference(x);
+            var expected = new float[reference.Length];
+            for (int b = 0; b < Batch; b++)
+                for (int n = 0; n < Tokens; n++)
+                    Array.Copy(reference, (b * Tokens + n % 2 * (Tokens / 2) + n / 2) * Width, expected, (b * Tokens + n) * Width, Width);
+            double error = Math.Sqrt(actual.Zip(expected, (a, e) => (double)(a - e) * (a - e)).Sum() / expected.Sum(e => (double)e * e));
+            Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
         }
     }
 }

@@ -138,22 +138,16 @@ namespace App
                 global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536), scratch.Slice(458752, 65536), Data.S0, Data.S1, Data.S2);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C35, Data.C36, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C35, Data.C36, scratch.Slice(0, 65536), 1024, 64, 1E-05f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P18, Data.C38, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P18, Data.C38, default, scratch.Slice(262144, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
-                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608), scratch.Slice(262144, 196608), Data.S3, Data.S4, Data.S5);
-
-                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f), [4,4,256,16] [4,4,256,16] [4,4,256,16] → [4,4,256,16]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 65536), Data.S6, scratch.Slice(327680, 65536), Data.S6, scratch.Slice(393216, 65536), Data.S6, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), 256, 256, 16, 16, 0.25f);
-
-                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536), scratch.Slice(0, 65536), Data.S7, Data.S8, Data.S9);
+                // /layer3/layer3.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f; heads read in place, rows 192 floats apart; heads written in place, rows 64 floats apart), [4,256,192] [4,256,192] [4,256,192] → [4,256,64]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 196608), Data.S3, 192, scratch.Slice(262144, 196608), Data.S4, 192, scratch.Slice(262144, 196608), Data.S5, 192, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), Data.S6, 64, 256, 256, 16, 16, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P19, Data.C40, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(524288, 65536), Data.P19, Data.C40, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C41, Data.C42, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
@@ -165,22 +159,16 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 131072), Data.P21, Data.C46, scratch.Slice(131072, 65536), scratch.Slice(458752, 65536), 1024, 128, 64, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C47, Data.C48, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(458752, 65536), Data.C47, Data.C48, scratch.Slice(0, 65536), 1024, 64, 1E-05f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 64x192 + bias), [4,256,64] → [4,256,192]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(196608, 65536), Data.P22, Data.C50, default, scratch.Slice(0, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P22, Data.C50, default, scratch.Slice(262144, 196608), 1024, 64, 192, global::MobileViT.Runtime.Activation.None);
 
-                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,256,192] → [3,4,4,256,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 196608), scratch.Slice(262144, 196608), Data.S3, Data.S4, Data.S5);
-
-                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f), [4,4,256,16] [4,4,256,16] [4,4,256,16] → [4,4,256,16]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 65536), Data.S6, scratch.Slice(327680, 65536), Data.S6, scratch.Slice(393216, 65536), Data.S6, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), 256, 256, 16, 16, 0.25f);
-
-                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,256,16] → [4,256,64]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(524288, 65536), scratch.Slice(0, 65536), Data.S7, Data.S8, Data.S9);
+                // /layer3/layer3.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 256 queries × 256 keys, head 16, alpha 0.25f; heads read in place, rows 192 floats apart; heads written in place, rows 64 floats apart), [4,256,192] [4,256,192] [4,256,192] → [4,256,64]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(262144, 196608), Data.S3, 192, scratch.Slice(262144, 196608), Data.S4, 192, scratch.Slice(262144, 196608), Data.S5, 192, scratch.Slice(0, 262144), scratch.Slice(524288, 65536), Data.S6, 64, 256, 256, 16, 16, 0.25f);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 64x64 + bias) + residual, [4,256,64] → [4,256,64]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 65536), Data.P23, Data.C52, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(524288, 65536), Data.P23, Data.C52, scratch.Slice(458752, 65536), scratch.Slice(131072, 65536), 1024, 64, 64, global::MobileViT.Runtime.Activation.None);
 
                 // /layer3/layer3.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,256,64] → [4,256,64]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(131072, 65536), Data.C53, Data.C54, scratch.Slice(196608, 65536), 1024, 64, 1E-05f);
@@ -195,7 +183,7 @@ namespace App
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(196608, 65536), Data.C59, Data.C60, scratch.Slice(0, 65536), 1024, 64, 1E-05f);
 
                 // /layer3/layer3.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,256,64] → [1,64,32,32]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), Data.S10, Data.S11, Data.S12);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 65536), scratch.Slice(65536, 65536), Data.S7, Data.S8, Data.S9);
 
                 // /layer3/layer3.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,64,32,32] → [1,48,32,32]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(65536, 65536), Data.P26, Data.C62, default, scratch.Slice(131072, 49152), in Data.G13, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
@@ -225,34 +213,28 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 99840), Data.P29, Data.C68, default, scratch.Slice(99840, 24576), in Data.G16, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.0/block/block.2/block.2.0/Conv → Conv1x1, [1,96,16,16] → [1,64,16,16]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(99840, 24576), Data.P30, Data.C70, default, scratch.Slice(143360, 16384), in Data.G17, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(99840, 24576), Data.P30, Data.C70, default, scratch.Slice(124416, 16384), in Data.G17, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,64,16,16] → [1,64,16,16]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(143360, 16384), Data.P31, Data.C72, default, scratch.Slice(20480, 16384), in Data.G18, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(124416, 16384), Data.P31, Data.C72, default, scratch.Slice(20480, 16384), in Data.G18, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/local_rep/local_rep.1/Conv → Conv1x1, [1,64,16,16] → [1,80,16,16]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 16384), Data.P32, default, default, scratch.Slice(0, 20480), in Data.G19, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,80,16,16] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(122880, 20480), Data.S13, Data.S14, Data.S15);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(61440, 20480), Data.S10, Data.S11, Data.S12);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C74, Data.C75, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C74, Data.C75, scratch.Slice(81920, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P33, Data.C77, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
-                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
-
-                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
+                // /layer4/layer4.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f; heads read in place, rows 240 floats apart; heads written in place, rows 80 floats apart), [4,64,240] [4,64,240] [4,64,240] → [4,64,80]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 61440), Data.S13, 240, scratch.Slice(0, 61440), Data.S14, 240, scratch.Slice(0, 61440), Data.S15, 240, scratch.Slice(102400, 16384), scratch.Slice(81920, 20480), Data.S16, 80, 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P34, Data.C79, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P34, Data.C79, scratch.Slice(61440, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C80, Data.C81, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -261,25 +243,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P35, Data.C83, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P36, Data.C85, scratch.Slice(40960, 20480), scratch.Slice(122880, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P36, Data.C85, scratch.Slice(40960, 20480), scratch.Slice(61440, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C86, Data.C87, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C86, Data.C87, scratch.Slice(81920, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P37, Data.C89, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
-                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
-
-                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
+                // /layer4/layer4.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f; heads read in place, rows 240 floats apart; heads written in place, rows 80 floats apart), [4,64,240] [4,64,240] [4,64,240] → [4,64,80]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 61440), Data.S13, 240, scratch.Slice(0, 61440), Data.S14, 240, scratch.Slice(0, 61440), Data.S15, 240, scratch.Slice(102400, 16384), scratch.Slice(81920, 20480), Data.S16, 80, 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P38, Data.C91, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P38, Data.C91, scratch.Slice(61440, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C92, Data.C93, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -288,25 +264,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P39, Data.C95, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P40, Data.C97, scratch.Slice(40960, 20480), scratch.Slice(122880, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P40, Data.C97, scratch.Slice(40960, 20480), scratch.Slice(61440, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C98, Data.C99, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C98, Data.C99, scratch.Slice(81920, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P41, Data.C101, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
-                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
-
-                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
+                // /layer4/layer4.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f; heads read in place, rows 240 floats apart; heads written in place, rows 80 floats apart), [4,64,240] [4,64,240] [4,64,240] → [4,64,80]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 61440), Data.S13, 240, scratch.Slice(0, 61440), Data.S14, 240, scratch.Slice(0, 61440), Data.S15, 240, scratch.Slice(102400, 16384), scratch.Slice(81920, 20480), Data.S16, 80, 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P42, Data.C103, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P42, Data.C103, scratch.Slice(61440, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C104, Data.C105, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -315,25 +285,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P43, Data.C107, default, scratch.Slice(0, 40960), 256, 80, 160, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/global_rep/global_rep.2/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 160x80 + bias) + residual, [4,64,160] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P44, Data.C109, scratch.Slice(40960, 20480), scratch.Slice(122880, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 40960), Data.P44, Data.C109, scratch.Slice(40960, 20480), scratch.Slice(61440, 20480), 256, 160, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(122880, 20480), Data.C110, Data.C111, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C110, Data.C111, scratch.Slice(81920, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/attn/qkv/{MatMul + Add} → MatMul (packed 80x240 + bias), [4,64,80] → [4,64,240]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(61440, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P45, Data.C113, default, scratch.Slice(0, 61440), 256, 80, 240, global::MobileViT.Runtime.Activation.None);
 
-                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Reshape + Transpose} → IndexMapping, [4,64,240] → [3,4,4,64,20]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 61440), scratch.Slice(61440, 61440), Data.S16, Data.S17, Data.S18);
-
-                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f), [4,4,64,20] [4,4,64,20] [4,4,64,20] → [4,4,64,20]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(61440, 20480), Data.S19, scratch.Slice(81920, 20480), Data.S19, scratch.Slice(102400, 20480), Data.S19, scratch.Slice(20480, 16384), scratch.Slice(0, 20480), 64, 64, 20, 20, 0.2236068f);
-
-                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,64,20] → [4,64,80]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S20, Data.S21, Data.S22);
+                // /layer4/layer4.1/global_rep/global_rep.3/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 64 queries × 64 keys, head 20, alpha 0.2236068f; heads read in place, rows 240 floats apart; heads written in place, rows 80 floats apart), [4,64,240] [4,64,240] [4,64,240] → [4,64,80]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 61440), Data.S13, 240, scratch.Slice(0, 61440), Data.S14, 240, scratch.Slice(0, 61440), Data.S15, 240, scratch.Slice(102400, 16384), scratch.Slice(81920, 20480), Data.S16, 80, 64, 64, 20, 20, 0.2236068f);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 80x80 + bias) + residual, [4,64,80] → [4,64,80]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(20480, 20480), Data.P46, Data.C115, scratch.Slice(122880, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(81920, 20480), Data.P46, Data.C115, scratch.Slice(61440, 20480), scratch.Slice(40960, 20480), 256, 80, 80, global::MobileViT.Runtime.Activation.None);
 
                 // /layer4/layer4.1/global_rep/global_rep.3/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,64,80] → [4,64,80]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(40960, 20480), Data.C116, Data.C117, scratch.Slice(61440, 20480), 256, 80, 1E-05f);
@@ -348,14 +312,14 @@ namespace App
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(61440, 20480), Data.C122, Data.C123, scratch.Slice(0, 20480), 256, 80, 1E-05f);
 
                 // /layer4/layer4.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,64,80] → [1,80,16,16]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S23, Data.S24, Data.S25);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 20480), scratch.Slice(20480, 20480), Data.S17, Data.S18, Data.S19);
 
                 // /layer4/layer4.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,80,16,16] → [1,64,16,16]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(20480, 20480), Data.P49, Data.C125, default, scratch.Slice(40960, 16384), in Data.G20, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer4/layer4.1/Concat → Concat, [1,64,16,16] [1,64,16,16] → [1,128,16,16]
                 {
-                    var src = scratch.Slice(143360, 16384);
+                    var src = scratch.Slice(124416, 16384);
                     var dst = scratch.Slice(0, 32768);
                         src.Slice(0, 16384).CopyTo(dst.Slice(0, 16384));
                 }
@@ -375,34 +339,28 @@ namespace App
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(0, 32768), Data.P52, Data.C131, default, scratch.Slice(32768, 8192), in Data.G23, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer5/layer5.0/block/block.2/block.2.0/Conv → Conv1x1, [1,128,8,8] → [1,80,8,8]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(32768, 8192), Data.P53, Data.C133, default, scratch.Slice(43008, 5120), in Data.G24, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(32768, 8192), Data.P53, Data.C133, default, scratch.Slice(40960, 5120), in Data.G24, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/local_rep/local_rep.0/{local_rep.0.0/Conv + local_rep.0.2/Sigmoid + local_rep.0.2/Mul} → Conv3x3 + SiLU, [1,80,8,8] → [1,80,8,8]
-                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(43008, 5120), Data.P54, Data.C135, default, scratch.Slice(6144, 5120), in Data.G25, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
+                global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(40960, 5120), Data.P54, Data.C135, default, scratch.Slice(6144, 5120), in Data.G25, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer5/layer5.1/local_rep/local_rep.1/Conv → Conv1x1, [1,80,8,8] → [1,96,8,8]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 5120), Data.P55, default, default, scratch.Slice(0, 6144), in Data.G26, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/{Reshape + Transpose + Reshape_1 + Transpose_1 + Reshape_2} → IndexMapping, [1,96,8,8] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(36864, 6144), Data.S26, Data.S27, Data.S28);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(18432, 6144), Data.S20, Data.S21, Data.S22);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C137, Data.C138, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C137, Data.C138, scratch.Slice(24576, 6144), 64, 96, 1E-05f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(24576, 6144), Data.P56, Data.C140, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
-                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S29, Data.S30, Data.S31);
-
-                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S32, scratch.Slice(24576, 6144), Data.S32, scratch.Slice(30720, 6144), Data.S32, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
-
-                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S33, Data.S34, Data.S35);
+                // /layer5/layer5.1/global_rep/global_rep.0/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f; heads read in place, rows 288 floats apart; heads written in place, rows 96 floats apart), [4,16,288] [4,16,288] [4,16,288] → [4,16,96]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 18432), Data.S23, 288, scratch.Slice(0, 18432), Data.S24, 288, scratch.Slice(0, 18432), Data.S25, 288, scratch.Slice(30720, 1024), scratch.Slice(24576, 6144), Data.S26, 96, 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P57, Data.C142, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(24576, 6144), Data.P57, Data.C142, scratch.Slice(18432, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.0/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C143, Data.C144, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
@@ -411,25 +369,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P58, Data.C146, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer5/layer5.1/global_rep/global_rep.0/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P59, Data.C148, scratch.Slice(12288, 6144), scratch.Slice(36864, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P59, Data.C148, scratch.Slice(12288, 6144), scratch.Slice(18432, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C149, Data.C150, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C149, Data.C150, scratch.Slice(24576, 6144), 64, 96, 1E-05f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(24576, 6144), Data.P60, Data.C152, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
-                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S29, Data.S30, Data.S31);
-
-                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S32, scratch.Slice(24576, 6144), Data.S32, scratch.Slice(30720, 6144), Data.S32, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
-
-                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S33, Data.S34, Data.S35);
+                // /layer5/layer5.1/global_rep/global_rep.1/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f; heads read in place, rows 288 floats apart; heads written in place, rows 96 floats apart), [4,16,288] [4,16,288] [4,16,288] → [4,16,96]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 18432), Data.S23, 288, scratch.Slice(0, 18432), Data.S24, 288, scratch.Slice(0, 18432), Data.S25, 288, scratch.Slice(30720, 1024), scratch.Slice(24576, 6144), Data.S26, 96, 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P61, Data.C154, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(24576, 6144), Data.P61, Data.C154, scratch.Slice(18432, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.1/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C155, Data.C156, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
@@ -438,25 +390,19 @@ namespace App
                 global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P62, Data.C158, default, scratch.Slice(0, 12288), 64, 96, 192, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer5/layer5.1/global_rep/global_rep.1/{ffn/ffn.2/MatMul + ffn/ffn.2/Add + Add_1} → MatMul (packed 192x96 + bias) + residual, [4,16,192] → [4,16,96]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P63, Data.C160, scratch.Slice(12288, 6144), scratch.Slice(36864, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(0, 12288), Data.P63, Data.C160, scratch.Slice(12288, 6144), scratch.Slice(18432, 6144), 64, 192, 96, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/norm1/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
-                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(36864, 6144), Data.C161, Data.C162, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
+                global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C161, Data.C162, scratch.Slice(24576, 6144), 64, 96, 1E-05f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/attn/qkv/{MatMul + Add} → MatMul (packed 96x288 + bias), [4,16,96] → [4,16,288]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(18432, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(24576, 6144), Data.P64, Data.C164, default, scratch.Slice(0, 18432), 64, 96, 288, global::MobileViT.Runtime.Activation.None);
 
-                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Reshape + Transpose} → IndexMapping, [4,16,288] → [3,4,4,16,24]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 18432), scratch.Slice(18432, 18432), Data.S29, Data.S30, Data.S31);
-
-                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f), [4,4,16,24] [4,4,16,24] [4,4,16,24] → [4,4,16,24]
-                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(18432, 6144), Data.S32, scratch.Slice(24576, 6144), Data.S32, scratch.Slice(30720, 6144), Data.S32, scratch.Slice(6144, 1024), scratch.Slice(0, 6144), 16, 16, 24, 24, 0.20412415f);
-
-                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Transpose_2 + Reshape_1} → IndexMapping, [4,4,16,24] → [4,16,96]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S33, Data.S34, Data.S35);
+                // /layer5/layer5.1/global_rep/global_rep.2/attn/{Mul + Transpose_1 + MatMul + Softmax + MatMul_1 + Transpose_2 + Reshape_1} → Attention (16 heads, 16 queries × 16 keys, head 24, alpha 0.20412415f; heads read in place, rows 288 floats apart; heads written in place, rows 96 floats apart), [4,16,288] [4,16,288] [4,16,288] → [4,16,96]
+                global::MobileViT.Runtime.AttentionF32.Run(scratch.Slice(0, 18432), Data.S23, 288, scratch.Slice(0, 18432), Data.S24, 288, scratch.Slice(0, 18432), Data.S25, 288, scratch.Slice(30720, 1024), scratch.Slice(24576, 6144), Data.S26, 96, 16, 16, 24, 24, 0.20412415f);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/{attn/out_proj/MatMul + attn/out_proj/Add + Add} → MatMul (packed 96x96 + bias) + residual, [4,16,96] → [4,16,96]
-                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(6144, 6144), Data.P65, Data.C166, scratch.Slice(36864, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
+                global::MobileViT.Runtime.GemmF32.RunPackedB(scratch.Slice(24576, 6144), Data.P65, Data.C166, scratch.Slice(18432, 6144), scratch.Slice(12288, 6144), 64, 96, 96, global::MobileViT.Runtime.Activation.None);
 
                 // /layer5/layer5.1/global_rep/global_rep.2/norm2/{ReduceMean + Sub + Pow + ReduceMean_1 + Add + Sqrt + Div + Mul + Add_1} → LayerNormalization, [4,16,96] → [4,16,96]
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(12288, 6144), Data.C167, Data.C168, scratch.Slice(18432, 6144), 64, 96, 1E-05f);
@@ -471,14 +417,14 @@ namespace App
                 global::MobileViT.Runtime.LayerNormF32.Run(scratch.Slice(18432, 6144), Data.C173, Data.C174, scratch.Slice(0, 6144), 64, 96, 1E-05f);
 
                 // /layer5/layer5.1/{Reshape_3 + Transpose_2 + Reshape_4 + Transpose_3 + Reshape_5} → IndexMapping, [4,16,96] → [1,96,8,8]
-                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S36, Data.S37, Data.S38);
+                global::MobileViT.Runtime.StridedCopyF32.Run(scratch.Slice(0, 6144), scratch.Slice(6144, 6144), Data.S27, Data.S28, Data.S29);
 
                 // /layer5/layer5.1/conv_proj/{conv_proj.0/Conv + conv_proj.2/Sigmoid + conv_proj.2/Mul} → Conv1x1 + SiLU, [1,96,8,8] → [1,80,8,8]
                 global::MobileViT.Runtime.Conv2dF32.Run(scratch.Slice(6144, 6144), Data.P68, Data.C176, default, scratch.Slice(12288, 5120), in Data.G27, new global::MobileViT.Runtime.Activation(global::MobileViT.Runtime.ActivationKind.SiLU, 0f, 0f));
 
                 // /layer5/layer5.1/Concat → Concat, [1,80,8,8] [1,80,8,8] → [1,160,8,8]
                 {
-                    var src = scratch.Slice(43008, 5120);
+                    var src = scratch.Slice(40960, 5120);
                     var dst = scratch.Slice(0, 10240);
                         src.Slice(0, 5120).CopyTo(dst.Slice(0, 5120));
                 }
@@ -542,42 +488,33 @@ namespace App
             internal static global::System.ReadOnlySpan<int> S0 => new int[] { 2, 2, 16, 16, 64 };
             internal static global::System.ReadOnlySpan<int> S1 => new int[] { 32, 1, 64, 2, 1024 };
             internal static global::System.ReadOnlySpan<int> S2 => new int[] { 32768, 16384, 1024, 64, 1 };
-            internal static global::System.ReadOnlySpan<int> S3 => new int[] { 3, 4, 4, 256, 16 };
-            internal static global::System.ReadOnlySpan<int> S4 => new int[] { 64, 49152, 16, 192, 1 };
-            internal static global::System.ReadOnlySpan<int> S5 => new int[] { 65536, 16384, 4096, 16, 1 };
-            internal static global::System.ReadOnlySpan<int> S6 => new int[] { 0, 4096, 8192, 12288, 16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440 };
-            internal static global::System.ReadOnlySpan<int> S7 => new int[] { 4, 256, 4, 16 };
-            internal static global::System.ReadOnlySpan<int> S8 => new int[] { 16384, 16, 4096, 1 };
-            internal static global::System.ReadOnlySpan<int> S9 => new int[] { 16384, 64, 16, 1 };
-            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 64, 16, 2, 16, 2 };
-            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 1, 1024, 32768, 64, 16384 };
-            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 1024, 64, 32, 2, 1 };
-            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 2, 2, 8, 8, 80 };
-            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 16, 1, 32, 2, 256 };
-            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 10240, 5120, 640, 80, 1 };
-            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 3, 4, 4, 64, 20 };
-            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 80, 15360, 20, 240, 1 };
-            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 20480, 5120, 1280, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 0, 1280, 2560, 3840, 5120, 6400, 7680, 8960, 10240, 11520, 12800, 14080, 15360, 16640, 17920, 19200 };
-            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 4, 64, 4, 20 };
-            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 5120, 20, 1280, 1 };
-            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 5120, 80, 20, 1 };
-            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 80, 8, 2, 8, 2 };
-            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 1, 640, 10240, 80, 5120 };
-            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 256, 32, 16, 2, 1 };
-            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 2, 2, 4, 4, 96 };
-            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 8, 1, 16, 2, 64 };
-            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 3072, 1536, 384, 96, 1 };
-            internal static global::System.ReadOnlySpan<int> S29 => new int[] { 3, 4, 4, 16, 24 };
-            internal static global::System.ReadOnlySpan<int> S30 => new int[] { 96, 4608, 24, 288, 1 };
-            internal static global::System.ReadOnlySpan<int> S31 => new int[] { 6144, 1536, 384, 24, 1 };
-            internal static global::System.ReadOnlySpan<int> S32 => new int[] { 0, 384, 768, 1152, 1536, 1920, 2304, 2688, 3072, 3456, 3840, 4224, 4608, 4992, 5376, 5760 };
-            internal static global::System.ReadOnlySpan<int> S33 => new int[] { 4, 16, 4, 24 };
-            internal static global::System.ReadOnlySpan<int> S34 => new int[] { 1536, 24, 384, 1 };
-            internal static global::System.ReadOnlySpan<int> S35 => new int[] { 1536, 96, 24, 1 };
-            internal static global::System.ReadOnlySpan<int> S36 => new int[] { 96, 4, 2, 4, 2 };
-            internal static global::System.ReadOnlySpan<int> S37 => new int[] { 1, 384, 3072, 96, 1536 };
-            internal static global::System.ReadOnlySpan<int> S38 => new int[] { 64, 16, 8, 2, 1 };
+            internal static global::System.ReadOnlySpan<int> S3 => new int[] { 0, 16, 32, 48, 49152, 49168, 49184, 49200, 98304, 98320, 98336, 98352, 147456, 147472, 147488, 147504 };
+            internal static global::System.ReadOnlySpan<int> S4 => new int[] { 64, 80, 96, 112, 49216, 49232, 49248, 49264, 98368, 98384, 98400, 98416, 147520, 147536, 147552, 147568 };
+            internal static global::System.ReadOnlySpan<int> S5 => new int[] { 128, 144, 160, 176, 49280, 49296, 49312, 49328, 98432, 98448, 98464, 98480, 147584, 147600, 147616, 147632 };
+            internal static global::System.ReadOnlySpan<int> S6 => new int[] { 0, 16, 32, 48, 16384, 16400, 16416, 16432, 32768, 32784, 32800, 32816, 49152, 49168, 49184, 49200 };
+            internal static global::System.ReadOnlySpan<int> S7 => new int[] { 64, 16, 2, 16, 2 };
+            internal static global::System.ReadOnlySpan<int> S8 => new int[] { 1, 1024, 32768, 64, 16384 };
+            internal static global::System.ReadOnlySpan<int> S9 => new int[] { 1024, 64, 32, 2, 1 };
+            internal static global::System.ReadOnlySpan<int> S10 => new int[] { 2, 2, 8, 8, 80 };
+            internal static global::System.ReadOnlySpan<int> S11 => new int[] { 16, 1, 32, 2, 256 };
+            internal static global::System.ReadOnlySpan<int> S12 => new int[] { 10240, 5120, 640, 80, 1 };
+            internal static global::System.ReadOnlySpan<int> S13 => new int[] { 0, 20, 40, 60, 15360, 15380, 15400, 15420, 30720, 30740, 30760, 30780, 46080, 46100, 46120, 46140 };
+            internal static global::System.ReadOnlySpan<int> S14 => new int[] { 80, 100, 120, 140, 15440, 15460, 15480, 15500, 30800, 30820, 30840, 30860, 46160, 46180, 46200, 46220 };
+            internal static global::System.ReadOnlySpan<int> S15 => new int[] { 160, 180, 200, 220, 15520, 15540, 15560, 15580, 30880, 30900, 30920, 30940, 46240, 46260, 46280, 46300 };
+            internal static global::System.ReadOnlySpan<int> S16 => new int[] { 0, 20, 40, 60, 5120, 5140, 5160, 5180, 10240, 10260, 10280, 10300, 15360, 15380, 15400, 15420 };
+            internal static global::System.ReadOnlySpan<int> S17 => new int[] { 80, 8, 2, 8, 2 };
+            internal static global::System.ReadOnlySpan<int> S18 => new int[] { 1, 640, 10240, 80, 5120 };
+            internal static global::System.ReadOnlySpan<int> S19 => new int[] { 256, 32, 16, 2, 1 };
+            internal static global::System.ReadOnlySpan<int> S20 => new int[] { 2, 2, 4, 4, 96 };
+            internal static global::System.ReadOnlySpan<int> S21 => new int[] { 8, 1, 16, 2, 64 };
+            internal static global::System.ReadOnlySpan<int> S22 => new int[] { 3072, 1536, 384, 96, 1 };
+            internal static global::System.ReadOnlySpan<int> S23 => new int[] { 0, 24, 48, 72, 4608, 4632, 4656, 4680, 9216, 9240, 9264, 9288, 13824, 13848, 13872, 13896 };
+            internal static global::System.ReadOnlySpan<int> S24 => new int[] { 96, 120, 144, 168, 4704, 4728, 4752, 4776, 9312, 9336, 9360, 9384, 13920, 13944, 13968, 13992 };
+            internal static global::System.ReadOnlySpan<int> S25 => new int[] { 192, 216, 240, 264, 4800, 4824, 4848, 4872, 9408, 9432, 9456, 9480, 14016, 14040, 14064, 14088 };
+            internal static global::System.ReadOnlySpan<int> S26 => new int[] { 0, 24, 48, 72, 1536, 1560, 1584, 1608, 3072, 3096, 3120, 3144, 4608, 4632, 4656, 4680 };
+            internal static global::System.ReadOnlySpan<int> S27 => new int[] { 96, 4, 2, 4, 2 };
+            internal static global::System.ReadOnlySpan<int> S28 => new int[] { 1, 384, 3072, 96, 1536 };
+            internal static global::System.ReadOnlySpan<int> S29 => new int[] { 64, 16, 8, 2, 1 };
             internal static readonly float[] C1;
             internal static readonly float[] C3;
             internal static readonly float[] C5;
