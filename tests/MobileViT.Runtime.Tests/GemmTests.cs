@@ -6,8 +6,32 @@ using MobileViT.Runtime.Tests.Reference;
 namespace MobileViT.Runtime.Tests;
 
 /// <summary>Tester for the GEMM family: every variant against the naive product on odd shapes.</summary>
-public class GemmTests
+public unsafe class GemmTests
 {
+    /// <summary>
+    /// Packing a transposed B ([n][k]) into a [depth][64] panel, by register transposes where AVX-512 is on and element by
+    /// element elsewhere (CI runs both): every element in place, zeros past the last column, rows past it never read.
+    /// </summary>
+    [Fact]
+    public void PackTransposedMatchesTheDefinition()
+    {
+        foreach (int columns in new[] { 1, 15, 16, 17, 49, 64 })
+            foreach (int depth in new[] { 1, 15, 16, 24, 37, 128 })
+            {
+                int ldb = depth + 3;
+                float[] source = TestData.Random(columns * ldb, seed: columns * 131 + depth);
+                var panel = new float[depth * GemmDriver.PanelWidth];
+                Array.Fill(panel, float.NaN);
+                fixed (float* s = source)
+                fixed (float* p = panel)
+                    GemmDriver.PackTransposed(s, ldb, columns, depth, p);
+                for (int row = 0; row < depth; row++)
+                    for (int j = 0; j < GemmDriver.PanelWidth; j++)
+                        Assert.True(panel[row * GemmDriver.PanelWidth + j] == (j < columns ? source[j * ldb + row] : 0f),
+                            $"{columns} columns, depth {depth}: element ({row}, {j})");
+            }
+    }
+
     private static readonly (int M, int K, int N)[] Shapes =
     {
         (1, 1, 1), (3, 17, 5), (1, 63, 130), (17, 63, 65), (63, 65, 130), (130, 3, 17), (7, 300, 33), (12, 257, 64), (65, 1, 63), (13, 129, 50), (6, 40, 100),

@@ -290,6 +290,18 @@ internal static unsafe class GemmDriver
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackTransposed(float* source, nint ldb, int columns, int depthCount, float* panel)
     {
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // 16 × 16 blocks transposed in registers, zeros past the last column included (an attention head's Qᵀ,
+            // 64 queries × 24 floats, took 1,536 single-float moves per panel).
+            for (int j0 = 0; j0 < PanelWidth; j0 += 16)
+                for (int p0 = 0; p0 < depthCount; p0 += 16)
+                {
+                    int depths = Math.Min(16, depthCount - p0);
+                    Avx512Transpose.Transpose16(source + j0 * ldb + p0, ldb, Math.Clamp(columns - j0, 0, 16), depths, panel + p0 * PanelWidth + j0, PanelWidth, depths, 16);
+                }
+            return;
+        }
         for (int j = 0; j < columns; j++)
         {
             float* from = source + j * ldb;
