@@ -44,6 +44,12 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
 
     public bool UsesScratch(int columns) => true;
 
+    public float* ColumnsInPlace(int column, out nint rowStride)
+    {
+        rowStride = 0;
+        return null;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {

@@ -142,6 +142,7 @@ internal static unsafe class GemmDriver
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
         // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
         bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
+        nint columnStride = 0;
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
             int blockEnd = Math.Min(columnEnd, block + BlockWidth);
@@ -162,6 +163,24 @@ internal static unsafe class GemmDriver
                 int tail = aColStride == 1 && chunk <= DepthChunk && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
                 int tiled = columns - tail;
                 bool dotInTiles = TIsa.Count == 16 && tail == 1 && tiled == 3 * TIsa.Count;
+                float* inPlace = tiled == 0 && tail > 0 ? source.ColumnsInPlace(column, out columnStride) : null;
+                if (inPlace != null)
+                {
+                    // A row's last few columns alone (the last 4 of 14×14): gathered straight from B, where copying the
+                    // panel would write 64 columns, 60 of them zero padding, for every depth row. Same products, same order.
+                    for (int depth = 0; depth < k; depth += chunk)
+                    {
+                        int depthCount = Math.Min(chunk, k - depth);
+                        for (int j = 0; j < tail; j++)
+                        {
+                            float* from = inPlace + (nint)depth * columnStride + j;
+                            for (int p = 0; p < depthCount; p++) tailColumn[p] = from[p * columnStride];
+                            GemvF32.Product<TIsa, TVector>(a + depth * aColStride, aRowStride, tailColumn, c + column + j, ldc, m, depthCount, depth > 0);
+                        }
+                    }
+                    if (unfinishedFrom < 0) unfinishedFrom = column;
+                    continue;
+                }
                 for (int depth = 0; depth < k; depth += chunk)
                 {
                     int depthCount = Math.Min(chunk, k - depth);

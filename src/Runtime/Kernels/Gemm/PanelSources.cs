@@ -15,6 +15,12 @@ internal unsafe interface IPanelSource
     /// <summary>True when the panel is packed into the caller's scratch (which holds <see cref="GemmDriver.DepthChunk"/> rows), so depth must be chunked.</summary>
     bool UsesScratch(int columns);
     float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride);
+
+    /// <summary>
+    /// B from <paramref name="column"/> on where it is stored (element (p, j) at result[p * rowStride + j]), so that the
+    /// few columns past a row's last whole vector can be read straight from it; null when B is not stored that way.
+    /// </summary>
+    float* ColumnsInPlace(int column, out nint rowStride);
 }
 
 /// <summary>B prepacked by <see cref="GemmF32.PackB"/>: panels of [k][64], zero-padded.</summary>
@@ -30,6 +36,12 @@ internal readonly unsafe struct PrepackedPanels : IPanelSource
     }
 
     public bool UsesScratch(int columns) => false;
+
+    public float* ColumnsInPlace(int column, out nint rowStride)
+    {
+        rowStride = 0;
+        return null;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
@@ -65,6 +77,12 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
 
     public bool UsesScratch(int columns) => !(_inPlace && columns == GemmDriver.PanelWidth);
 
+    public float* ColumnsInPlace(int column, out nint rowStride)
+    {
+        rowStride = _ldb;
+        return _b + column;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
@@ -96,6 +114,12 @@ internal readonly unsafe struct TransposedPanels : IPanelSource
     }
 
     public bool UsesScratch(int columns) => true;
+
+    public float* ColumnsInPlace(int column, out nint rowStride)
+    {
+        rowStride = 0;
+        return null;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
