@@ -118,7 +118,7 @@ public class UnaryTests
             Assert.False(Vector512.IsHardwareAccelerated);
             return;
         }
-        // Every step of 1/64 over the whole normal range: the polynomial's 8e-8 plus rounding t = x·log2(e) and log2(e)
+        // Every step of 1/64 over the whole normal range: the polynomial's 1.4e-7 plus rounding t = x·log2(e) and log2(e)
         // itself, up to |x|·1.2e-7 (see ExpAvx512). A coefficient off in its third digit fails this.
         var lanes = new float[16];
         for (float start = -87f; start < 88.5f; start += 16f / 64f)
@@ -129,7 +129,7 @@ public class UnaryTests
             for (int i = 0; i < 16; i++)
             {
                 double exact = Math.Exp(lanes[i]);
-                double bound = 1e-7 + 1.25e-7 * Math.Abs(lanes[i]);
+                double bound = 1.5e-7 + 1.25e-7 * Math.Abs(lanes[i]);
                 Assert.True(Math.Abs(result[i] / exact - 1) <= bound, $"exp({lanes[i]:R}) = {result[i]:R}, exact {exact:R}");
             }
         }
