@@ -37,6 +37,9 @@ public unsafe class GemmTests
         (1, 1, 1), (3, 17, 5), (1, 63, 130), (17, 63, 65), (63, 65, 130), (130, 3, 17), (7, 300, 33), (12, 257, 64), (65, 1, 63), (13, 129, 50), (6, 40, 100),
         // 49 columns: three vectors and one more; with 512-bit vectors the 6-row tiles take the 49th as dot products.
         (20, 37, 49), (12, 100, 113),
+        // A row ending 1-4 columns past its last whole panel (the last 4 of 14×14): rows and depth off whole blocks of 16,
+        // and depth past one 128-deep chunk.
+        (37, 200, 196), (20, 19, 68), (33, 131, 130), (5, 16, 67),
     };
 
     public static IEnumerable<object[]> Cases()
