@@ -19,13 +19,15 @@ namespace MobileViT.Compiler.Passes
     {
         public static void Run(Graph graph)
         {
+            // Q, K and V usually come out of one mapping: its table of source indices is made once.
+            var tables = new Dictionary<Node, int[]?>();
             foreach (var node in graph.Nodes.ToArray())
             {
                 if (!graph.Contains(node) || !(node.Op is Attention) || !(node.Lowering is AttentionLowering p)) continue;
                 if (p.QRowStride != p.HeadDim || p.KRowStride != p.HeadDim || p.VRowStride != p.ValueDim) continue; // placed already
-                if (TryReadInPlace(node, 0, p.QOffsets, p.Queries, p.HeadDim, out var q)) (p.QOffsets, p.QRowStride) = q;
-                if (TryReadInPlace(node, 1, p.KOffsets, p.Keys, p.HeadDim, out var k)) (p.KOffsets, p.KRowStride) = k;
-                if (TryReadInPlace(node, 2, p.VOffsets, p.Keys, p.ValueDim, out var v)) (p.VOffsets, p.VRowStride) = v;
+                if (TryReadInPlace(node, 0, p.QOffsets, p.Queries, p.HeadDim, tables, out var q)) (p.QOffsets, p.QRowStride) = q;
+                if (TryReadInPlace(node, 1, p.KOffsets, p.Keys, p.HeadDim, tables, out var k)) (p.KOffsets, p.KRowStride) = k;
+                if (TryReadInPlace(node, 2, p.VOffsets, p.Keys, p.ValueDim, tables, out var v)) (p.VOffsets, p.VRowStride) = v;
                 TryWriteInPlace(graph, node, p);
             }
         }
@@ -35,7 +37,8 @@ namespace MobileViT.Compiler.Passes
         /// Between the mapping and the attention there may be views (the Split or Gather that takes q, k and v apart
         /// as contiguous runs of the mapping's output).
         /// </summary>
-        private static bool TryReadInPlace(Node node, int index, int[] offsets, int rows, int columns, out (int[] Offsets, int RowStride) placed)
+        private static bool TryReadInPlace(Node node, int index, int[] offsets, int rows, int columns, Dictionary<Node, int[]?> tables,
+            out (int[] Offsets, int RowStride) placed)
         {
             placed = default;
             var tensor = node.Inputs[index]!;
@@ -51,7 +54,7 @@ namespace MobileViT.Compiler.Passes
                 producer = viewed.Producer;
             }
             if (producer == null || !(producer.Lowering is List<CopyPart> { Count: 1 } parts)) return false;
-            var source = SourceIndices(parts[0], viewed.ElementCount);
+            if (!tables.TryGetValue(producer, out var source)) tables[producer] = source = SourceIndices(parts[0], viewed.ElementCount);
             if (source == null || !TryPlaceHeads(offsets, rows, columns, f => source[viewOffset + f], out placed)) return false;
             tensor.Consumers.Remove(node);
             node.Inputs[index] = producer.Inputs[0];
@@ -62,6 +65,7 @@ namespace MobileViT.Compiler.Passes
         /// <summary>The output written where the index mapping after it would have copied it, when that mapping is its only reader.</summary>
         private static void TryWriteInPlace(Graph graph, Node node, AttentionLowering p)
         {
+            if (p.OutputRowStride != p.ValueDim) return;
             var output = node.Outputs[0];
             var mapping = GraphRewriter.SoleConsumer(output);
             if (mapping == null || !(mapping.Op is IndexMapping) || !(mapping.Lowering is List<CopyPart> { Count: 1 } parts) || mapping.Inputs[0] != output) return;
@@ -76,16 +80,10 @@ namespace MobileViT.Compiler.Passes
                 if (source[f] < 0 || source[f] >= destination.Length || destination[source[f]] >= 0) return;
                 destination[source[f]] = f;
             }
-            if (p.OutputRowStride != p.ValueDim) return;
             if (!TryPlaceHeads(p.OutputOffsets, p.Queries, p.ValueDim, f => destination[f], out var placed)) return;
             p.OutputOffsets = placed.Offsets;
             p.OutputRowStride = placed.RowStride;
-            graph.Remove(mapping);
-            node.Outputs[0] = merged;
-            merged.Producer = node;
-            output.Producer = null;
-            foreach (var name in mapping.SourceNames)
-                if (!node.SourceNames.Contains(name)) node.SourceNames.Add(name);
+            GraphRewriter.Absorb(graph, node, mapping);
         }
 
         /// <summary>

@@ -119,6 +119,17 @@ namespace MobileViT.Compiler.Tests.Compiler
             return y;
         }
 
+        /// <summary>Compiles the model in process, runs it on x and holds the output to relative L2 1e-5 of expected.</summary>
+        private static void AssertRunsClose(byte[] model, float[] x, float[] expected, string what)
+        {
+            var compiled = InProcessModel.Compile(model);
+            Assert.True(compiled.Model != null, string.Join("; ", compiled.Diagnostics));
+            using var loaded = compiled.Model!;
+            var actual = loaded.Run(new[] { x })[0];
+            double error = Math.Sqrt(actual.Zip(expected, (a, e) => (double)(a - e) * (a - e)).Sum() / expected.Sum(e => (double)e * e));
+            Assert.True(error < 1e-5, $"{what}: relative L2 error {error:E2}");
+        }
+
         [Theory]
         [InlineData(Style.ScaledQuery)]
         [InlineData(Style.DividedScores)]
@@ -136,13 +147,7 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Equal(1f / MathF.Sqrt(HeadSize), lowering.Alpha, 6);
 
             var x = Values(Batch * Tokens * Width, 7);
-            var compiled = InProcessModel.Compile(model);
-            Assert.True(compiled.Model != null, string.Join("; ", compiled.Diagnostics));
-            using var loaded = compiled.Model!;
-            var actual = loaded.Run(new[] { x })[0];
-            var expected = Reference(x);
-            double error = Math.Sqrt(actual.Zip(expected, (a, e) => (double)(a - e) * (a - e)).Sum() / expected.Sum(e => (double)e * e));
-            Assert.True(error < 1e-5, $"{style}: relative L2 error {error:E2}");
+            AssertRunsClose(model, x, Reference(x), style.ToString());
         }
 
         /// <summary>
@@ -219,18 +224,13 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Contains(graph.Nodes, n => n.OpType == "IndexMapping");
 
             var x = Values(Batch * Tokens * Width, 7);
-            var compiled = InProcessModel.Compile(model);
-            Assert.True(compiled.Model != null, string.Join("; ", compiled.Diagnostics));
-            using var loaded = compiled.Model!;
-            var actual = loaded.Run(new[] { x })[0];
             // Attention treats tokens alike, so its rows come out in the heads' order: row 2i + j is token 5j + i's.
             var reference = Reference(x);
             var expected = new float[reference.Length];
             for (int b = 0; b < Batch; b++)
                 for (int n = 0; n < Tokens; n++)
                     Array.Copy(reference, (b * Tokens + n % 2 * (Tokens / 2) + n / 2) * Width, expected, (b * Tokens + n) * Width, Width);
-            double error = Math.Sqrt(actual.Zip(expected, (a, e) => (double)(a - e) * (a - e)).Sum() / expected.Sum(e => (double)e * e));
-            Assert.True(error < 1e-5, $"relative L2 error {error:E2}");
+            AssertRunsClose(model, x, expected, "reordered tokens");
         }
     }
 }

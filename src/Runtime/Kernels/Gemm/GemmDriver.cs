@@ -163,28 +163,16 @@ internal static unsafe class GemmDriver
                 int tail = aColStride == 1 && chunk <= DepthChunk && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
                 int tiled = columns - tail;
                 bool dotInTiles = TIsa.Count == 16 && tail == 1 && tiled == 3 * TIsa.Count;
-                float* inPlace = tiled == 0 && tail > 0 ? source.ColumnsInPlace(column, out columnStride) : null;
-                if (inPlace != null)
-                {
-                    // A row's last few columns alone (the last 4 of 14×14): gathered straight from B, where copying the
-                    // panel would write 64 columns, 60 of them zero padding, for every depth row. Same products, same order.
-                    for (int depth = 0; depth < k; depth += chunk)
-                    {
-                        int depthCount = Math.Min(chunk, k - depth);
-                        for (int j = 0; j < tail; j++)
-                        {
-                            float* from = inPlace + (nint)depth * columnStride + j;
-                            for (int p = 0; p < depthCount; p++) tailColumn[p] = from[p * columnStride];
-                            GemvF32.Product<TIsa, TVector>(a + depth * aColStride, aRowStride, tailColumn, c + column + j, ldc, m, depthCount, depth > 0);
-                        }
-                    }
-                    if (unfinishedFrom < 0) unfinishedFrom = column;
-                    continue;
-                }
+                // A row's last few columns alone (the last 4 of 14×14) are read where B is stored: copying the panel
+                // would write 64 columns, 60 of them zero padding, for every depth row. Same products, same order.
+                float* columnsInPlace = tiled == 0 ? source.ColumnsInPlace(column, out columnStride) : null;
                 for (int depth = 0; depth < k; depth += chunk)
                 {
                     int depthCount = Math.Min(chunk, k - depth);
-                    float* panel = source.GetPanel(column, columns, depth, depthCount, scratch, out nint bStride);
+                    nint bStride = columnStride;
+                    float* panel = columnsInPlace != null
+                        ? columnsInPlace + (nint)depth * columnStride
+                        : source.GetPanel(column, columns, depth, depthCount, scratch, out bStride);
                     bool accumulate = depth > 0;
                     float* aDepth = a + depth * aColStride;
                     if (dotInTiles)
