@@ -32,6 +32,62 @@ public unsafe class GemmTests
             }
     }
 
+    /// <summary>
+    /// The last few columns of a row go together (one pass over A for up to four): each column against the
+    /// double-precision definition, with and without accumulating into C, rows and depth off whole vectors; and
+    /// bitwise equal to that column alone through the one-column product, so grouping never changes a result.
+    /// </summary>
+    [Theory]
+    [InlineData("Vector128")]
+    [InlineData("Vector256")]
+    [InlineData("Vector512")]
+    public void ProductColumnsMatchesTheDefinitionAndTheOneColumnProduct(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (int columns in new[] { 1, 2, 3, 4 })
+            foreach (var (m, k) in new[] { (1, 5), (2, 16), (7, 37), (33, 128), (20, 100) })
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    const int ldc = 9;
+                    int xStride = k + 5;
+                    float[] a = TestData.Random(m * (k + 2), seed: m * 31 + k);
+                    float[] x = TestData.Random(GemvF32.MaxColumns * xStride, seed: columns * 7 + k);
+                    float[] c0 = TestData.Random(m * ldc, seed: 3, low: 0.5f, high: 2f);
+                    float[] grouped = (float[])c0.Clone(), single = (float[])c0.Clone();
+                    fixed (float* pa = a) fixed (float* px = x) fixed (float* pg = grouped) fixed (float* ps = single)
+                    {
+                        ProductColumns(isa, pa, k + 2, px, xStride, columns, pg + 1, ldc, m, k, accumulate);
+                        for (int j = 0; j < columns; j++) ProductColumns(isa, pa, k + 2, px + j * xStride, xStride, 1, ps + 1 + j, ldc, m, k, accumulate);
+                    }
+                    string context = $"{isa}, {columns} columns, m={m}, k={k}, accumulate={accumulate}";
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < ldc; j++)
+                        {
+                            int at = i * ldc + j;
+                            if (j < 1 || j > columns)
+                            {
+                                Assert.True(grouped[at] == c0[at], $"{context}: ({i}, {j}) outside the columns was written");
+                                continue;
+                            }
+                            double expected = accumulate ? c0[at] : 0;
+                            for (int p = 0; p < k; p++) expected += (double)a[i * (k + 2) + p] * x[(j - 1) * xStride + p];
+                            Assert.True(Math.Abs(grouped[at] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{context}: ({i}, {j}) {grouped[at]} vs {expected}");
+                            Assert.True(BitConverter.SingleToInt32Bits(grouped[at]) == BitConverter.SingleToInt32Bits(single[at]),
+                                $"{context}: ({i}, {j}) grouped {grouped[at]} vs alone {single[at]}");
+                        }
+                }
+    }
+
+    private static void ProductColumns(KernelIsa isa, float* a, nint aRowStride, float* x, nint xStride, int columns, float* y, nint yStride, int m, int k, bool accumulate)
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512: GemvF32.ProductColumns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(a, aRowStride, x, xStride, columns, y, yStride, m, k, accumulate); break;
+            case KernelIsa.Vector256: GemvF32.ProductColumns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(a, aRowStride, x, xStride, columns, y, yStride, m, k, accumulate); break;
+            default: GemvF32.ProductColumns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(a, aRowStride, x, xStride, columns, y, yStride, m, k, accumulate); break;
+        }
+    }
+
     private static readonly (int M, int K, int N)[] Shapes =
     {
         (1, 1, 1), (3, 17, 5), (1, 63, 130), (17, 63, 65), (63, 65, 130), (130, 3, 17), (7, 300, 33), (12, 257, 64), (65, 1, 63), (13, 129, 50), (6, 40, 100),

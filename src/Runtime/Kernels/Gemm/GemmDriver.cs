@@ -138,7 +138,8 @@ internal static unsafe class GemmDriver
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
         float* scratch = stackalloc float[DepthChunk * PanelWidth];
-        float* tailColumn = stackalloc float[DepthChunk];
+        float* tailColumns = stackalloc float[GemvF32.MaxColumns * DepthChunk];
+        float* tailColumn = tailColumns;
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
         // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
         bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
@@ -196,10 +197,13 @@ internal static unsafe class GemmDriver
                     if (tiled > 0)
                         RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate,
                             finishedInTiles ? &finish : null, column);
-                    for (int j = tiled; j < columns; j++)
+                    if (tail > 0)
                     {
-                        for (int p = 0; p < depthCount; p++) tailColumn[p] = panel[p * bStride + j];
-                        GemvF32.Product<TIsa, TVector>(aDepth, aRowStride, tailColumn, c + column + j, ldc, m, depthCount, accumulate);
+                        // The last few columns together, each gathered into its own contiguous run along the depth.
+                        for (int p = 0; p < depthCount; p++)
+                            for (int j = 0; j < tail; j++) tailColumns[j * DepthChunk + p] = panel[p * bStride + tiled + j];
+                        GemvF32.ProductColumns<TIsa, TVector>(aDepth, aRowStride, tailColumns, DepthChunk, tail, c + column + tiled, ldc, m,
+                            depthCount, accumulate);
                     }
                 }
                 if (finishedInTiles)

@@ -80,6 +80,64 @@ internal static unsafe class GemvF32
         }
     }
 
+    /// <summary>Most columns <see cref="ProductColumns{TIsa, TVector}"/> takes at once.</summary>
+    internal const int MaxColumns = 4;
+
+    /// <summary>
+    /// y[i * yStride + j] (+)= Σ_p A[i, p] · x[j * xStride + p] for up to <see cref="MaxColumns"/> columns j at once,
+    /// rows of A contiguous along p; no epilogue. The GEMM driver's last few columns of a row (the last 4 of a
+    /// 14×14 plane): one pass over A serves every column (one column at a time read A four times, and A — the
+    /// weights — is the larger operand). Every column's sum is formed in the same order as
+    /// <see cref="Product{TIsa, TVector}"/>'s, so the result does not depend on how many columns go together.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ProductColumns<TIsa, TVector>(float* a, nint aRowStride, float* x, nint xStride, int columns,
+        float* y, nint yStride, int m, int k, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (columns < 2)
+        {
+            if (columns == 1) Product<TIsa, TVector>(a, aRowStride, x, y, yStride, m, k, accumulate);
+            return;
+        }
+        if (columns > MaxColumns) throw new ArgumentOutOfRangeException(nameof(columns), columns, $"At most {MaxColumns} columns go together.");
+        int width = TIsa.Count, full = k / width * width, tail = k - full;
+        // Missing columns read column 0 again and are not stored: four columns' code for two and three too.
+        float* x0 = x, x1 = x + xStride, x2 = columns > 2 ? x1 + xStride : x, x3 = columns > 3 ? x2 + xStride : x;
+        int i = 0;
+        for (; i + 2 <= m; i += 2)
+        {
+            float* a0 = a + i * aRowStride, a1 = a0 + aRowStride;
+            TVector s00 = TIsa.Zero, s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+            for (int p = 0; p < full; p += width)
+            {
+                TVector r0 = TIsa.Load(a0 + p), r1 = TIsa.Load(a1 + p);
+                TVector c0 = TIsa.Load(x0 + p), c1 = TIsa.Load(x1 + p), c2 = TIsa.Load(x2 + p), c3 = TIsa.Load(x3 + p);
+                s00 = TIsa.MultiplyAdd(r0, c0, s00); s01 = TIsa.MultiplyAdd(r0, c1, s01);
+                s02 = TIsa.MultiplyAdd(r0, c2, s02); s03 = TIsa.MultiplyAdd(r0, c3, s03);
+                s10 = TIsa.MultiplyAdd(r1, c0, s10); s11 = TIsa.MultiplyAdd(r1, c1, s11);
+                s12 = TIsa.MultiplyAdd(r1, c2, s12); s13 = TIsa.MultiplyAdd(r1, c3, s13);
+            }
+            if (tail > 0)
+            {
+                TVector r0 = TIsa.LoadPartial(a0 + full, tail), r1 = TIsa.LoadPartial(a1 + full, tail);
+                TVector c0 = TIsa.LoadPartial(x0 + full, tail), c1 = TIsa.LoadPartial(x1 + full, tail);
+                TVector c2 = TIsa.LoadPartial(x2 + full, tail), c3 = TIsa.LoadPartial(x3 + full, tail);
+                s00 = TIsa.MultiplyAdd(r0, c0, s00); s01 = TIsa.MultiplyAdd(r0, c1, s01);
+                s02 = TIsa.MultiplyAdd(r0, c2, s02); s03 = TIsa.MultiplyAdd(r0, c3, s03);
+                s10 = TIsa.MultiplyAdd(r1, c0, s10); s11 = TIsa.MultiplyAdd(r1, c1, s11);
+                s12 = TIsa.MultiplyAdd(r1, c2, s12); s13 = TIsa.MultiplyAdd(r1, c3, s13);
+            }
+            float* y0 = y + i * yStride, y1 = y0 + yStride;
+            Put(y0, TIsa.Sum(s00), accumulate); Put(y0 + 1, TIsa.Sum(s01), accumulate);
+            Put(y1, TIsa.Sum(s10), accumulate); Put(y1 + 1, TIsa.Sum(s11), accumulate);
+            if (columns > 2) { Put(y0 + 2, TIsa.Sum(s02), accumulate); Put(y1 + 2, TIsa.Sum(s12), accumulate); }
+            if (columns > 3) { Put(y0 + 3, TIsa.Sum(s03), accumulate); Put(y1 + 3, TIsa.Sum(s13), accumulate); }
+        }
+        for (int j = 0; j < columns && i < m; j++)
+            Product<TIsa, TVector>(a + i * aRowStride, aRowStride, x + j * xStride, y + i * yStride + j, yStride, m - i, k, accumulate);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put(float* y, float value, bool accumulate) => *y = accumulate ? *y + value : value;
 }
