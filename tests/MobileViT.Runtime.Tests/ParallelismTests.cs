@@ -22,6 +22,7 @@ public class ParallelismTests
         (200, 70, 40),    // two panels: split by 6-row tiles, 2 leftover rows
         (13, 512, 300),
         (640, 96, 64),    // MobileViT's last stage: many rows, one 8x8 plane
+        (96, 200, 196),   // a 14x14 plane: three whole panels and 4 columns, split by rows, depth past one chunk
     };
 
     public static IEnumerable<object[]> VectorIsas() =>
