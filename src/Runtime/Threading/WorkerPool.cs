@@ -105,10 +105,7 @@ internal static unsafe class WorkerPool
             for (int i = 0; i < helpers; i++) workers[i].Wake();
 
             RunOwnParts(0, helpers + 1, parts, ticket);
-            // Parts the workers have not started yet, from the end of each one's run: here rather than waited for.
-            for (int thread = 1; thread <= helpers; thread++)
-                for (int part = FirstPart(thread + 1, helpers + 1, parts) - 1; part >= FirstPart(thread, helpers + 1, parts); part--)
-                    if (TryClaim(part, ticket)) RunPart(part);
+            RunOthersParts(0, helpers + 1, parts, ticket);
             WaitForParts(parts);
             s_failure?.Throw();
         }
@@ -135,6 +132,21 @@ internal static unsafe class WorkerPool
     {
         for (int part = FirstPart(thread, threads, parts), end = FirstPart(thread + 1, threads, parts); part < end; part++)
             if (TryClaim(part, ticket)) RunPart(part);
+    }
+
+    /// <summary>
+    /// Runs the parts other threads have not started yet, each run from its end (where its owner would come last): a
+    /// thread done with its own run takes over from one whose core is shared with something else, whichever thread
+    /// that is, instead of waiting for it.
+    /// </summary>
+    private static void RunOthersParts(int thread, int threads, int parts, long ticket)
+    {
+        for (int i = 1; i < threads; i++)
+        {
+            int other = (thread + i) % threads;
+            for (int part = FirstPart(other + 1, threads, parts) - 1; part >= FirstPart(other, threads, parts); part--)
+                if (TryClaim(part, ticket)) RunPart(part);
+        }
     }
 
     /// <summary>
@@ -225,6 +237,7 @@ internal static unsafe class WorkerPool
                 if (_thread > helpers) continue;
                 long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 RunOwnParts(_thread, helpers + 1, parts, ticket);
+                RunOthersParts(_thread, helpers + 1, parts, ticket);
                 long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
                 if (allocated != 0) Interlocked.Add(ref s_workerAllocatedBytes, allocated);
             }
