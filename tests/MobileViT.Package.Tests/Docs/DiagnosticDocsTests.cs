@@ -54,8 +54,8 @@ public sealed class DiagnosticDocsTests
     {
         var known = DiagnosticCatalog.All.Select(d => d.Id).ToHashSet();
         var documented = Regex.Matches(DiagnosticsDoc, @"^## (MVC\d{4})", RegexOptions.Multiline).Select(m => m.Groups[1].Value);
-        Assert.Empty(documented.Where(id => !known.Contains(id)));
-        Assert.Empty(ReleaseRows().Select(r => r.Id).Where(id => !known.Contains(id)));
+        Assert.DoesNotContain(documented, id => !known.Contains(id));
+        Assert.DoesNotContain(ReleaseRows().Select(r => r.Id), id => !known.Contains(id));
     }
 
     private static IEnumerable<(string Id, string Category, string Severity, string Notes)> ReleaseRows()
