@@ -12,9 +12,9 @@ namespace MobileViT.Runtime;
 /// ticket (a generation number, the number of parts and how many workers take part). Each thread owns a run of
 /// consecutive parts, the same every time: kernels split the same way step after step (the same pixels to the same
 /// core), so each core mostly reads what it wrote itself. A part is claimed
-/// before it runs, by writing the job's ticket into the part's slot, so the caller can run any part a worker has
-/// not started by the time the caller's own parts are done — a worker that another process or library (ONNX
-/// Runtime's spinning threads, say) keeps off its core then costs at most one part's wait. A late worker's claim
+/// before it runs, by writing the job's ticket into the part's slot, so a thread done with its own parts can run any
+/// part another thread has not started — a thread that another process or library (ONNX Runtime's spinning threads,
+/// say) keeps off its core then costs at most one part's wait. A late worker's claim
 /// fails, since its job's slots already hold its ticket; the job's fields stay valid until every part is done.
 /// </para>
 /// <para>
