@@ -38,6 +38,12 @@ internal static class CompiledModels
         new("MobileViTXXSBatch2", "mobilevit_v1_xxs_dynbatch_opset17.onnx", "mobilevit_v1_xxs_batch2.input.bin", "mobilevit_v1_xxs_batch2.output.bin"),
         // HuggingFace transformers' layout (models/export_hf_style_mobilevit.py): separate Q/K/V, scores / √d, 7×7 resized to 8×8.
         new("MobileViTHuggingFaceStyle224", "mobilevit_hf_style_xxs_224_opset17.onnx", "mobilevit_hf_style_xxs_224.input.bin", "mobilevit_hf_style_xxs_224.output.bin"),
+        // MobileNets exactly as torchvision builds them (models/export_torchvision.py): another code base's graphs, with
+        // dilation 2 in v3-small's last stage (its segmentation-backbone form) and Hardswish as HardSigmoid · x at opset 13.
+        new("TorchvisionMobileNetV3SmallDilated", "torchvision/tv_mobilenet_v3_small_050_dilated_opset13.onnx",
+            "torchvision/tv_mobilenet_v3_small_050_dilated.input.bin", "torchvision/tv_mobilenet_v3_small_050_dilated.output.bin"),
+        new("TorchvisionMobileNetV2", "torchvision/tv_mobilenet_v2_050_opset17.onnx",
+            "torchvision/tv_mobilenet_v2_050.input.bin", "torchvision/tv_mobilenet_v2_050.output.bin"),
         new("MobileViTXSOpset13", "mobilevit_v1_xs_opset13.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTXSOpset17", "mobilevit_v1_xs_opset17.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTSOpset13", "mobilevit_v1_s_opset13.onnx", "mobilevit_v1_s.input.bin", "mobilevit_v1_s.output.bin"),
