@@ -78,6 +78,62 @@ public unsafe class GemmTests
                 }
     }
 
+    /// <summary>
+    /// The one-row tile over whole panels (a row's product as one sweep of each depth row of B) is bitwise the one-row
+    /// tile over half panels it replaces, for every width up to a panel and depths odd and even, with and without
+    /// accumulating; and both match the double-precision definition.
+    /// </summary>
+    [Theory]
+    [InlineData("Vector128")]
+    [InlineData("Vector256")]
+    [InlineData("Vector512")]
+    public void OneRowTileOverWholePanelsIsTheHalfPanelTileBitwise(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        const int bStride = GemmDriver.PanelWidth;
+        foreach (int depth in new[] { 1, 2, 7, 64, 129 })
+            foreach (int columns in new[] { 1, 15, 16, 17, 31, 33, 48, 49, 63, 64 })
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    float[] a = TestData.Random(depth * 3, seed: depth);
+                    float[] b = TestData.Random(depth * bStride, seed: columns + 100 * depth);
+                    float[] start = TestData.Random(bStride, seed: 5, low: 0.5f, high: 2f);
+                    float[] whole = (float[])start.Clone(), halves = (float[])start.Clone();
+                    fixed (float* pa = a) fixed (float* pb = b) fixed (float* pw = whole) fixed (float* ph = halves)
+                    {
+                        OneRowTile(isa, wholePanels: true, pa, 3, pb, bStride, depth, pw, columns, accumulate);
+                        OneRowTile(isa, wholePanels: false, pa, 3, pb, bStride, depth, ph, columns, accumulate);
+                    }
+                    string context = $"{isa}, depth {depth}, {columns} columns, accumulate={accumulate}";
+                    for (int j = 0; j < bStride; j++)
+                    {
+                        Assert.True(BitConverter.SingleToInt32Bits(whole[j]) == BitConverter.SingleToInt32Bits(halves[j]),
+                            $"{context}: column {j} {whole[j]} vs {halves[j]}");
+                        if (j >= columns)
+                        {
+                            Assert.True(whole[j] == start[j], $"{context}: column {j} past the last was written");
+                            continue;
+                        }
+                        double expected = accumulate ? start[j] : 0;
+                        for (int p = 0; p < depth; p++) expected += (double)a[p * 3] * b[p * bStride + j];
+                        Assert.True(Math.Abs(whole[j] - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{context}: column {j} {whole[j]} vs {expected}");
+                    }
+                }
+    }
+
+    private static void OneRowTile(KernelIsa isa, bool wholePanels, float* a, nint aColStride, float* b, nint bStride, int depth, float* c, int columns, bool accumulate)
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512 when wholePanels: GemmMicrokernels.Gemm_F32_1x4v<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(a, aColStride, b, bStride, depth, c, columns, accumulate); break;
+            case KernelIsa.Vector512: GemmMicrokernels.Gemm_F32_1x2v<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(a, aColStride, b, bStride, depth, c, columns, accumulate); break;
+            case KernelIsa.Vector256 when wholePanels: GemmMicrokernels.Gemm_F32_1x4v<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(a, aColStride, b, bStride, depth, c, columns, accumulate); break;
+            case KernelIsa.Vector256: GemmMicrokernels.Gemm_F32_1x2v<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(a, aColStride, b, bStride, depth, c, columns, accumulate); break;
+            case KernelIsa.Vector128 when wholePanels: GemmMicrokernels.Gemm_F32_1x4v<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(a, aColStride, b, bStride, depth, c, columns, accumulate); break;
+            default: GemmMicrokernels.Gemm_F32_1x2v<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(a, aColStride, b, bStride, depth, c, columns, accumulate); break;
+        }
+    }
+
     private static void ProductColumns(KernelIsa isa, float* a, nint aRowStride, float* x, nint xStride, int columns, float* y, nint yStride, int m, int k, bool accumulate)
     {
         switch (isa)

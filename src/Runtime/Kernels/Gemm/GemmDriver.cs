@@ -267,7 +267,7 @@ internal static unsafe class GemmDriver
             row += 2;
         }
         for (; row < m; row++)
-            GemmMicrokernels.Gemm_F32_1x2v<TIsa, TVector>(a + row * aRowStride, aColStride, panel, bStride, depthCount,
+            GemmMicrokernels.Gemm_F32_1x4v<TIsa, TVector>(a + row * aRowStride, aColStride, panel, bStride, depthCount,
                 c + row * ldc, columns, accumulate);
     }
 
