@@ -119,6 +119,9 @@ namespace MobileViT.Compiler.Tests.Compiler
             return y;
         }
 
+        /// <summary>Every exporter style of the enum, so a style added there is tested by every theory over it.</summary>
+        public static TheoryData<Style> EveryStyle => new(Enum.GetValues<Style>());
+
         /// <summary>Compiles the model in process, runs it on x and holds the output to relative L2 1e-5 of expected.</summary>
         private static void AssertRunsClose(byte[] model, float[] x, float[] expected, string what)
         {
@@ -131,10 +134,7 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         [Theory]
-        [InlineData(Style.ScaledQuery)]
-        [InlineData(Style.DividedScores)]
-        [InlineData(Style.MultipliedScores)]
-        [InlineData(Style.BothOperandsScaled)]
+        [MemberData(nameof(EveryStyle))]
         public void EveryExportStyleBecomesOneAttentionStep(Style style)
         {
             var model = Model(style);
@@ -168,10 +168,7 @@ namespace MobileViT.Compiler.Tests.Compiler
         /// transposed operand would trade a copy of whole rows for a copy of single numbers.)
         /// </summary>
         [Theory]
-        [InlineData(Style.ScaledQuery)]
-        [InlineData(Style.DividedScores)]
-        [InlineData(Style.MultipliedScores)]
-        [InlineData(Style.BothOperandsScaled)]
+        [MemberData(nameof(EveryStyle))]
         public void HeadsAreReadAndWrittenInPlace(Style style)
         {
             var graph = CompilationPipeline.BuildGraph(Model(style), CompilerTestHelpers.Options());

@@ -140,8 +140,8 @@ internal static unsafe class GemmDriver
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
         float* scratch = stackalloc float[DepthChunk * PanelWidth];
+        // A panel's last few columns gathered along the depth, each DepthChunk floats from the previous.
         float* tailColumns = stackalloc float[GemvF32.MaxColumns * DepthChunk];
-        float* tailColumn = tailColumns;
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
         // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
         bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
@@ -182,16 +182,16 @@ internal static unsafe class GemmDriver
                     {
                         // Three vectors and one column (7×7): the 6-row tiles take the column as dot products alongside,
                         // so A is read once; rows past the last whole tile go as below.
-                        for (int p = 0; p < depthCount; p++) tailColumn[p] = panel[p * bStride + tiled];
+                        for (int p = 0; p < depthCount; p++) tailColumns[p] = panel[p * bStride + tiled];
                         int tileRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
                         for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
-                            GemmMicrokernels.Gemm_F32_6x3v_Dot1<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, panel, bStride, tailColumn, depthCount,
+                            GemmMicrokernels.Gemm_F32_6x3v_Dot1<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, panel, bStride, tailColumns, depthCount,
                                 c + row * ldc + column, ldc, accumulate);
                         if (tileRows < m)
                         {
                             RunTiles<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                                 c + tileRows * ldc + column, ldc, m - tileRows, tiled, accumulate);
-                            GemvF32.Product<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumn, c + tileRows * ldc + column + tiled, ldc,
+                            GemvF32.Product<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumns, c + tileRows * ldc + column + tiled, ldc,
                                 m - tileRows, depthCount, accumulate);
                         }
                         continue;
