@@ -11,8 +11,8 @@ namespace MobileViT.Compiler.Import
 {
     /// <summary>
     /// Builds the IR from a decoded ONNX model: checks opsets and domains, fixes input shapes (InputShape metadata for
-    /// symbolic dimensions), orders nodes topologically and runs every operator's shape inference, which folds the
-    /// exporter's shape arithmetic to constants along the way.
+    /// symbolic dimensions; a symbolic batch is 1 without it), orders nodes topologically and runs every operator's
+    /// shape inference, which folds the exporter's shape arithmetic to constants along the way.
     /// </summary>
     public static class GraphImporter
     {
@@ -147,16 +147,26 @@ namespace MobileViT.Compiler.Import
                     shape[i] = (int)dim.Value.Value;
                 }
                 else if (metadata != null) shape[i] = metadata[i];
-                else
-                {
-                    var example = string.Join("x", input.Dims.Select(d => d.Value.HasValue && d.Value > 0 ? d.Value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "1"));
-                    throw new CompileError(DiagnosticCatalog.UnresolvedDimension.Create(fileName, input.Name, dim.Param ?? "?", i, example));
-                }
+                // Exporters mark the batch axis dynamic by habit (torch.onnx.export's dynamic_axes, timm, optimum), and Run
+                // takes one image's span: compile a symbolic batch for 1 unless InputShape says otherwise.
+                else if (i == 0 && shape.Length >= 2) shape[i] = 1;
+                else throw new CompileError(DiagnosticCatalog.UnresolvedDimension.Create(fileName, input.Name, dim.Param ?? "?", i, ExampleShape(input)));
             }
             if (ShapeMath.Product(shape) > maxElements)
                 throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"input '{input.Name}' has {ShapeMath.Product(shape)} elements"));
             return shape;
         }
+
+        /// <summary>
+        /// An InputShape to suggest: the model's fixed sizes, batch 1, and for an image input's symbolic channels and
+        /// spatial axes 3 and 224 (what exporters of these networks trace with).
+        /// </summary>
+        private static string ExampleShape(OnnxValueInfo input) =>
+            string.Join("x", input.Dims.Select((d, axis) =>
+                d.Value.HasValue && d.Value > 0 ? d.Value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : input.Dims.Count == 4 && axis == 1 ? "3"
+                : input.Dims.Count == 4 && axis >= 2 ? "224"
+                : "1"));
 
         /// <summary>
         /// Kahn's algorithm over tensor names, taking ready nodes in file order (so a sorted graph keeps its order);

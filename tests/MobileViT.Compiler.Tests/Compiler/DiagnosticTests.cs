@@ -97,10 +97,36 @@ namespace MobileViT.Compiler.Tests.Compiler
         [Fact]
         public void MVC0007_SymbolicDimensionWithoutInputShape()
         {
-            var model = new OnnxBuilder().Input("x", "batch", 3, 4, 4).Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
+            var model = new OnnxBuilder().Input("x", "batch", "channels", "height", "width").Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
             var message = SingleError(model, "MVC0007").Message;
-            Assert.Contains("'batch'", message);
-            Assert.Contains("InputShape", message);
+            Assert.Contains("'channels' (axis 1)", message);
+            Assert.Contains("InputShape=\"1x3x224x224\"", message);
+        }
+
+        [Fact]
+        public void MVC0007_SuggestsTheSizesTheModelFixes()
+        {
+            var model = new OnnxBuilder().Input("x", 1, 3, "height", 64).Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
+            var message = SingleError(model, "MVC0007").Message;
+            Assert.Contains("'height' (axis 2)", message);
+            Assert.Contains("InputShape=\"1x3x224x64\"", message);
+        }
+
+        [Fact]
+        public void SymbolicBatchIsOneWithoutInputShape()
+        {
+            var model = new OnnxBuilder().Input("x", "batch", 3, 4, 4).Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
+            var result = ModelCompiler.Compile(model, Options());
+            Assert.Empty(result.Diagnostics);
+            Assert.Contains("InputLength = 48;", result.Source);
+            Assert.Contains("OutputLength = 48;", result.Source);
+        }
+
+        [Fact]
+        public void OnlyTheBatchAxisDefaults()
+        {
+            var model = new OnnxBuilder().Input("x", "n").Node("Relu", new[] { "x" }, new[] { "y" }).Output("y").Build();
+            Assert.Contains("'n' (axis 0)", SingleError(model, "MVC0007").Message);
         }
 
         [Fact]
