@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
+using MobileViT.Compiler.Import;
 
 namespace MobileViT.Conformance;
 
@@ -65,7 +66,7 @@ public static class ExclusionProposer
         _ => value,
     };
 
-    private static string OpsetReason(int opset, string note) => opset > OpsetRetargeting.HighestTypeOnlyOpset
-        ? $"opset {opset}: above the supported 21, and changes after opset {OpsetRetargeting.HighestTypeOnlyOpset} are not reviewed for retargeting (MVC0003)"
+    private static string OpsetReason(int opset, string note) => opset > GraphImporter.MaxOpset
+        ? $"opset {opset}: above the supported {GraphImporter.MaxOpset}, whose changes are not reviewed (MVC0003)"
         : $"opset {opset}: below the supported 11, and {note.Split("; ").FirstOrDefault(p => p.StartsWith("not retargeted", StringComparison.Ordinal)) ?? "not retargeted"} (MVC0003)";
 }

@@ -26,6 +26,7 @@ public class UnaryTests
         UnaryKind.HardSigmoid => (-10f, 10f, 0.2f, 0.5f),
         UnaryKind.LeakyRelu => (-10f, 10f, 0.01f, 0f),
         UnaryKind.Elu => (-10f, 10f, 1.3f, 0f),
+        UnaryKind.Swish => (-12f, 12f, 1.702f, 0f),
         _ => (-12f, 12f, 0f, 0f),
     };
 

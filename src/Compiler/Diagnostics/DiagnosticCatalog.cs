@@ -20,7 +20,7 @@ namespace MobileViT.Compiler.Diagnostics
 
         public static readonly DiagnosticDescriptorInfo UnsupportedOpset = new DiagnosticDescriptorInfo(
             "MVC0003", DiagnosticSeverityLevel.Error, "Unsupported opset or domain",
-            "{0}: {1}. Supported: the default ONNX domain at opsets 11 to 21; re-export with e.g. torch.onnx.export(..., opset_version=17).",
+            "{0}: {1}. Supported: the default ONNX domain at opsets 11 to 25; re-export with e.g. torch.onnx.export(..., opset_version=17).",
             "Re-export the model with an opset between 11 and 21 and without custom-domain operators.");
 
         public static readonly DiagnosticDescriptorInfo UnsupportedOperator = new DiagnosticDescriptorInfo(

@@ -16,7 +16,7 @@ namespace MobileViT.Compiler.Ops
             new MatMul(), new Max(), new MaxPool(), new Min(), new Mul(), new Neg(), new Not(), new Or(), new Pow(), new Range(),
             new Reciprocal(), new ReduceMax(), new ReduceMean(), new ReduceMin(), new ReduceSum(), new Relu(), new Reshape(),
             new Resize(), new Shape(), new Sigmoid(), new Size(), new Slice(), new Softmax(), new Softplus(), new SpaceToDepth(), new Split(),
-            new Sqrt(), new Squeeze(), new Sub(), new Tanh(), new Transpose(), new Unsqueeze(), new Where(),
+            new Sqrt(), new Squeeze(), new Sub(), new Swish(), new Tanh(), new Transpose(), new Unsqueeze(), new Where(),
         }.ToDictionary(op => op.OpType);
 
         public static OperatorDefinition? Find(string opType) => ByType.TryGetValue(opType, out var op) ? op : null;

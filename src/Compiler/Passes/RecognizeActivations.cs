@@ -9,7 +9,7 @@ namespace MobileViT.Compiler.Passes
     /// <summary>
     /// Activations exporters spell out as several nodes become one, so they can fuse into the producing kernel:
     /// Mul(x, Sigmoid(x)) → SiLU, Mul(x, HardSigmoid(x, 1/6, 1/2)) → HardSwish, and the erf GELU
-    /// 0.5·x·(1 + Erf(x/√2)) in any order of its two multiplications → Gelu.
+    /// 0.5·x·(1 + Erf(x/√2)) in any order of its two multiplications → Gelu, and Swish with alpha 1 (opset 24) → SiLU.
     /// </summary>
     public static class RecognizeActivations
     {
@@ -24,6 +24,8 @@ namespace MobileViT.Compiler.Passes
                 if (!graph.Contains(node)) continue;
                 if (node.Op is Mul) TryGating(graph, node);
                 else if (node.Op is Erf) TryGelu(graph, node);
+                else if (node.Op is Swish swish && swish.Alpha(node) == 1f && node.Inputs[0] != null)
+                    Replace(graph, new[] { node }, SiLUOperator, node.Inputs[0]!, node.Outputs[0]);
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Linq;
+using MobileViT.Compiler.Api;
 using MobileViT.Compiler.Tests.TestModels;
 using Xunit;
 using static MobileViT.Compiler.Tests.Compiler.CompilerTestHelpers;
@@ -9,7 +10,7 @@ namespace MobileViT.Compiler.Tests.Compiler
     /// <summary>Activations spelled out by exporters are recognized and fused into the producing convolution.</summary>
     public sealed class ActivationPatternTests
     {
-        private static OnnxBuilder ConvModel() => new OnnxBuilder(13)
+        private static OnnxBuilder ConvModel(long opset = 13) => new OnnxBuilder(opset)
             .Input("x", 1, 2, 3, 3)
             .Initializer("w", new long[] { 2, 2, 1, 1 }, new[] { 0.5f, -0.25f, 0.75f, 1.5f })
             .Node("Conv", new[] { "x", "w" }, new[] { "c" }, "conv");
@@ -44,6 +45,26 @@ namespace MobileViT.Compiler.Tests.Compiler
                 .Output("y").Build();
             var node = Assert.Single(Build(model).Nodes);
             Assert.Equal("HardSwish", node.Activation.Kind);
+        }
+
+        [Fact]
+        public void SwishWithAlphaOneIsFusedAsSiLU()
+        {
+            var model = ConvModel(24).Node("Swish", new[] { "c" }, new[] { "y" }, "swish").Output("y").Build();
+            var node = Assert.Single(Build(model).Nodes);
+            Assert.Equal("Conv", node.OpType);
+            Assert.Equal("SiLU", node.Activation.Kind);
+        }
+
+        [Fact]
+        public void SwishWithAnotherAlphaRunsAsItsOwnPass()
+        {
+            var model = ConvModel(24).Node("Swish", new[] { "c" }, new[] { "y" }, "swish", "", Attr.Float("alpha", 1.5f)).Output("y").Build();
+            Assert.Contains(Build(model).Nodes, n => n.OpType == "Swish");
+            var result = ModelCompiler.Compile(model, Options());
+            Assert.Empty(result.Diagnostics);
+            Assert.Contains("UnaryKind.Swish", result.Source);
+            Assert.Contains("1.5f", result.Source);
         }
 
         [Fact]

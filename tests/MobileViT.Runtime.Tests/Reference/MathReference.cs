@@ -46,6 +46,7 @@ internal static class MathReference
         UnaryKind.LeakyRelu => x < 0 ? alpha * x : x,
         UnaryKind.Elu => x < 0 ? alpha * (Math.Exp(x) - 1) : x,
         UnaryKind.Softplus => Math.Log(1 + Math.Exp(x)),
+        UnaryKind.Swish => x / (1 + Math.Exp(-alpha * x)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

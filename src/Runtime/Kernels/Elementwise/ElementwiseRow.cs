@@ -42,6 +42,7 @@ internal static unsafe class ElementwiseRow
             case UnaryKind.LeakyRelu: Apply<TIsa, TVector, LeakyReluOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.Elu: Apply<TIsa, TVector, EluOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.Softplus: Apply<TIsa, TVector, SoftplusOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
+            case UnaryKind.Swish: Apply<TIsa, TVector, SwishOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown unary operator.");
         }
     }

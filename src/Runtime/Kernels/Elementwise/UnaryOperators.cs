@@ -42,6 +42,7 @@ internal static class UnaryOperators
         UnaryKind.LeakyRelu => LeakyReluOperator.Invoke(x, alpha, beta),
         UnaryKind.Elu => EluOperator.Invoke(x, alpha, beta),
         UnaryKind.Softplus => SoftplusOperator.Invoke(x, alpha, beta),
+        UnaryKind.Swish => SwishOperator.Invoke(x, alpha, beta),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown unary operator."),
     };
 }
@@ -86,6 +87,15 @@ internal readonly struct SiLUOperator : IUnaryOperator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
         => TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(x))));
+}
+
+/// <summary>ONNX Swish: x·sigmoid(alpha·x), SiLU with the sigmoid's input scaled.</summary>
+internal readonly struct SwishOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => x / (1f + MathF.Exp(-alpha * x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(TIsa.Multiply(alpha, x)))));
 }
 
 internal readonly struct HardSigmoidOperator : IUnaryOperator
