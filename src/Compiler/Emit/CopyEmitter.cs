@@ -59,7 +59,9 @@ namespace MobileViT.Compiler.Emit
         private static bool UsesStridedCopyKernel(List<int> dims, List<int> sStrides, List<int> dStrides)
         {
             int inner = dims.Count - 1;
-            if (dims.Count < 2 || dims.Count > 8 || sStrides.Contains(0) || dStrides[inner] != 1) return false;
+            // The kernel walks forward only: stride 0 (Expand, Pad's edge) and negative strides (Slice's negative steps,
+            // Pad's reflection) stay loops.
+            if (dims.Count < 2 || dims.Count > 8 || sStrides.Any(s => s <= 0) || dStrides.Any(s => s <= 0) || dStrides[inner] != 1) return false;
             // Many short contiguous runs: one kernel call instead of a CopyTo per run.
             if (sStrides[inner] == 1) return dims[inner] < 128 && dims.Count >= 3;
             return sStrides.Contains(1);
