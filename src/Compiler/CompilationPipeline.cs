@@ -100,6 +100,7 @@ namespace MobileViT.Compiler
         public static void Optimize(Graph graph)
         {
             DeadCodeElimination.Run(graph);
+            FoldPadIntoConv.Run(graph);
             RecognizeActivations.Run(graph);
             RecognizeLayerNorm.Run(graph);
             FoldBatchNormIntoConv.Run(graph);

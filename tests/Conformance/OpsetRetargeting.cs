@@ -35,6 +35,8 @@ public static class OpsetRetargeting
         // Numpy-style broadcasting replaced the broadcast/axis attributes in 7 (Max/Min gained broadcasting in 8).
         ["Add"] = 7, ["Sub"] = 7, ["Mul"] = 7, ["Div"] = 7, ["Pow"] = 7, ["Gemm"] = 7, ["Dropout"] = 7,
         ["Max"] = 8, ["Min"] = 8,
+        // Pad-2 gives pads and value as attributes (inputs from 11), which the compiler's Pad also reads; same modes.
+        ["Pad"] = 2,
     };
 
     /// <summary>The operators that keep a model below opset 11 from being retargeted.</summary>

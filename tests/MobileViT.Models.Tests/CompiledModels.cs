@@ -44,6 +44,10 @@ internal static class CompiledModels
             "torchvision/tv_mobilenet_v3_small_050_dilated.input.bin", "torchvision/tv_mobilenet_v3_small_050_dilated.output.bin"),
         new("TorchvisionMobileNetV2", "torchvision/tv_mobilenet_v2_050_opset17.onnx",
             "torchvision/tv_mobilenet_v2_050.input.bin", "torchvision/tv_mobilenet_v2_050.output.bin"),
+        // Pad as exporters write it (models/export_padding.py): TensorFlow-style "same" convolutions folded into the
+        // convolution, reflect and edge modes, a non-zero constant, a crop and a channel pad.
+        new("PaddingNetOpset11", "padding/padding_net_opset11.onnx", "padding/padding_net.input.bin", "padding/padding_net.output.bin"),
+        new("PaddingNetOpset17", "padding/padding_net_opset17.onnx", "padding/padding_net.input.bin", "padding/padding_net.output.bin"),
         new("MobileViTXSOpset13", "mobilevit_v1_xs_opset13.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTXSOpset17", "mobilevit_v1_xs_opset17.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTSOpset13", "mobilevit_v1_s_opset13.onnx", "mobilevit_v1_s.input.bin", "mobilevit_v1_s.output.bin"),

@@ -39,6 +39,9 @@ namespace MobileViT.Compiler.Ops
         /// <summary>Which inputs are data (the rest are constant parameters such as indices or shapes).</summary>
         protected virtual bool IsDataInput(int index) => index == 0;
 
+        /// <summary>The value of output elements no copy writes (Pad's border); null when the copies cover the output.</summary>
+        protected virtual float? FillValue(Node node, int[] outputShape) => null;
+
         public override void Infer(Node node, InferenceContext context)
         {
             var parts = Plan(node, context, out var shapes);
@@ -49,16 +52,21 @@ namespace MobileViT.Compiler.Ops
             var type = RequireInput(node, 0, context).Type;
             for (int o = 0; o < shapes.Length; o++)
             {
-                if (constant) SetConstantOutput(node, o, Evaluate(node, parts, o, shapes[o], type));
+                if (constant) SetConstantOutput(node, o, Evaluate(node, parts, o, shapes[o], type, FillValue(node, shapes[o]) ?? 0f));
                 else SetOutput(node, o, shapes[o], type);
             }
         }
 
-        private static ConstantTensor Evaluate(Node node, List<CopyPart> parts, int output, int[] shape, ElementType type)
+        private static ConstantTensor Evaluate(Node node, List<CopyPart> parts, int output, int[] shape, ElementType type, float fill)
         {
             long count = ShapeMath.Product(shape);
             var floats = type == ElementType.Float32 ? new float[count] : null;
             var ints = type != ElementType.Float32 ? new long[count] : null;
+            for (long i = 0; fill != 0f && i < count; i++)
+            {
+                if (floats != null) floats[i] = fill;
+                else ints![i] = (long)fill;
+            }
             foreach (var part in parts)
             {
                 if (part.OutputIndex != output) continue;
@@ -83,6 +91,8 @@ namespace MobileViT.Compiler.Ops
 
         public override void Emit(Node node, EmitContext context)
         {
+            if (FillValue(node, node.Outputs[0].Shape) is float fill)
+                context.Body.Line($"{context.Write(node.Outputs[0])}.Fill({CSharpLiteral.Float(fill)});");
             foreach (var part in (List<CopyPart>)node.Lowering!)
             {
                 if (ShapeMath.Product(part.Shape) == 0) continue;

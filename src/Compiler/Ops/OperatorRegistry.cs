@@ -13,7 +13,7 @@ namespace MobileViT.Compiler.Ops
             new Erf(), new Exp(), new Expand(), new Flatten(), new Floor(), new Gather(), new Gelu(), new Gemm(),
             new GlobalAveragePool(), new Greater(), new GreaterOrEqual(), new HardSigmoid(), new HardSwish(), new Identity(),
             new InstanceNormalization(), new LayerNormalization(), new LeakyRelu(), new Less(), new LessOrEqual(), new Log(),
-            new MatMul(), new Max(), new MaxPool(), new Min(), new Mul(), new Neg(), new Not(), new Or(), new Pow(), new Range(),
+            new MatMul(), new Max(), new MaxPool(), new Min(), new Mul(), new Neg(), new Not(), new Or(), new Pad(), new Pow(), new Range(),
             new Reciprocal(), new ReduceMax(), new ReduceMean(), new ReduceMin(), new ReduceSum(), new Relu(), new Reshape(),
             new Resize(), new Shape(), new Sigmoid(), new Size(), new Slice(), new Softmax(), new Softplus(), new SpaceToDepth(), new Split(),
             new Sqrt(), new Squeeze(), new Sub(), new Swish(), new Tanh(), new Transpose(), new Unsqueeze(), new Where(),
