@@ -73,6 +73,20 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Contains("'pad'", diagnostic.Message);
         }
 
+        [Fact]
+        public void ReflectedRowsAreCopiedByLoopsNotTheForwardOnlyKernel()
+        {
+            // Reflecting H of 4 channels of 6 × 6 reads source rows backwards (stride -6) above contiguous rows of 6
+            // floats: StridedCopyF32 would be chosen for the short rows and throws on a negative stride.
+            var model = new OnnxBuilder(17).Input("x", 1, 4, 6, 6)
+                .IntInitializer("pads", new long[] { 8 }, new long[] { 0, 0, 2, 0, 0, 0, 2, 0 })
+                .Node("Pad", new[] { "x", "pads" }, new[] { "y" }, "pad", "", Attr.String("mode", "reflect")).Output("y").Build();
+            var result = ModelCompiler.Compile(model, Options());
+            Assert.Empty(result.Diagnostics);
+            Assert.Contains("* -6", result.Source);
+            Assert.DoesNotContain("StridedCopyF32", result.Source);
+        }
+
         private static byte[] PadThenConv(string mode, float value, long[] pads, long opset = 17)
         {
             var weights = Enumerable.Range(0, 2 * 2 * 3 * 3).Select(i => (i % 7 - 3) * 0.25f).ToArray();
