@@ -9,13 +9,15 @@ namespace MobileViT.Compiler.Passes
     /// <summary>
     /// Activations exporters spell out as several nodes become one, so they can fuse into the producing kernel:
     /// Mul(x, Sigmoid(x)) → SiLU, Mul(x, HardSigmoid(x, 1/6, 1/2)) → HardSwish, and the erf GELU
-    /// 0.5·x·(1 + Erf(x/√2)) in any order of its two multiplications → Gelu, and Swish with alpha 1 (opset 24) → SiLU.
+    /// 0.5·x·(1 + Erf(x/√2)) in any order of its two multiplications → Gelu, Swish with alpha 1 (opset 24) → SiLU, and
+    /// Relu followed by Clip (PyTorch's F.relu6 exports as Relu, Clip(max 6)) → one Clip from max(min, 0).
     /// </summary>
     public static class RecognizeActivations
     {
         private static readonly SiLU SiLUOperator = new SiLU();
         private static readonly HardSwish HardSwishOperator = new HardSwish();
         private static readonly Gelu GeluOperator = new Gelu();
+        private static readonly Clip ClipOperator = new Clip();
 
         public static void Run(Graph graph)
         {
@@ -24,6 +26,7 @@ namespace MobileViT.Compiler.Passes
                 if (!graph.Contains(node)) continue;
                 if (node.Op is Mul) TryGating(graph, node);
                 else if (node.Op is Erf) TryGelu(graph, node);
+                else if (node.Op is Clip clip) TryReluClip(graph, node, clip);
                 else if (node.Op is Swish swish && swish.Alpha(node) == 1f && node.Inputs[0] != null)
                     Replace(graph, new[] { node }, SiLUOperator, node.Inputs[0]!, node.Outputs[0]);
             }
@@ -70,6 +73,28 @@ namespace MobileViT.Compiler.Passes
             if (!(factors.Contains(x) && factors.Any(f => f != x && Near(GraphRewriter.Scalar(f), 0.5)))) return;
             if (!ShapeMath.SameShape(x.Shape, second.Outputs[0].Shape)) return;
             Replace(graph, new[] { scale, erf, addOne, first, second }, GeluOperator, x, second.Outputs[0]);
+        }
+
+        /// <summary>Clip(Relu(x), min, max) = Clip(x, max(min, 0), max); NaN stays NaN either way.</summary>
+        private static void TryReluClip(Graph graph, Node clip, Clip op)
+        {
+            var rectified = clip.Inputs[0];
+            var relu = rectified?.Producer;
+            if (relu == null || !(relu.Op is Relu) || relu.Inputs[0] == null || !GraphRewriter.HasSingleUse(rectified!)) return;
+            float min = op.Alpha(clip), max = op.Beta(clip);
+            if (float.IsNaN(min) || float.IsNaN(max) || max < 0f) return;
+            var bounds = new Attributes(new[]
+            {
+                new Onnx.OnnxAttribute { Name = "min", Float = Math.Max(min, 0f) },
+                new Onnx.OnnxAttribute { Name = "max", Float = max },
+            });
+            var node = GraphRewriter.NewNode(relu.Name, ClipOperator, bounds);
+            node.SourceNames.Add(clip.Name);
+            GraphRewriter.Connect(node, relu.Inputs[0]);
+            node.Outputs.Add(clip.Outputs[0]);
+            clip.Outputs[0].Producer = node;
+            graph.Replace(relu, node);
+            graph.Remove(clip);
         }
 
         private static Tensor? Other(Node binary, Tensor known) =>

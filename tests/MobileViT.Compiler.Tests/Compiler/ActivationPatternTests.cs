@@ -47,6 +47,26 @@ namespace MobileViT.Compiler.Tests.Compiler
             Assert.Equal("HardSwish", node.Activation.Kind);
         }
 
+        [Theory]
+        [InlineData(null, 0f)]   // F.relu6 as PyTorch exports it: Relu, then Clip with only a max
+        [InlineData(-1f, 0f)]
+        [InlineData(0.5f, 0.5f)]
+        public void ReluThenClipIsOneClipFusedIntoConv(float? min, float expectedMin)
+        {
+            var model = ConvModel()
+                .Initializer("max", new long[0], new[] { 6f });
+            if (min != null) model.Initializer("min", new long[0], new[] { min.Value });
+            var built = model
+                .Node("Relu", new[] { "c" }, new[] { "r" }, "relu")
+                .Node("Clip", new[] { "r", min != null ? "min" : "", "max" }, new[] { "y" }, "clip")
+                .Output("y").Build();
+            var node = Assert.Single(Build(built).Nodes);
+            Assert.Equal("Clip", node.Activation.Kind);
+            Assert.Equal((expectedMin, 6f), (node.Activation.Alpha, node.Activation.Beta));
+            Assert.Contains("relu", node.SourceNames);
+            Assert.Contains("clip", node.SourceNames);
+        }
+
         [Fact]
         public void SwishWithAlphaOneIsFusedAsSiLU()
         {
