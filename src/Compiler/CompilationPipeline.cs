@@ -105,6 +105,7 @@ namespace MobileViT.Compiler
             RecognizeLayerNorm.Run(graph);
             FoldBatchNormIntoConv.Run(graph);
             MergeParallelConvolutions.Run(graph);
+            DropPaddingTaps.Run(graph);
             FuseLinearBias.Run(graph);
             FuseResidual.Run(graph);
             FuseActivation.Run(graph);

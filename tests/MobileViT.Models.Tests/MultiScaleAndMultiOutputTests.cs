@@ -35,6 +35,31 @@ public sealed class MultiScaleAndMultiOutputTests(ITestOutputHelper output)
         AssertClose(logits, "mobilevit_v1_xxs_dynamic_1x3x320x320.output.bin", "S320", output);
     }
 
+    /// <summary>
+    /// torchvision's DeepLabHead and LRASPPHead on one backbone (models/export_segmentation.py): atrous rates 12, 24, 36
+    /// on a 10 × 14 map, where DropPaddingTaps turns two of the three 3 × 3 convolutions into 1 × 1 and one into 1 × 3.
+    /// </summary>
+    [Fact]
+    public void SegmentationHeadsMatchPyTorchAndOnnxRuntime()
+    {
+        string folder = Path.Combine(RepositoryPaths.Models, "segmentation");
+        var input = RepositoryPaths.ReadFloats(Path.Combine(folder, "segmentation_heads.input.bin"));
+        Assert.Equal(new[] { 1, 3, 160, 224 }, SegmentationHeads.DeeplabShape.ToArray());
+        var deeplab = new float[SegmentationHeads.DeeplabLength];
+        var lraspp = new float[SegmentationHeads.LrasppLength];
+        SegmentationHeads.Run(input, deeplab, lraspp);
+
+        var onnxRuntime = OnnxRuntimeOracle.RunAll(Path.Combine(folder, "segmentation_heads_opset17.onnx"), input, new[] { 1, 3, 160, 224 });
+        foreach (var (actual, name, reference) in new[] { (deeplab, "deeplab", onnxRuntime[0]), (lraspp, "lraspp", onnxRuntime[1]) })
+        {
+            var pytorch = RepositoryPaths.ReadFloats(Path.Combine(folder, $"segmentation_heads.{name}.output.bin"));
+            double vsPyTorch = ErrorMetrics.RelativeL2(actual, pytorch), vsOnnxRuntime = ErrorMetrics.RelativeL2(actual, reference);
+            output.WriteLine($"{name}: relative L2 vs PyTorch {vsPyTorch:E2}, vs ONNX Runtime {vsOnnxRuntime:E2}");
+            Assert.True(vsPyTorch <= 1e-4, $"{name} vs PyTorch: relative L2 {vsPyTorch:E3}");
+            Assert.True(vsOnnxRuntime <= 1e-4, $"{name} vs ONNX Runtime: relative L2 {vsOnnxRuntime:E3}");
+        }
+    }
+
     [Fact]
     public void DetectionHeadFillsOneSpanPerOutput()
     {

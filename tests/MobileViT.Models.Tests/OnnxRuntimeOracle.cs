@@ -15,4 +15,15 @@ internal static class OnnxRuntimeOracle
         using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(inputName, tensor) });
         return results.First().AsEnumerable<float>().ToArray();
     }
+
+    /// <summary>Every output, in the model's output order.</summary>
+    public static float[][] RunAll(string modelPath, float[] input, int[] inputShape)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(modelPath, options);
+        var inputName = session.InputMetadata.Keys.Single();
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor(inputName, new DenseTensor<float>(input, inputShape)) });
+        var byName = results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
+        return session.OutputMetadata.Keys.Select(name => byName[name]).ToArray();
+    }
 }

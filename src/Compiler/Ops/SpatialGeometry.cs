@@ -88,7 +88,7 @@ namespace MobileViT.Compiler.Ops
 
         public string Describe() =>
             $"{KernelHeight}x{KernelWidth}" + (StrideHeight != 1 || StrideWidth != 1 ? $" s{StrideHeight}" : "") +
-            (DilationHeight != 1 || DilationWidth != 1 ? $" d{DilationHeight}" : "") +
+            (DilationHeight != 1 || DilationWidth != 1 ? (DilationHeight == DilationWidth ? $" d{DilationHeight}" : $" d{DilationHeight}x{DilationWidth}") : "") +
             (Groups == 1 ? "" : Groups == InChannels && Groups == OutChannels ? " depthwise" : $" g{Groups}");
 
         private static int[] Ints(long[]? values, int count, int fallback)

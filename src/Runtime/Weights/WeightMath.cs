@@ -22,4 +22,22 @@ public static class WeightMath
                 result[r * rowLength + j] = source[r * rowLength + j] * scale[r];
         return result;
     }
+
+    /// <summary>
+    /// Kernel rows [y0, y0 + height) and columns [x0, x0 + width) of convolution weights [m][c][kh][kw]
+    /// (<paramref name="shape"/> = m, c, kh, kw, y0, height, x0, width): the taps a convolution keeps when the others
+    /// only ever read padding.
+    /// </summary>
+    public static float[] CropKernel(ReadOnlySpan<float> source, int[] shape)
+    {
+        if (shape.Length != 8) throw new ArgumentException("Expected m, c, kh, kw, y0, height, x0, width.", nameof(shape));
+        int m = shape[0], c = shape[1], kh = shape[2], kw = shape[3], y0 = shape[4], height = shape[5], x0 = shape[6], width = shape[7];
+        if (source.Length != m * c * kh * kw || y0 < 0 || height < 1 || y0 + height > kh || x0 < 0 || width < 1 || x0 + width > kw)
+            throw new ArgumentException($"Cannot crop {height} x {width} at ({y0}, {x0}) from {source.Length} values of {m} x {c} x {kh} x {kw}.", nameof(shape));
+        var result = new float[m * c * height * width];
+        for (int plane = 0; plane < m * c; plane++)
+            for (int y = 0; y < height; y++)
+                source.Slice((plane * kh + y0 + y) * kw + x0, width).CopyTo(result.AsSpan((plane * height + y) * width, width));
+        return result;
+    }
 }
