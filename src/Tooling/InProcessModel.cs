@@ -93,6 +93,17 @@ public sealed class InProcessModel : IDisposable
         return outputs;
     }
 
+    /// <summary>Runs the model once into <paramref name="outputs"/> (one array of each output's length); allocates nothing.</summary>
+    public void Run(float[][] inputs, float[][] outputs)
+    {
+        var run = _run ?? throw new ObjectDisposedException(nameof(InProcessModel));
+        if (inputs.Length != Inputs.Count)
+            throw new ArgumentException($"The model has {Inputs.Count} inputs, got {inputs.Length}.", nameof(inputs));
+        if (outputs.Length != Outputs.Count)
+            throw new ArgumentException($"The model has {Outputs.Count} outputs, got {outputs.Length}.", nameof(outputs));
+        run(inputs, outputs);
+    }
+
     /// <summary>Unloads the generated assembly once nothing references it any more.</summary>
     public void Dispose()
     {
