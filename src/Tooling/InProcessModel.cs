@@ -85,11 +85,8 @@ public sealed class InProcessModel : IDisposable
     /// <summary>Runs the model once; allocates the output arrays.</summary>
     public float[][] Run(float[][] inputs)
     {
-        var run = _run ?? throw new ObjectDisposedException(nameof(InProcessModel));
-        if (inputs.Length != Inputs.Count)
-            throw new ArgumentException($"The model has {Inputs.Count} inputs, got {inputs.Length}.", nameof(inputs));
         var outputs = Outputs.Select(o => new float[o.Length]).ToArray();
-        run(inputs, outputs);
+        Run(inputs, outputs);
         return outputs;
     }
 

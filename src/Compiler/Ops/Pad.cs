@@ -76,7 +76,7 @@ namespace MobileViT.Compiler.Ops
             int rank = x.Rank;
             var pads = Pads(node, rank, context);
             var shape = new int[rank];
-            var runs = new List<Run>[rank];
+            var runs = new List<(int Start, int Length, int Source, int Step)>[rank];
             for (int d = 0; d < rank; d++)
             {
                 long size = x.Shape[d] + pads[d] + pads[d + rank];
@@ -133,26 +133,10 @@ namespace MobileViT.Compiler.Ops
             }
         }
 
-        private readonly struct Run
-        {
-            public Run(int start, int length, int source, int step)
-            {
-                Start = start;
-                Length = length;
-                Source = source;
-                Step = step;
-            }
-
-            public int Start { get; }
-            public int Length { get; }
-            public int Source { get; }
-            public int Step { get; }
-        }
-
         /// <summary>Cuts an axis's map into maximal runs of one source step; border positions form runs with source -1.</summary>
-        private static List<Run> Runs(int size, Func<long, long> source)
+        private static List<(int Start, int Length, int Source, int Step)> Runs(int size, Func<long, long> source)
         {
-            var runs = new List<Run>();
+            var runs = new List<(int Start, int Length, int Source, int Step)>();
             int start = 0;
             while (start < size)
             {
@@ -168,7 +152,7 @@ namespace MobileViT.Compiler.Ops
                         while (start + length < size && (first < 0 ? source(start + length) < 0 : source(start + length) == first + step * length)) length++;
                     }
                 }
-                runs.Add(new Run(start, length, (int)first, (int)step));
+                runs.Add((start, length, (int)first, (int)step));
                 start += length;
             }
             return runs;
