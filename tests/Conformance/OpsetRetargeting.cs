@@ -25,16 +25,17 @@ public static class OpsetRetargeting
         ["Log"] = 6, ["Neg"] = 6, ["Reciprocal"] = 6, ["Relu"] = 6, ["Sigmoid"] = 6, ["Sqrt"] = 6, ["Tanh"] = 6,
         ["Softplus"] = 1, ["Softmax"] = 1, ["Transpose"] = 1, ["Squeeze"] = 1, ["Unsqueeze"] = 1, ["Flatten"] = 1,
         ["Gather"] = 1, ["Identity"] = 1, ["Shape"] = 1, ["Size"] = 1, ["MatMul"] = 1, ["Constant"] = 1,
-        ["ReduceMean"] = 1, ["ReduceSum"] = 1, ["ReduceMax"] = 1, ["ReduceMin"] = 1, ["GlobalAveragePool"] = 1,
+        ["ReduceMean"] = 1, ["ReduceSum"] = 1, ["ReduceMax"] = 1, ["ReduceMin"] = 1, ["GlobalAveragePool"] = 1, ["GlobalMaxPool"] = 1,
         ["Split"] = 2, ["Concat"] = 4, ["Reshape"] = 5, ["Cast"] = 6, ["InstanceNormalization"] = 6,
         // Later attributes (storage_order, count_include_pad, ceil_mode, dilations) default to the old behaviour.
         ["Conv"] = 1, ["MaxPool"] = 1, ["AveragePool"] = 1,
         // BatchNormalization-6 still has is_test and spatial; the eval-mode exports set is_test=1 and keep spatial=1,
         // which is the inference behaviour of later versions.
         ["BatchNormalization"] = 6,
-        // Numpy-style broadcasting replaced the broadcast/axis attributes in 7 (Max/Min gained broadcasting in 8).
-        ["Add"] = 7, ["Sub"] = 7, ["Mul"] = 7, ["Div"] = 7, ["Pow"] = 7, ["Gemm"] = 7, ["Dropout"] = 7,
-        ["Max"] = 8, ["Min"] = 8,
+        // Numpy-style broadcasting replaced the broadcast/axis attributes in 7 (the variadic Max, Min, Sum and Mean
+        // gained broadcasting in 8); PRelu-7's slope broadcasts unidirectionally, where 6 matched it to the channels.
+        ["Add"] = 7, ["Sub"] = 7, ["Mul"] = 7, ["Div"] = 7, ["Pow"] = 7, ["Gemm"] = 7, ["Dropout"] = 7, ["PRelu"] = 7,
+        ["Max"] = 8, ["Min"] = 8, ["Sum"] = 8, ["Mean"] = 8,
         // Pad-2 gives pads and value as attributes (inputs from 11), which the compiler's Pad also reads; same modes.
         ["Pad"] = 2,
     };

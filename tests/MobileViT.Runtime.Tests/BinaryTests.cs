@@ -50,6 +50,7 @@ public class BinaryTests
         BinaryKind.Pow => (float)Math.Pow(a, b),
         BinaryKind.Max => Math.Max(a, b),
         BinaryKind.Min => Math.Min(a, b),
+        BinaryKind.PRelu => a >= 0 ? a : a * b,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

@@ -85,7 +85,8 @@ namespace MobileViT.Compiler.Import
                         tensors[name] = tensor;
                     }
                 }
-                graph.Add(node);
+                if (VariadicExpansion.Applies(node)) VariadicExpansion.AddSteps(graph, node, context);
+                else graph.Add(node);
             }
 
             foreach (var output in onnx.Outputs)

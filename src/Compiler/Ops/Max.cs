@@ -2,21 +2,19 @@ using MobileViT.Compiler.Ir;
 
 namespace MobileViT.Compiler.Ops
 {
-    /// <summary>ONNX Max, broadcasting.</summary>
-    public sealed class Max : BinaryOperator
+    /// <summary>ONNX Max, broadcasting; forms with other than two inputs are chained two at a time at import.</summary>
+    public sealed class Max : BinaryOperator, IVariadicOperator
     {
         public override string OpType => "Max";
 
         protected override string Kind => "Max";
 
-        public override string Notes => "two inputs only; broadcasting";
+        public override string Notes => "any number of inputs (chained two at a time); broadcasting";
+
+        public string StepOpType => "Max";
+
+        public bool Averages => false;
 
         protected override double Compute(double a, double b) => System.Math.Max(a, b);
-
-        public override void Infer(Node node, InferenceContext context)
-        {
-            if (node.Inputs.Count != 2) throw context.Unsupported(node, $"{node.Inputs.Count} inputs; only the two-input form is supported");
-            base.Infer(node, context);
-        }
     }
 }

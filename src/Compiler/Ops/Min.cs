@@ -2,21 +2,19 @@ using MobileViT.Compiler.Ir;
 
 namespace MobileViT.Compiler.Ops
 {
-    /// <summary>ONNX Min, broadcasting.</summary>
-    public sealed class Min : BinaryOperator
+    /// <summary>ONNX Min, broadcasting; forms with other than two inputs are chained two at a time at import.</summary>
+    public sealed class Min : BinaryOperator, IVariadicOperator
     {
         public override string OpType => "Min";
 
         protected override string Kind => "Min";
 
-        public override string Notes => "two inputs only; broadcasting";
+        public override string Notes => "any number of inputs (chained two at a time); broadcasting";
+
+        public string StepOpType => "Min";
+
+        public bool Averages => false;
 
         protected override double Compute(double a, double b) => System.Math.Min(a, b);
-
-        public override void Infer(Node node, InferenceContext context)
-        {
-            if (node.Inputs.Count != 2) throw context.Unsupported(node, $"{node.Inputs.Count} inputs; only the two-input form is supported");
-            base.Infer(node, context);
-        }
     }
 }

@@ -11,12 +11,12 @@ namespace MobileViT.Compiler.Ops
             new Abs(), new Add(), new And(), new AveragePool(), new BatchNormalization(), new Cast(), new Ceil(), new Clip(),
             new Concat(), new Constant(), new ConstantOfShape(), new Conv(), new DepthToSpace(), new Div(), new Dropout(), new Elu(), new Equal(),
             new Erf(), new Exp(), new Expand(), new Flatten(), new Floor(), new Gather(), new Gelu(), new Gemm(),
-            new GlobalAveragePool(), new Greater(), new GreaterOrEqual(), new HardSigmoid(), new HardSwish(), new Identity(),
+            new GlobalAveragePool(), new GlobalMaxPool(), new Greater(), new GreaterOrEqual(), new HardSigmoid(), new HardSwish(), new Identity(),
             new InstanceNormalization(), new LayerNormalization(), new LeakyRelu(), new Less(), new LessOrEqual(), new Log(),
-            new MatMul(), new Max(), new MaxPool(), new Min(), new Mul(), new Neg(), new Not(), new Or(), new Pad(), new Pow(), new Range(),
+            new MatMul(), new Max(), new MaxPool(), new Mean(), new Min(), new Mul(), new Neg(), new Not(), new Or(), new Pad(), new Pow(), new PRelu(), new Range(),
             new Reciprocal(), new ReduceMax(), new ReduceMean(), new ReduceMin(), new ReduceSum(), new Relu(), new Reshape(),
             new Resize(), new Shape(), new Sigmoid(), new Size(), new Slice(), new Softmax(), new Softplus(), new SpaceToDepth(), new Split(),
-            new Sqrt(), new Squeeze(), new Sub(), new Swish(), new Tanh(), new Transpose(), new Unsqueeze(), new Where(),
+            new Sqrt(), new Squeeze(), new Sub(), new Sum(), new Swish(), new Tanh(), new Transpose(), new Unsqueeze(), new Where(),
         }.ToDictionary(op => op.OpType);
 
         public static OperatorDefinition? Find(string opType) => ByType.TryGetValue(opType, out var op) ? op : null;

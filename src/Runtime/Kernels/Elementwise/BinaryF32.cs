@@ -4,10 +4,10 @@ using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
 
-public enum BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min }
+public enum BinaryKind { Add, Sub, Mul, Div, Pow, Max, Min, PRelu }
 
 /// <summary>
-/// Broadcasting element-wise c = a op b (ONNX Add, Sub, Mul, Div, Pow, Max, Min with two inputs).
+/// Broadcasting element-wise c = a op b (ONNX Add, Sub, Mul, Div, Pow, Max, Min with two inputs; PRelu with b the slope).
 /// The output is contiguous with shape <c>shape</c>; a and b are addressed by element strides per output axis (0 = broadcast).
 /// Axes are first simplified (size-1 axes dropped, axes contiguous in a, b and c merged), so the innermost run is as
 /// long as possible; the run is then one of: both contiguous, b constant (scalar or per-channel), a constant, both
@@ -76,6 +76,7 @@ public static unsafe class BinaryF32
                 case BinaryKind.Pow: Run<PowOperator>(isa, aPointer, bPointer, cPointer, dims, sizes, strideA, strideB); break;
                 case BinaryKind.Max: Run<MaxOperator>(isa, aPointer, bPointer, cPointer, dims, sizes, strideA, strideB); break;
                 case BinaryKind.Min: Run<MinOperator>(isa, aPointer, bPointer, cPointer, dims, sizes, strideA, strideB); break;
+                case BinaryKind.PRelu: Run<PReluOperator>(isa, aPointer, bPointer, cPointer, dims, sizes, strideA, strideB); break;
                 default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown binary operator.");
             }
         }

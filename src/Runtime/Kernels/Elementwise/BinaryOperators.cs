@@ -66,3 +66,12 @@ internal readonly struct PowOperator : IBinaryOperator
     public static TVector Invoke<TIsa, TVector>(TVector left, TVector right) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
         => throw new NotSupportedException("Pow is evaluated element by element.");
 }
+
+/// <summary>ONNX PRelu: left where it is not negative, left × slope (right) where it is; NaN stays NaN.</summary>
+internal readonly struct PReluOperator : IBinaryOperator
+{
+    public static float Invoke(float left, float right) => left < 0f ? left * right : left;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector left, TVector right) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => TIsa.Select(TIsa.LessThan(left, TIsa.Zero), TIsa.Multiply(left, right), left);
+}
