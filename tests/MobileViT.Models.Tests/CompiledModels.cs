@@ -48,6 +48,10 @@ internal static class CompiledModels
         // convolution, reflect and edge modes, a non-zero constant, a crop and a channel pad.
         new("PaddingNetOpset11", "padding/padding_net_opset11.onnx", "padding/padding_net.input.bin", "padding/padding_net.output.bin"),
         new("PaddingNetOpset17", "padding/padding_net_opset17.onnx", "padding/padding_net.input.bin", "padding/padding_net.output.bin"),
+        // Learned upsampling as decoders write it (models/export_decoder.py): ConvTranspose 2-D (plain, depthwise with
+        // output_padding, grouped and dilated) and 1-D, PRelu per channel and shared, two-input Max and Min.
+        new("DecoderNetOpset11", "decoder/decoder_net_opset11.onnx", "decoder/decoder_net.input.bin", "decoder/decoder_net.output.bin"),
+        new("DecoderNetOpset17", "decoder/decoder_net_opset17.onnx", "decoder/decoder_net.input.bin", "decoder/decoder_net.output.bin"),
         new("MobileViTXSOpset13", "mobilevit_v1_xs_opset13.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTXSOpset17", "mobilevit_v1_xs_opset17.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTSOpset13", "mobilevit_v1_s_opset13.onnx", "mobilevit_v1_s.input.bin", "mobilevit_v1_s.output.bin"),

@@ -29,4 +29,35 @@ public class WeightMathTests
         var error = Assert.Throws<ArgumentException>(() => WeightMath.CropKernel(new float[2 * 3 * 3 * 4], new[] { 2, 3, 3, 4, y0, height, x0, width }));
         Assert.Contains("Cannot crop", error.Message);
     }
+
+    [Fact]
+    public void TransposeConvKernelSwapsChannelsWithinGroupsAndTurnsEachKernel()
+    {
+        // ConvTranspose weights of 4 input channels, 3 outputs per group, 2 groups, 2 × 3 kernels; each value encodes
+        // (input channel, output channel in group, row, column).
+        const int c = 4, groupOut = 3, kh = 2, kw = 3, groups = 2;
+        var weights = new float[c * groupOut * kh * kw];
+        for (int ci = 0; ci < c; ci++)
+            for (int m = 0; m < groupOut; m++)
+                for (int y = 0; y < kh; y++)
+                    for (int x = 0; x < kw; x++)
+                        weights[((ci * groupOut + m) * kh + y) * kw + x] = ci * 1000 + m * 100 + y * 10 + x;
+        var turned = WeightMath.TransposeConvKernel(weights, new[] { c, groupOut, kh, kw, groups });
+        // Conv weights [m = 6][c/g = 2][kh][kw]: output channel o of group o / 3 reads input channel g·2 + i, kernel turned 180°.
+        for (int o = 0; o < groups * groupOut; o++)
+            for (int i = 0; i < c / groups; i++)
+                for (int y = 0; y < kh; y++)
+                    for (int x = 0; x < kw; x++)
+                    {
+                        int group = o / groupOut, ci = group * (c / groups) + i, m = o % groupOut;
+                        Assert.Equal(ci * 1000 + m * 100 + (kh - 1 - y) * 10 + (kw - 1 - x), turned[((o * (c / groups) + i) * kh + y) * kw + x]);
+                    }
+    }
+
+    [Fact]
+    public void TransposeConvKernelRejectsAShapeThatDoesNotFit()
+    {
+        var error = Assert.Throws<ArgumentException>(() => WeightMath.TransposeConvKernel(new float[4 * 3 * 2 * 3], new[] { 4, 3, 2, 3, 3 }));
+        Assert.Contains("groups", error.Message);
+    }
 }

@@ -100,9 +100,17 @@ namespace MobileViT.Compiler.Import
                 throw new CompileError(DiagnosticCatalog.InvalidGraph.Create(fileName, "the graph has no output"));
 
             // Consumers and graph outputs are known for every tensor now, so operators can check whether optional outputs are used.
-            foreach (var node in graph.Nodes)
+            for (int n = 0; n < graph.Nodes.Count; n++)
             {
+                var node = graph.Nodes[n];
                 node.Op.Infer(node, context);
+                if (node.Op is IExpandingOperator expanding)
+                {
+                    // Its steps take its place and are inferred next, from the same position.
+                    graph.Expand(node, expanding.Expand(node, context));
+                    n--;
+                    continue;
+                }
                 foreach (var output in node.Outputs)
                 {
                     if (output.Constant != null) continue;

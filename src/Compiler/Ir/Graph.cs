@@ -60,6 +60,17 @@ namespace MobileViT.Compiler.Ir
             _nodes[old.Index] = replacement;
         }
 
+        /// <summary>Puts <paramref name="steps"/>, in order, in <paramref name="old"/>'s place and removes <paramref name="old"/>.</summary>
+        public void Expand(Node old, IReadOnlyList<Node> steps)
+        {
+            var position = Nodes.Count > old.Index && _nodes[old.Index] == old ? old.Index : _nodes.IndexOf(old);
+            old.IsRemoved = true;
+            foreach (var input in old.ReadTensors()) input.Consumers.Remove(old);
+            _nodes.RemoveAt(position);
+            _nodes.InsertRange(position, steps);
+            for (int i = position; i < _nodes.Count; i++) _nodes[i].Index = i;
+        }
+
         /// <summary>Makes every consumer of <paramref name="from"/> read <paramref name="to"/> instead.</summary>
         public void ReplaceUses(Tensor from, Tensor to)
         {

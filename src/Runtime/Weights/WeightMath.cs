@@ -40,4 +40,30 @@ public static class WeightMath
                 source.Slice((plane * kh + y0 + y) * kw + x0, width).CopyTo(result.AsSpan((plane * height + y) * width, width));
         return result;
     }
+
+    /// <summary>
+    /// ConvTranspose weights [c][m/g][kh][kw] as the weights [m][c/g][kh][kw] of the stride-1 convolution over the
+    /// zero-inserted input (<paramref name="shape"/> = c, m/g, kh, kw, groups): the channel axes swapped within each
+    /// group and every kernel turned by 180°.
+    /// </summary>
+    public static float[] TransposeConvKernel(ReadOnlySpan<float> source, int[] shape)
+    {
+        if (shape.Length != 5) throw new ArgumentException("Expected c, m/g, kh, kw, groups.", nameof(shape));
+        int c = shape[0], groupOut = shape[1], kh = shape[2], kw = shape[3], groups = shape[4];
+        if (groups < 1 || c % groups != 0 || source.Length != c * groupOut * kh * kw)
+            throw new ArgumentException($"{source.Length} values are not {c} x {groupOut} x {kh} x {kw} in {groups} groups.", nameof(shape));
+        int groupIn = c / groups, taps = kh * kw;
+        var result = new float[source.Length];
+        for (int channel = 0; channel < c; channel++)
+        {
+            int group = channel / groupIn, inChannel = channel - group * groupIn;
+            for (int m = 0; m < groupOut; m++)
+            {
+                int outChannel = group * groupOut + m;
+                for (int t = 0; t < taps; t++)
+                    result[(outChannel * groupIn + inChannel) * taps + taps - 1 - t] = source[(channel * groupOut + m) * taps + t];
+            }
+        }
+        return result;
+    }
 }
