@@ -5,7 +5,7 @@ using MobileViT.Compiler.Onnx;
 namespace MobileViT.Compiler.Ops
 {
     /// <summary>ONNX Cast: folded for constants; at run time only float to float (a no-op alias).</summary>
-    public sealed class Cast : OperatorDefinition
+    public class Cast : OperatorDefinition
     {
         public override string OpType => "Cast";
 
@@ -16,7 +16,7 @@ namespace MobileViT.Compiler.Ops
         public override void Infer(Node node, InferenceContext context)
         {
             var x = RequireInput(node, 0, context);
-            var to = (OnnxDataType)node.Attributes.GetInt("to", 0);
+            var to = Target(node, context);
             var type = TensorTypes.ToElementType(to);
             if (type == null) throw context.Unsupported(node, $"cast to {to}");
             node.Outputs[0].OnnxType = to;
@@ -34,6 +34,9 @@ namespace MobileViT.Compiler.Ops
                 throw new CompileError(Diagnostics.DiagnosticCatalog.UnsupportedDataType.Create(context.ModelFileName, node.Outputs[0].Name, to.ToString()));
             SetOutput(node, 0, x.Shape, ElementType.Float32);
         }
+
+        /// <summary>The type to cast to: Cast's "to" attribute.</summary>
+        protected virtual OnnxDataType Target(Node node, InferenceContext context) => (OnnxDataType)node.Attributes.GetInt("to", 0);
 
         /// <summary>Float values rounded to the precision of <paramref name="type"/> (float16, bfloat16), as the cast would store them.</summary>
         private static float[] RoundTo(OnnxDataType type, float[] values)
