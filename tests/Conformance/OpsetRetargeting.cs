@@ -23,7 +23,7 @@ public static class OpsetRetargeting
         // Unchanged since their first version apart from types (the 6 versions dropped consumed_inputs).
         ["Abs"] = 6, ["Ceil"] = 6, ["Elu"] = 6, ["Exp"] = 6, ["Floor"] = 6, ["HardSigmoid"] = 6, ["LeakyRelu"] = 6,
         ["Log"] = 6, ["Neg"] = 6, ["Reciprocal"] = 6, ["Relu"] = 6, ["Sigmoid"] = 6, ["Sqrt"] = 6, ["Tanh"] = 6,
-        ["Softplus"] = 1, ["Softmax"] = 1, ["Transpose"] = 1, ["Squeeze"] = 1, ["Unsqueeze"] = 1, ["Flatten"] = 1,
+        ["Softplus"] = 1, ["Softmax"] = 1, ["LogSoftmax"] = 1, ["Transpose"] = 1, ["Squeeze"] = 1, ["Unsqueeze"] = 1, ["Flatten"] = 1,
         ["Gather"] = 1, ["Identity"] = 1, ["Shape"] = 1, ["Size"] = 1, ["MatMul"] = 1, ["Constant"] = 1,
         ["ReduceMean"] = 1, ["ReduceSum"] = 1, ["ReduceMax"] = 1, ["ReduceMin"] = 1, ["GlobalAveragePool"] = 1, ["GlobalMaxPool"] = 1,
         ["Split"] = 2, ["Concat"] = 4, ["Reshape"] = 5, ["Cast"] = 6, ["InstanceNormalization"] = 6,

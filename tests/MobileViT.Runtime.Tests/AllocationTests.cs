@@ -44,6 +44,7 @@ public class AllocationTests
         AssertNoAllocation("LayerNormF32", () => LayerNormF32.Run(x.AsSpan(0, 10 * 144), z.AsSpan(0, 144), z.AsSpan(0, 144), y, 10, 144, 1e-5f));
         AssertNoAllocation("InstanceNormF32", () => InstanceNormF32.Run(x.AsSpan(0, 4 * 100), z.AsSpan(0, 4), z.AsSpan(0, 4), y, 1, 4, 100, 1e-5f));
         AssertNoAllocation("SoftmaxF32", () => SoftmaxF32.Run(x.AsSpan(0, 8 * 9 * 10), y, 8, 9, 10));
+        AssertNoAllocation("LogSoftmaxF32", () => LogSoftmaxF32.Run(x.AsSpan(0, 8 * 9 * 10), y, 8, 9, 10));
         AssertNoAllocation("ReduceF32", () => ReduceF32.Run(ReduceKind.Mean, x.AsSpan(0, 8 * 9 * 10), y, 8, 9, 10));
         AssertNoAllocation("BinaryF32", () => BinaryF32.Run(BinaryKind.Add, x, z.AsSpan(0, 6), y.AsSpan(0, 2 * 6 * 25), new[] { 2, 6, 5, 5 }, new[] { 150, 25, 5, 1 }, new[] { 0, 1, 0, 0 }));
         AssertNoAllocation("UnaryF32", () => UnaryF32.Run(UnaryKind.GeluErf, x, y));

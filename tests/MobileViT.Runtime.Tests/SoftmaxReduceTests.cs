@@ -38,6 +38,41 @@ public class SoftmaxReduceTests
 
     [Theory]
     [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void LogSoftmax_MatchesReference(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (outer, axis, inner) in Shapes)
+        {
+            // Logits ±60 apart: the smallest probabilities underflow float, their logarithms must stay finite and exact.
+            float[] input = TestData.Random(outer * axis * inner, axis * 5 + inner, -60f, 60f);
+            var expected = new float[input.Length];
+            for (int o = 0; o < outer; o++)
+                for (int i = 0; i < inner; i++)
+                {
+                    double max = double.NegativeInfinity, sum = 0;
+                    for (int a = 0; a < axis; a++) max = Math.Max(max, input[(o * axis + a) * inner + i]);
+                    for (int a = 0; a < axis; a++) sum += Math.Exp(input[(o * axis + a) * inner + i] - max);
+                    for (int a = 0; a < axis; a++) expected[(o * axis + a) * inner + i] = (float)(input[(o * axis + a) * inner + i] - max - Math.Log(sum));
+                }
+            var output = new float[input.Length];
+            LogSoftmaxF32.Run(input, output, outer, axis, inner, isa);
+            Assert.All(output, v => Assert.True(float.IsFinite(v)));
+            TestData.AssertClose(output, expected, 1e-6, $"{isa} [{outer},{axis},{inner}]");
+            float[] inPlace = (float[])input.Clone();
+            LogSoftmaxF32.Run(inPlace, inPlace, outer, axis, inner, isa);
+            Assert.Equal(output, inPlace);
+        }
+    }
+
+    [Fact]
+    public void LogSoftmax_RejectsShortSpans()
+    {
+        var error = Assert.Throws<ArgumentException>(() => LogSoftmaxF32.Run(new float[11], new float[12], 2, 3, 2));
+        Assert.Contains("12", error.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
     public void Softmax_MatchesReference(string isaName)
     {
         KernelIsa isa = TestData.Isa(isaName);

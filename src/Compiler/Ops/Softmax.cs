@@ -8,7 +8,10 @@ namespace MobileViT.Compiler.Ops
     {
         public override string OpType => "Softmax";
 
-        public override void Infer(Node node, InferenceContext context)
+        public override void Infer(Node node, InferenceContext context) => InferAxis(node, context);
+
+        /// <summary>[outer, axis length, inner] of the normalized axis as node.Lowering; shared with LogSoftmax.</summary>
+        internal static void InferAxis(Node node, InferenceContext context)
         {
             var x = RequireInput(node, 0, context);
             bool legacy = context.Opset < 13;
