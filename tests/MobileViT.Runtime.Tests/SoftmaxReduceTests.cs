@@ -193,11 +193,12 @@ public class SoftmaxReduceTests
                         {
                             ReduceKind.Max => Math.Max(accumulator, v),
                             ReduceKind.Min => Math.Min(accumulator, v),
-                            ReduceKind.SumSquare => accumulator + v * v,
+                            ReduceKind.SumSquare or ReduceKind.L2 => accumulator + v * v,
+                            ReduceKind.L1 => accumulator + Math.Abs(v),
                             _ => accumulator + v,
                         };
                     }
-                    expected[o * inner + i] = (float)(kind == ReduceKind.Mean ? accumulator / axis : accumulator);
+                    expected[o * inner + i] = (float)(kind == ReduceKind.Mean ? accumulator / axis : kind == ReduceKind.L2 ? Math.Sqrt(accumulator) : accumulator);
                 }
             var output = new float[outer * inner];
             ReduceF32.Run(kind, input, output, outer, axis, inner, isa);

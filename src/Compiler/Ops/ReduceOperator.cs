@@ -4,7 +4,7 @@ using MobileViT.Compiler.Ir;
 
 namespace MobileViT.Compiler.Ops
 {
-    /// <summary>Reductions over one contiguous run of axes (ReduceMean, ReduceSum, ReduceMax, ReduceMin).</summary>
+    /// <summary>Reductions over one contiguous run of axes (ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceSumSquare, ReduceL1, ReduceL2).</summary>
     public abstract class ReduceOperator : OperatorDefinition
     {
         /// <summary>Name of MobileViT.Runtime.ReduceKind.</summary>
@@ -54,9 +54,16 @@ namespace MobileViT.Compiler.Ops
                         for (int r = 0; r < length; r++)
                         {
                             double v = x.Constant[(o * length + r) * inner + i];
-                            acc = Kind == "Max" ? System.Math.Max(acc, v) : Kind == "Min" ? System.Math.Min(acc, v) : acc + v;
+                            acc = Kind switch
+                            {
+                                "Max" => System.Math.Max(acc, v),
+                                "Min" => System.Math.Min(acc, v),
+                                "SumSquare" or "L2" => acc + v * v,
+                                "L1" => acc + System.Math.Abs(v),
+                                _ => acc + v,
+                            };
                         }
-                        values[o * inner + i] = (float)(Kind == "Mean" ? acc / length : acc);
+                        values[o * inner + i] = (float)(Kind == "Mean" ? acc / length : Kind == "L2" ? System.Math.Sqrt(acc) : acc);
                     }
                 var folded = ConstantTensor.FromFloats(shape, values);
                 SetConstantOutput(node, 0, x.Type == ElementType.Float32 ? folded : ConstantTensor.FromInts(shape, folded.AsInts()));

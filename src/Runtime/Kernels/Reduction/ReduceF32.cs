@@ -4,7 +4,7 @@ using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
 
-public enum ReduceKind { Mean, Sum, Max, Min, SumSquare }
+public enum ReduceKind { Mean, Sum, Max, Min, SumSquare, L1, L2 }
 
 /// <summary>Reduces the middle axis of [outer, axisLength, inner] to [outer, inner].</summary>
 public static unsafe class ReduceF32
@@ -45,11 +45,12 @@ public static unsafe class ReduceF32
                     {
                         ReduceKind.Max => Math.Max(accumulator, value),
                         ReduceKind.Min => Math.Min(accumulator, value),
-                        ReduceKind.SumSquare => accumulator + (double)value * value,
+                        ReduceKind.SumSquare or ReduceKind.L2 => accumulator + (double)value * value,
+                        ReduceKind.L1 => accumulator + Math.Abs(value),
                         _ => accumulator + value,
                     };
                 }
-                output[(nint)o * inner + i] = (float)(kind == ReduceKind.Mean ? accumulator / axisLength : accumulator);
+                output[(nint)o * inner + i] = (float)(kind == ReduceKind.Mean ? accumulator / axisLength : kind == ReduceKind.L2 ? Math.Sqrt(accumulator) : accumulator);
             }
     }
 
@@ -72,7 +73,8 @@ public static unsafe class ReduceF32
     {
         ReduceKind.Max => TIsa.Max(accumulator, value),
         ReduceKind.Min => TIsa.Min(accumulator, value),
-        ReduceKind.SumSquare => TIsa.MultiplyAdd(value, value, accumulator),
+        ReduceKind.SumSquare or ReduceKind.L2 => TIsa.MultiplyAdd(value, value, accumulator),
+        ReduceKind.L1 => TIsa.Add(accumulator, TIsa.Abs(value)),
         _ => TIsa.Add(accumulator, value),
     };
 
@@ -95,7 +97,7 @@ public static unsafe class ReduceF32
             a1 = Combine<TIsa, TVector>(kind, a1, TIsa.Load(x + index + width));
         }
         for (; index + width <= length; index += width) a0 = Combine<TIsa, TVector>(kind, a0, TIsa.Load(x + index));
-        a0 = Combine<TIsa, TVector>(kind == ReduceKind.SumSquare ? ReduceKind.Sum : kind, a0, a1);
+        a0 = Combine<TIsa, TVector>(kind is ReduceKind.SumSquare or ReduceKind.L1 or ReduceKind.L2 ? ReduceKind.Sum : kind, a0, a1);
         float result = kind switch
         {
             ReduceKind.Max => TIsa.MaxAcross(a0),
@@ -109,11 +111,12 @@ public static unsafe class ReduceF32
             {
                 ReduceKind.Max => MathF.Max(result, value),
                 ReduceKind.Min => MathF.Min(result, value),
-                ReduceKind.SumSquare => result + value * value,
+                ReduceKind.SumSquare or ReduceKind.L2 => result + value * value,
+                ReduceKind.L1 => result + MathF.Abs(value),
                 _ => result + value,
             };
         }
-        return kind == ReduceKind.Mean ? result / length : result;
+        return kind == ReduceKind.Mean ? result / length : kind == ReduceKind.L2 ? MathF.Sqrt(result) : result;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -127,10 +130,16 @@ public static unsafe class ReduceF32
             int valid = Math.Min(width, inner - i);
             bool full = valid == width;
             TVector first = full ? TIsa.Load(x + i) : TIsa.LoadPartial(x + i, valid);
-            TVector accumulator = kind == ReduceKind.SumSquare ? TIsa.Multiply(first, first) : first;
+            TVector accumulator = kind switch
+            {
+                ReduceKind.SumSquare or ReduceKind.L2 => TIsa.Multiply(first, first),
+                ReduceKind.L1 => TIsa.Abs(first),
+                _ => first,
+            };
             for (int a = 1; a < axisLength; a++)
                 accumulator = Combine<TIsa, TVector>(kind, accumulator, full ? TIsa.Load(x + (nint)a * inner + i) : TIsa.LoadPartial(x + (nint)a * inner + i, valid));
             if (kind == ReduceKind.Mean) accumulator = TIsa.Multiply(accumulator, scale);
+            if (kind == ReduceKind.L2) accumulator = TIsa.Sqrt(accumulator);
             if (full) TIsa.Store(y + i, accumulator);
             else TIsa.StorePartial(y + i, accumulator, valid);
         }
