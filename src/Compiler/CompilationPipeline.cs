@@ -103,6 +103,7 @@ namespace MobileViT.Compiler
             FoldPadIntoConv.Run(graph);
             RecognizeActivations.Run(graph);
             RecognizeLayerNorm.Run(graph);
+            RunChannelStepsBeforeInterleave.Run(graph);
             FoldBatchNormIntoConv.Run(graph);
             MergeParallelConvolutions.Run(graph);
             DropPaddingTaps.Run(graph);

@@ -31,33 +31,37 @@ public class WeightMathTests
     }
 
     [Fact]
-    public void TransposeConvKernelSwapsChannelsWithinGroupsAndTurnsEachKernel()
+    public void TransposeConvKernelSwapsChannelsWithinGroupsAndReadsTheChosenTaps()
     {
-        // ConvTranspose weights of 4 input channels, 3 outputs per group, 2 groups, 2 × 3 kernels; each value encodes
+        // ConvTranspose weights of 4 input channels, 3 outputs per group, 2 groups, 3 × 4 kernels; each value encodes
         // (input channel, output channel in group, row, column).
-        const int c = 4, groupOut = 3, kh = 2, kw = 3, groups = 2;
+        const int c = 4, groupOut = 3, kh = 3, kw = 4, groups = 2;
         var weights = new float[c * groupOut * kh * kw];
         for (int ci = 0; ci < c; ci++)
             for (int m = 0; m < groupOut; m++)
                 for (int y = 0; y < kh; y++)
                     for (int x = 0; x < kw; x++)
                         weights[((ci * groupOut + m) * kh + y) * kw + x] = ci * 1000 + m * 100 + y * 10 + x;
-        var turned = WeightMath.TransposeConvKernel(weights, new[] { c, groupOut, kh, kw, groups });
-        // Conv weights [m = 6][c/g = 2][kh][kw]: output channel o of group o / 3 reads input channel g·2 + i, kernel turned 180°.
+        int[] rows = { 2, 1, 0 }, columns = { 3, 1 };  // the kernel turned, every other column
+        var taps = WeightMath.TransposeConvKernel(weights, new[] { c, groupOut, kh, kw, groups }, rows, columns);
+        Assert.Equal(groups * groupOut * (c / groups) * rows.Length * columns.Length, taps.Length);
+        // Conv weights [m = 6][c/g = 2][3][2]: output channel o of group o / 3 reads input channel g·2 + i.
         for (int o = 0; o < groups * groupOut; o++)
             for (int i = 0; i < c / groups; i++)
-                for (int y = 0; y < kh; y++)
-                    for (int x = 0; x < kw; x++)
+                for (int a = 0; a < rows.Length; a++)
+                    for (int b = 0; b < columns.Length; b++)
                     {
                         int group = o / groupOut, ci = group * (c / groups) + i, m = o % groupOut;
-                        Assert.Equal(ci * 1000 + m * 100 + (kh - 1 - y) * 10 + (kw - 1 - x), turned[((o * (c / groups) + i) * kh + y) * kw + x]);
+                        Assert.Equal(ci * 1000 + m * 100 + rows[a] * 10 + columns[b], taps[((o * (c / groups) + i) * rows.Length + a) * columns.Length + b]);
                     }
     }
 
     [Fact]
     public void TransposeConvKernelRejectsAShapeThatDoesNotFit()
     {
-        var error = Assert.Throws<ArgumentException>(() => WeightMath.TransposeConvKernel(new float[4 * 3 * 2 * 3], new[] { 4, 3, 2, 3, 3 }));
+        var error = Assert.Throws<ArgumentException>(() => WeightMath.TransposeConvKernel(new float[4 * 3 * 2 * 3], new[] { 4, 3, 2, 3, 3 }, new[] { 0 }, new[] { 0 }));
         Assert.Contains("groups", error.Message);
+        error = Assert.Throws<ArgumentException>(() => WeightMath.TransposeConvKernel(new float[4 * 3 * 2 * 3], new[] { 4, 3, 2, 3, 2 }, new[] { 2 }, new[] { 0 }));
+        Assert.Contains("row 2", error.Message);
     }
 }

@@ -60,6 +60,14 @@ namespace MobileViT.Compiler.Ir
             _nodes[old.Index] = replacement;
         }
 
+        /// <summary>Puts <paramref name="node"/> right before <paramref name="anchor"/> in the execution order.</summary>
+        public void InsertBefore(Node anchor, Node node)
+        {
+            _ = Nodes; // compacts removed nodes, so anchor.Index is its position in the list
+            _nodes.Insert(anchor.Index, node);
+            for (int i = anchor.Index; i < _nodes.Count; i++) _nodes[i].Index = i;
+        }
+
         /// <summary>Puts <paramref name="steps"/>, in order, in <paramref name="old"/>'s place and removes <paramref name="old"/>.</summary>
         public void Expand(Node old, IReadOnlyList<Node> steps)
         {

@@ -7,17 +7,18 @@ using MobileViT.Compiler.Onnx;
 namespace MobileViT.Compiler.Ops
 {
     /// <summary>
-    /// ONNX ConvTranspose (1-D and 2-D), run as the convolution it is the gradient of: the input is spread out with
-    /// stride - 1 zeros between its elements and framed with the zeros the output's edges read (ZeroInsertion), then
-    /// convolved at stride 1 with the kernel flipped in space and its channel axes swapped within each group. The
-    /// convolution is an ordinary Conv node, so BatchNorm, residual and activation fusion apply to it. It multiplies
-    /// the inserted zeros too (stride² times the useful work), which a decoder's few upsampling layers can afford.
+    /// ONNX ConvTranspose (1-D and 2-D), run as ordinary stride-1 Conv nodes. With a stride, each output phase (the
+    /// outputs o ≡ r mod stride along every axis) is a Conv of the input with the kernel taps that reach it, and an
+    /// Interleave copy puts the phases' outputs in place (<see cref="ConvTransposePhases"/>); the stride-1 case is one
+    /// phase, its Conv writing the output. Where a phase has no tap or needs more padding than a window, the input is
+    /// spread out with stride - 1 zeros between elements instead (ZeroInsertion) and convolved with the kernel turned
+    /// by 180°, which multiplies the inserted zeros too.
     /// </summary>
     public sealed class ConvTranspose : OperatorDefinition, IExpandingOperator
     {
         public override string OpType => "ConvTranspose";
 
-        public override string Notes => "1-D/2-D; constant W and B; groups, dilations, pads, strides, output_padding, output_shape, auto_pad; runs as a Conv over a zero-inserted input";
+        public override string Notes => "1-D/2-D; constant W and B; groups, dilations, pads, strides, output_padding, output_shape, auto_pad; runs as one stride-1 Conv per output phase and an interleaving copy (a zero-inserted input where a phase has no tap)";
 
         /// <summary>Everything <see cref="Expand"/> needs, worked out once by <see cref="Infer"/>.</summary>
         private sealed class Plan
@@ -26,6 +27,8 @@ namespace MobileViT.Compiler.Ops
             public int[] Kernel = new int[0], Strides = new int[0], Dilations = new int[0], Output = new int[0];
             /// <summary>Per spatial axis: the Conv's leading padding, the buffer's length, where input element 0 lands in it.</summary>
             public int[] ConvPadBefore = new int[0], ConvPadAfter = new int[0], Buffer = new int[0], FirstOffset = new int[0];
+            /// <summary>Per spatial axis, the output phases; null when the zero-inserted form runs instead.</summary>
+            public ConvTransposePhases.AxisPhase[][]? Phases;
         }
 
         public override void Infer(Node node, InferenceContext context)
@@ -113,6 +116,8 @@ namespace MobileViT.Compiler.Ops
                 }
                 plan.FirstOffset[i] = lead - plan.ConvPadBefore[i];             // negative when pads crop the first elements
             }
+            var phases = Enumerable.Range(0, spatial).Select(i => ConvTransposePhases.Compute(input[i], output[i], kernel[i], strides[i], dilations[i], pads[i])).ToArray();
+            plan.Phases = phases.All(p => p != null) ? phases.Select(p => p!).ToArray() : null;
             node.Lowering = plan;
             SetOutput(node, 0, new[] { x.Shape[0], outChannels }.Concat(output).ToArray(), ElementType.Float32);
         }
@@ -120,23 +125,54 @@ namespace MobileViT.Compiler.Ops
         public IReadOnlyList<Node> Expand(Node node, InferenceContext context)
         {
             var plan = (Plan)node.Lowering!;
-            var x = node.Inputs[0]!;
-            var w = node.Inputs[1]!;
-            x.Consumers.Remove(node);
-            w.Consumers.Remove(node);
-            node.Input(2)?.Consumers.Remove(node);
+            foreach (var input in node.Inputs)
+                input?.Consumers.Remove(node);
+            return plan.Phases != null ? PhaseSteps(node, plan, plan.Phases) : ZeroInsertionSteps(node, plan);
+        }
 
-            var conv = new Node(node.Name, "Conv", OperatorRegistry.Find("Conv")!, new Attributes(new[]
+        /// <summary>One Conv per output phase, then an Interleave into the output (just the Conv when there is one phase).</summary>
+        private static List<Node> PhaseSteps(Node node, Plan plan, ConvTransposePhases.AxisPhase[][] phases)
+        {
+            var x = node.Inputs[0]!;
+            var output = node.Outputs[0];
+            var combinations = plan.Spatial == 2
+                ? phases[0].SelectMany(row => phases[1].Select(column => new[] { row, column })).ToList()
+                : phases[0].Select(column => new[] { column }).ToList();
+            var steps = new List<Node>();
+            foreach (var phase in combinations)
             {
-                Ints("dilations", plan.Dilations),
-                Ints("pads", plan.ConvPadBefore.Concat(plan.ConvPadAfter).ToArray()),
-                new OnnxAttribute { Name = "group", Type = OnnxAttributeType.Int, Int = plan.Groups },
-            }));
-            var kernel = FlippedKernel(w, plan);
-            // Stride 1 with the Conv's padding covering the border leaves nothing to insert: the Conv reads x itself.
-            bool spreads = !(plan.Strides.All(s => s == 1) && plan.FirstOffset.All(o => o == 0) && plan.Buffer.SequenceEqual(x.Shape.Skip(2)));
+                bool only = combinations.Count == 1;
+                string suffix = string.Join("_", phase.Select(p => p.Residue));
+                var result = only ? output : new Tensor($"{output.Name}_phase{suffix}", ElementType.Float32, new int[0]);
+                var conv = Conv(only ? node.Name : $"{node.Name}_phase{suffix}", node, x, result,
+                    phase.Select(p => p.Dilation).ToArray(),
+                    phase.Select(p => p.PadBefore).Concat(phase.Select(p => p.PadAfter)).ToArray(),
+                    plan, plan.Spatial == 2 ? phase[0].Taps : new[] { 0 }, phase[plan.Spatial - 1].Taps);
+                steps.Add(conv);
+            }
+            if (combinations.Count > 1)
+            {
+                var interleave = new Node(node.Name, "Interleave", new Interleave(plan.Strides, phases.Select(axis => axis.Length).ToArray(), plan.Output), Attributes.Empty);
+                foreach (var conv in steps)
+                {
+                    interleave.Inputs.Add(conv.Outputs[0]);
+                    conv.Outputs[0].Consumers.Add(interleave);
+                }
+                interleave.Outputs.Add(output);
+                output.Producer = interleave;
+                steps.Add(interleave);
+            }
+            return steps;
+        }
+
+        /// <summary>The input spread out with zeros, then one Conv with the kernel turned by 180°.</summary>
+        private static List<Node> ZeroInsertionSteps(Node node, Plan plan)
+        {
+            var x = node.Inputs[0]!;
             var steps = new List<Node>();
             var convInput = x;
+            // Stride 1 with the Conv's padding covering the border leaves nothing to insert: the Conv reads x itself.
+            bool spreads = !(plan.Strides.All(s => s == 1) && plan.FirstOffset.All(o => o == 0) && plan.Buffer.SequenceEqual(x.Shape.Skip(2)));
             if (spreads)
             {
                 var insertion = new Node(node.Name + "_zero_insertion", "ZeroInsertion", new ZeroInsertion(plan.Strides, plan.Buffer, plan.FirstOffset), Attributes.Empty);
@@ -148,8 +184,26 @@ namespace MobileViT.Compiler.Ops
                 insertion.Outputs.Add(convInput);
                 steps.Add(insertion);
             }
-            conv.Inputs.Add(convInput);
-            convInput.Consumers.Add(conv);
+            int kh = plan.Spatial == 2 ? plan.Kernel[0] : 1, kw = plan.Kernel[plan.Spatial - 1];
+            steps.Add(Conv(node.Name, node, convInput, node.Outputs[0], plan.Dilations, plan.ConvPadBefore.Concat(plan.ConvPadAfter).ToArray(), plan,
+                Enumerable.Range(0, kh).Reverse().ToArray(), Enumerable.Range(0, kw).Reverse().ToArray()));
+            return steps;
+        }
+
+        /// <summary>A stride-1 Conv of <paramref name="input"/> with the given kernel taps of the ConvTranspose's weights and its bias.</summary>
+        private static Node Conv(string name, Node node, Tensor input, Tensor output, int[] dilations, int[] pads, Plan plan, int[] rows, int[] columns)
+        {
+            var conv = new Node(name, "Conv", OperatorRegistry.Find("Conv")!, new Attributes(new[]
+            {
+                Ints("dilations", dilations),
+                Ints("pads", pads),
+                new OnnxAttribute { Name = "group", Type = OnnxAttributeType.Int, Int = plan.Groups },
+            }));
+            conv.SourceNames.Clear();
+            conv.SourceNames.Add(node.Name);
+            var kernel = KernelTaps(node.Inputs[1]!, plan, rows, columns);
+            conv.Inputs.Add(input);
+            input.Consumers.Add(conv);
             conv.Inputs.Add(kernel);
             kernel.Consumers.Add(conv);
             if (node.Input(2) is Tensor bias)
@@ -157,42 +211,45 @@ namespace MobileViT.Compiler.Ops
                 conv.Inputs.Add(bias);
                 bias.Consumers.Add(conv);
             }
-            conv.Outputs.Add(node.Outputs[0]);
-            node.Outputs[0].Producer = conv;
-            steps.Add(conv);
-            return steps;
+            conv.Outputs.Add(output);
+            output.Producer = conv;
+            return conv;
         }
 
-        /// <summary>W [C][M/g][k...] as the Conv's [M][C/g][k...], each kernel turned by 180°.</summary>
-        private static Tensor FlippedKernel(Tensor w, Plan plan)
+        /// <summary>W [C][M/g][k...] as Conv weights [M][C/g][rows][columns] of the chosen taps (WeightMath.TransposeConvKernel).</summary>
+        private static Tensor KernelTaps(Tensor w, Plan plan, int[] rows, int[] columns)
         {
             int inChannels = w.Shape[0], groupOut = w.Shape[1];
             int kh = plan.Spatial == 2 ? plan.Kernel[0] : 1, kw = plan.Kernel[plan.Spatial - 1];
             var arguments = new[] { inChannels, groupOut, kh, kw, plan.Groups };
-            var values = TransposeKernel(w.Constant!.AsFloats(), arguments);
-            var shape = new[] { plan.OutChannels, inChannels / plan.Groups }.Concat(plan.Kernel).ToArray();
-            var recipe = new ComputedWeight("TransposeConvKernel", new[] { w.Constant! }, new[] { arguments });
-            return new Tensor(w.Name + "_flipped", ElementType.Float32, shape) { Constant = ConstantTensor.FromFloats(shape, values, recipe) };
+            var values = TransposeKernel(w.Constant!.AsFloats(), arguments, rows, columns);
+            var shape = new[] { plan.OutChannels, inChannels / plan.Groups }.Concat(plan.Spatial == 2 ? new[] { rows.Length, columns.Length } : new[] { columns.Length }).ToArray();
+            var recipe = new ComputedWeight("TransposeConvKernel", new[] { w.Constant! }, new[] { arguments, rows, columns });
+            return new Tensor($"{w.Name}_taps_{string.Join("", rows)}_{string.Join("", columns)}", ElementType.Float32, shape)
+            {
+                Constant = ConstantTensor.FromFloats(shape, values, recipe),
+            };
         }
 
         /// <summary>The same rearrangement as the runtime's WeightMath.TransposeConvKernel, for folding and checks at compile time.</summary>
-        internal static float[] TransposeKernel(float[] source, int[] arguments)
+        internal static float[] TransposeKernel(float[] source, int[] shape, int[] rows, int[] columns)
         {
-            int c = arguments[0], mg = arguments[1], kh = arguments[2], kw = arguments[3], groups = arguments[4];
-            int cg = c / groups, taps = kh * kw;
-            var result = new float[source.Length];
-            for (int ci = 0; ci < c; ci++)
-                for (int m = 0; m < mg; m++)
+            int c = shape[0], groupOut = shape[1], kh = shape[2], kw = shape[3], groups = shape[4];
+            int groupIn = c / groups, taps = rows.Length * columns.Length;
+            var result = new float[groups * groupOut * groupIn * taps];
+            for (int channel = 0; channel < c; channel++)
+                for (int m = 0; m < groupOut; m++)
                 {
-                    int g = ci / cg, outChannel = g * mg + m, inChannel = ci - g * cg;
-                    for (int t = 0; t < taps; t++)
-                        result[(outChannel * cg + inChannel) * taps + taps - 1 - t] = source[(ci * mg + m) * taps + t];
+                    int group = channel / groupIn, outChannel = group * groupOut + m, inChannel = channel - group * groupIn;
+                    for (int a = 0; a < rows.Length; a++)
+                        for (int b = 0; b < columns.Length; b++)
+                            result[(outChannel * groupIn + inChannel) * taps + a * columns.Length + b] = source[((channel * groupOut + m) * kh + rows[a]) * kw + columns[b]];
                 }
             return result;
         }
 
         public override void Emit(Node node, EmitContext context) =>
-            throw new System.InvalidOperationException("ConvTranspose nodes are expanded into ZeroInsertion and Conv after inference and never emitted.");
+            throw new System.InvalidOperationException("ConvTranspose nodes are expanded into Conv steps after inference and never emitted.");
 
         private static OnnxAttribute Ints(string name, int[] values)
         {

@@ -42,26 +42,31 @@ public static class WeightMath
     }
 
     /// <summary>
-    /// ConvTranspose weights [c][m/g][kh][kw] as the weights [m][c/g][kh][kw] of the stride-1 convolution over the
-    /// zero-inserted input (<paramref name="shape"/> = c, m/g, kh, kw, groups): the channel axes swapped within each
-    /// group and every kernel turned by 180°.
+    /// Convolution weights [m][c/g][rows.Length][columns.Length] taken from ConvTranspose weights [c][m/g][kh][kw]
+    /// (<paramref name="shape"/> = c, m/g, kh, kw, groups): the channel axes swapped within each group, and tap (a, b)
+    /// of every kernel read from kernel row rows[a], column columns[b]. Rows and columns in reverse turn the kernel by
+    /// 180° (the convolution over a zero-inserted input); every stride-th of them, one output phase of the upsampling.
     /// </summary>
-    public static float[] TransposeConvKernel(ReadOnlySpan<float> source, int[] shape)
+    public static float[] TransposeConvKernel(ReadOnlySpan<float> source, int[] shape, int[] rows, int[] columns)
     {
         if (shape.Length != 5) throw new ArgumentException("Expected c, m/g, kh, kw, groups.", nameof(shape));
         int c = shape[0], groupOut = shape[1], kh = shape[2], kw = shape[3], groups = shape[4];
         if (groups < 1 || c % groups != 0 || source.Length != c * groupOut * kh * kw)
             throw new ArgumentException($"{source.Length} values are not {c} x {groupOut} x {kh} x {kw} in {groups} groups.", nameof(shape));
-        int groupIn = c / groups, taps = kh * kw;
-        var result = new float[source.Length];
+        foreach (int row in rows) if ((uint)row >= (uint)kh) throw new ArgumentException($"Kernel row {row} is outside 0..{kh - 1}.", nameof(rows));
+        foreach (int column in columns) if ((uint)column >= (uint)kw) throw new ArgumentException($"Kernel column {column} is outside 0..{kw - 1}.", nameof(columns));
+        int groupIn = c / groups, taps = rows.Length * columns.Length;
+        var result = new float[groups * groupOut * groupIn * taps];
         for (int channel = 0; channel < c; channel++)
         {
             int group = channel / groupIn, inChannel = channel - group * groupIn;
             for (int m = 0; m < groupOut; m++)
             {
                 int outChannel = group * groupOut + m;
-                for (int t = 0; t < taps; t++)
-                    result[(outChannel * groupIn + inChannel) * taps + taps - 1 - t] = source[(channel * groupOut + m) * taps + t];
+                var kernel = source.Slice((channel * groupOut + m) * kh * kw, kh * kw);
+                for (int a = 0; a < rows.Length; a++)
+                    for (int b = 0; b < columns.Length; b++)
+                        result[(outChannel * groupIn + inChannel) * taps + a * columns.Length + b] = kernel[rows[a] * kw + columns[b]];
             }
         }
         return result;

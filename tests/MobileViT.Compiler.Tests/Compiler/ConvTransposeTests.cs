@@ -8,8 +8,8 @@ using Attr = MobileViT.Compiler.Tests.TestModels.OnnxBuilder.Attribute;
 namespace MobileViT.Compiler.Tests.Compiler
 {
     /// <summary>
-    /// ConvTranspose becomes a zero insertion and an ordinary Conv: the shapes and paddings that rewrite produces, the
-    /// fusions it keeps open, and its diagnostics. The values are checked by the ONNX node tests (test_convtranspose_*)
+    /// ConvTranspose becomes one stride-1 Conv per output phase and an Interleave (or a zero insertion and one Conv): the
+    /// shapes and paddings that rewrite produces, the fusions it keeps open, and its diagnostics. The values are checked by the ONNX node tests (test_convtranspose_*)
     /// and against PyTorch on models/decoder (MobileViT.Models.Tests).
     /// </summary>
     public sealed class ConvTransposeTests
@@ -23,23 +23,33 @@ namespace MobileViT.Compiler.Tests.Compiler
                 .Node("ConvTranspose", new[] { "x", "w" }, new[] { "y" }, "up", "", attributes);
 
         [Theory]
-        [InlineData(1, 0, 0, 7, 9)]   // stride 1: the output grows by the kernel's reach
-        [InlineData(2, 1, 0, 9, 13)]  // 2x upsampling, pads 1: (5 - 1)·2 + 3 - 2
-        [InlineData(2, 1, 1, 10, 14)] // output_padding 1 adds a row and a column at the end
-        [InlineData(3, 0, 2, 17, 23)]
-        public void OutputSizeFollowsTheDefinition(int stride, int pad, int outputPadding, int height, int width)
+        [InlineData(1, 0, 0, 7, 9, 1)]   // stride 1: the output grows by the kernel's reach; one Conv
+        [InlineData(2, 1, 0, 9, 13, 5)]  // (5 - 1)·2 + 3 - 2: four phase Convs and an Interleave
+        [InlineData(2, 1, 1, 10, 14, 5)] // output_padding 1 adds a row and a column at the end
+        [InlineData(3, 0, 2, 17, 23, 2)] // the last outputs of phase 0 read no input: zero insertion and one Conv
+        public void OutputSizeFollowsTheDefinition(int stride, int pad, int outputPadding, int height, int width, int steps)
         {
             var model = Model(5, 7, Attr.Ints("strides", stride, stride), Attr.Ints("pads", pad, pad, pad, pad),
                 Attr.Ints("output_padding", outputPadding, outputPadding)).Output("y").Build();
             var graph = CompilationPipeline.BuildGraph(model, Options());
             Assert.Equal(new[] { 1, 2, height, width }, graph.Outputs[0].Shape);
-            var conv = graph.Nodes.Last();
-            Assert.Equal("Conv", conv.OpType);
-            var geometry = (SpatialGeometry)conv.Lowering!;
-            Assert.Equal((1, 1), (geometry.StrideHeight, geometry.StrideWidth));
-            // The Conv's own padding never reaches a whole window, as the kernels expect.
-            Assert.All(new[] { geometry.PadTop, geometry.PadLeft, geometry.PadBottom, geometry.PadRight }, p => Assert.InRange(p, 0, 2));
-            Assert.Equal(stride == 1 && pad == 0 ? 1 : 2, graph.Nodes.Count);
+            Assert.Equal(steps, graph.Nodes.Count);
+            var convolutions = graph.Nodes.Where(n => n.OpType == "Conv").ToList();
+            Assert.Equal(steps == 5 ? 4 : 1, convolutions.Count);
+            foreach (var conv in convolutions)
+            {
+                var geometry = (SpatialGeometry)conv.Lowering!;
+                Assert.Equal((1, 1), (geometry.StrideHeight, geometry.StrideWidth));
+                // The Conv's own padding never reaches a whole window, as the kernels expect.
+                int extentHeight = geometry.DilationHeight * (geometry.KernelHeight - 1) + 1, extentWidth = geometry.DilationWidth * (geometry.KernelWidth - 1) + 1;
+                Assert.InRange(geometry.PadTop, 0, extentHeight - 1);
+                Assert.InRange(geometry.PadBottom, 0, extentHeight - 1);
+                Assert.InRange(geometry.PadLeft, 0, extentWidth - 1);
+                Assert.InRange(geometry.PadRight, 0, extentWidth - 1);
+            }
+            // The phases together multiply each input by each kernel tap once: 4 · 2 · 5 · 7 · 9 products, not stride² times that.
+            if (steps == 5)
+                Assert.Equal(9, convolutions.Sum(c => { var g = (SpatialGeometry)c.Lowering!; return g.KernelHeight * g.KernelWidth; }));
         }
 
         [Theory]
@@ -60,7 +70,7 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         [Fact]
-        public void FollowingBatchNormAndReluFuseIntoTheConvolution()
+        public void FollowingBatchNormAndReluFuseIntoEveryPhase()
         {
             var model = Model(5, 5, Attr.Ints("strides", 2, 2), Attr.Ints("pads", 1, 1, 1, 1))
                 .Initializer("scale", new long[] { 2 }, new[] { 1.5f, 0.5f })
@@ -71,11 +81,37 @@ namespace MobileViT.Compiler.Tests.Compiler
                 .Node("Relu", new[] { "b" }, new[] { "r" }, "relu")
                 .Output("r").Build();
             var graph = CompilationPipeline.BuildGraph(model, Options());
-            Assert.Equal(new[] { "ZeroInsertion", "Conv" }, graph.Nodes.Select(n => n.OpType));
-            var conv = graph.Nodes[1];
-            Assert.Contains("bn", conv.SourceNames);
-            Assert.Contains("relu", conv.SourceNames);
-            Assert.Equal(new[] { 1, 4, 9, 9 }, conv.Inputs[0]!.Shape); // 5 elements, one zero between each
+            Assert.Equal(new[] { "Conv", "Conv", "Conv", "Conv", "Interleave" }, graph.Nodes.Select(n => n.OpType));
+            foreach (var conv in graph.Nodes.Take(4))
+            {
+                Assert.Contains("bn", conv.SourceNames);
+                Assert.Contains("relu", conv.SourceNames);
+                Assert.False(conv.Activation.IsNone);
+            }
+            Assert.Same(graph.Outputs[0], graph.Nodes[4].Outputs[0]);
+            Assert.Equal(new[] { 1, 2, 9, 9 }, graph.Outputs[0].Shape);
+        }
+
+        [Fact]
+        public void Relu6AsClipFusesIntoEveryPhase()
+        {
+            var model = Model(5, 5, Attr.Ints("strides", 2, 2))
+                .Initializer("lo", new long[0], new[] { 0f }).Initializer("hi", new long[0], new[] { 6f })
+                .Node("Clip", new[] { "y", "lo", "hi" }, new[] { "c" }, "relu6")
+                .Output("c").Build();
+            var graph = CompilationPipeline.BuildGraph(model, Options());
+            Assert.Equal(new[] { "Conv", "Conv", "Conv", "Conv", "Interleave" }, graph.Nodes.Select(n => n.OpType));
+            Assert.All(graph.Nodes.Take(4), conv => Assert.False(conv.Activation.IsNone));
+        }
+
+        [Fact]
+        public void AStepThatIsAGraphOutputStaysAfterTheInterleave()
+        {
+            var model = Model(5, 5, Attr.Ints("strides", 2, 2))
+                .Node("Relu", new[] { "y" }, new[] { "r" }, "relu")
+                .Output("y").Output("r").Build();
+            var graph = CompilationPipeline.BuildGraph(model, Options());
+            Assert.Equal("Relu", graph.Nodes.Last().OpType);
         }
 
         [Fact]

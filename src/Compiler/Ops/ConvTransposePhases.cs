@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace MobileViT.Compiler.Ops
+{
+    /// <summary>
+    /// The output phases of a transposed convolution along one axis. Output o = q·stride + r reads input j through
+    /// kernel tap k exactly when o = j·stride + k·dilation - pad, so phase r sees only the taps with
+    /// k·dilation ≡ r + pad (mod stride), each at a fixed input offset: an ordinary stride-1 convolution of the input
+    /// with those taps, in reverse. Running the phases as convolutions and interleaving their outputs skips the
+    /// stride² - 1 of every stride² products a zero-inserted input would multiply by zero.
+    /// </summary>
+    internal static class ConvTransposePhases
+    {
+        /// <summary>One phase along one axis: its output count, the kernel taps in convolution order and that convolution's geometry.</summary>
+        public sealed class AxisPhase
+        {
+            public int Residue, Count, Dilation, PadBefore, PadAfter;
+            public int[] Taps = new int[0];
+        }
+
+        /// <summary>
+        /// The phases of one axis, or null when one of them has no tap or needs padding the convolution kernels do not
+        /// take (negative, or a whole window); the caller then convolves a zero-inserted input instead.
+        /// </summary>
+        public static AxisPhase[]? Compute(int input, int output, int kernel, int stride, int dilation, int padBefore)
+        {
+            if (output < stride) return null;
+            var phases = new AxisPhase[stride];
+            for (int r = 0; r < stride; r++)
+            {
+                var taps = Enumerable.Range(0, kernel).Where(k => Modulo((long)k * dilation - r - padBefore, stride) == 0).ToList();
+                if (taps.Count == 0) return null;
+                int count = (output - r + stride - 1) / stride;
+                int tapDilation = taps.Count > 1 ? (taps[1] - taps[0]) * dilation / stride : 1;
+                int extent = (taps.Count - 1) * tapDilation + 1;
+                // The last tap reads input q - t with t = (k·d - r - pad) / stride, the farthest back: the padding before.
+                long before = ((long)taps[taps.Count - 1] * dilation - r - padBefore) / stride;
+                long after = count - 1 + extent - input - before;
+                if (before < 0 || after < 0 || before >= extent || after >= extent) return null;
+                taps.Reverse();
+                phases[r] = new AxisPhase { Residue = r, Count = count, Dilation = tapDilation, PadBefore = (int)before, PadAfter = (int)after, Taps = taps.ToArray() };
+            }
+            return phases;
+        }
+
+        private static long Modulo(long value, int divisor) => ((value % divisor) + divisor) % divisor;
+    }
+}
