@@ -45,6 +45,7 @@ public class AllocationTests
         AssertNoAllocation("InstanceNormF32", () => InstanceNormF32.Run(x.AsSpan(0, 4 * 100), z.AsSpan(0, 4), z.AsSpan(0, 4), y, 1, 4, 100, 1e-5f));
         AssertNoAllocation("SoftmaxF32", () => SoftmaxF32.Run(x.AsSpan(0, 8 * 9 * 10), y, 8, 9, 10));
         AssertNoAllocation("LogSoftmaxF32", () => LogSoftmaxF32.Run(x.AsSpan(0, 8 * 9 * 10), y, 8, 9, 10));
+        AssertNoAllocation("InterleaveF32", () => InterleaveF32.ZipRows(x.AsSpan(0, 4 * 17), x.AsSpan(0, 4 * 16), y.AsSpan(0, 4 * 33), 2, 2, 17, 16, 33, 66));
         AssertNoAllocation("ReduceF32", () => ReduceF32.Run(ReduceKind.Mean, x.AsSpan(0, 8 * 9 * 10), y, 8, 9, 10));
         AssertNoAllocation("BinaryF32", () => BinaryF32.Run(BinaryKind.Add, x, z.AsSpan(0, 6), y.AsSpan(0, 2 * 6 * 25), new[] { 2, 6, 5, 5 }, new[] { 150, 25, 5, 1 }, new[] { 0, 1, 0, 0 }));
         AssertNoAllocation("UnaryF32", () => UnaryF32.Run(UnaryKind.GeluErf, x, y));

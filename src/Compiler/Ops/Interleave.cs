@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
 
 namespace MobileViT.Compiler.Ops
@@ -7,7 +8,8 @@ namespace MobileViT.Compiler.Ops
     /// <summary>
     /// Not an ONNX operator: the last step of a strided ConvTranspose. Input p holds output phase p (row phase p / the
     /// column phase count, column phase p mod it); its element (q, q') goes to output (q·stride + r, q'·stride + r').
-    /// One strided copy per phase.
+    /// With stride 2 along the width, each output row is a zip of two phase rows (InterleaveF32.ZipRows); otherwise one
+    /// strided copy per phase.
     /// </summary>
     public sealed class Interleave : CopyOperator
     {
@@ -41,6 +43,32 @@ namespace MobileViT.Compiler.Ops
                 parts.Add(new CopyPart(p, 0, 0, offset, phase.Shape, Contiguous(phase.Shape), destinationStrides));
             }
             return parts;
+        }
+
+        public override void Emit(Node node, EmitContext context)
+        {
+            int spatial = _strides.Length;
+            if (_strides[spatial - 1] != 2 || _phaseCounts[spatial - 1] != 2 || node.Inputs.Count != _phaseCounts.Aggregate(1, (a, b) => a * b))
+            {
+                base.Emit(node, context);
+                return;
+            }
+            var output = node.Outputs[0];
+            int width = output.Shape[output.Rank - 1];
+            int height = spatial == 2 ? output.Shape[output.Rank - 2] : 1;
+            int planes = output.Shape[0] * output.Shape[1];
+            int rowPhases = spatial == 2 ? _phaseCounts[0] : 1;
+            int rowStride = (spatial == 2 ? _strides[0] : 1) * width;
+            for (int r = 0; r < rowPhases; r++)
+            {
+                var even = node.Inputs[2 * r]!;
+                var odd = node.Inputs[2 * r + 1]!;
+                int rows = spatial == 2 ? even.Shape[even.Rank - 2] : 1;
+                int evenWidth = even.Shape[even.Rank - 1], oddWidth = odd.Shape[odd.Rank - 1];
+                string destination = r == 0 ? context.Write(output) : $"{context.Write(output)}.Slice({r * width})";
+                context.Body.Line($"global::MobileViT.Runtime.InterleaveF32.ZipRows({context.Read(even)}, {context.Read(odd)}, {destination}, " +
+                                  $"{planes}, {rows}, {evenWidth}, {oddWidth}, {rowStride}, {height * width});");
+            }
         }
     }
 }
