@@ -26,7 +26,7 @@ public static class OpsetRetargeting
         ["Softplus"] = 1, ["Softmax"] = 1, ["LogSoftmax"] = 1, ["Transpose"] = 1, ["Squeeze"] = 1, ["Unsqueeze"] = 1, ["Flatten"] = 1,
         ["Gather"] = 1, ["Identity"] = 1, ["Shape"] = 1, ["Size"] = 1, ["MatMul"] = 1, ["Constant"] = 1,
         ["ReduceMean"] = 1, ["ReduceSum"] = 1, ["ReduceMax"] = 1, ["ReduceMin"] = 1, ["ReduceL1"] = 1, ["ReduceL2"] = 1, ["ReduceSumSquare"] = 1, ["GlobalAveragePool"] = 1, ["GlobalMaxPool"] = 1,
-        ["Split"] = 2, ["Concat"] = 4, ["Reshape"] = 5, ["Cast"] = 6, ["InstanceNormalization"] = 6,
+        ["Split"] = 2, ["Concat"] = 4, ["Tile"] = 6, ["Reshape"] = 5, ["Cast"] = 6, ["InstanceNormalization"] = 6,
         // Later attributes (storage_order, count_include_pad, ceil_mode, dilations) default to the old behaviour.
         ["Conv"] = 1, ["MaxPool"] = 1, ["AveragePool"] = 1,
         // BatchNormalization-6 still has is_test and spatial; the eval-mode exports set is_test=1 and keep spatial=1,
