@@ -16,6 +16,7 @@ public sealed class AllocationTests
     [InlineData("MobileViTXXSBatch2")]
     [InlineData("MobileViTXXS224")]    // 7×7, 14×14 and 28×28 planes: depthwise channel blocks, GEMM panel tails
     [InlineData("MobileViTXSOpset13")]
+    [InlineData("DecoderNetOpset17")]  // ConvTranspose phases and their interleaving
     public void RunAllocatesNothingAfterTheFirstCall(string className)
     {
         var model = CompiledModels.Get(className);

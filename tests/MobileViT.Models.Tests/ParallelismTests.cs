@@ -80,6 +80,26 @@ public sealed class ParallelismTests(ITestOutputHelper output)
         AssertBitwise(boxes1, boxes2, "SSDLite boxes");
     }
 
+    /// <summary>The transposed convolutions' phase Convs split across threads; the Interleave after them does not.</summary>
+    [Fact]
+    public void TransposedConvolutionDecoderIsBitwiseTheSameWithTwoThreads()
+    {
+        var input = RepositoryPaths.ReadFloats(RepositoryPaths.Model("decoder/decoder_net.input.bin"));
+        var single = new float[DecoderNetOpset17.OutputLength];
+        var parallel = new float[DecoderNetOpset17.OutputLength];
+        DecoderNetOpset17.Run(input, single);
+        try
+        {
+            DecoderNetOpset17.Parallelism = 2;
+            DecoderNetOpset17.Run(input, parallel);
+        }
+        finally
+        {
+            DecoderNetOpset17.Parallelism = 1;
+        }
+        AssertBitwise(single, parallel, "decoder");
+    }
+
     [Fact]
     public void RunWithTwoThreadsAllocatesNothingAfterTheFirstCall()
     {
