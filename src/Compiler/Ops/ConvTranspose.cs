@@ -10,9 +10,11 @@ namespace MobileViT.Compiler.Ops
     /// ONNX ConvTranspose (1-D and 2-D), run as ordinary stride-1 Conv nodes. With a stride, each output phase (the
     /// outputs o ≡ r mod stride along every axis) is a Conv of the input with the kernel taps that reach it, and an
     /// Interleave copy puts the phases' outputs in place (<see cref="ConvTransposePhases"/>); the stride-1 case is one
-    /// phase, its Conv writing the output. Where a phase has no tap or needs more padding than a window, the input is
-    /// spread out with stride - 1 zeros between elements instead (ZeroInsertion) and convolved with the kernel turned
-    /// by 180°, which multiplies the inserted zeros too.
+    /// phase, its Conv writing the output. A phase whose window starts inside the input (large pads) or runs past its
+    /// end by more than a window (large output_padding) reads a cropped or extended copy of it (ZeroInsertion with
+    /// stride 1). Where a phase has no tap (the stride shares a factor with the dilation), the input is spread out with
+    /// stride - 1 zeros between elements instead (ZeroInsertion) and convolved with the kernel turned by 180°, which
+    /// multiplies the inserted zeros too.
     /// </summary>
     public sealed class ConvTranspose : OperatorDefinition, IExpandingOperator
     {
@@ -139,12 +141,33 @@ namespace MobileViT.Compiler.Ops
                 ? phases[0].SelectMany(row => phases[1].Select(column => new[] { row, column })).ToList()
                 : phases[0].Select(column => new[] { column }).ToList();
             var steps = new List<Node>();
+            // Phases that crop or extend the input share the copy that does it when they need the same one.
+            var adjusted = new Dictionary<string, Tensor>();
             foreach (var phase in combinations)
             {
                 bool only = combinations.Count == 1;
                 string suffix = string.Join("_", phase.Select(p => p.Residue));
+                var input = x;
+                if (phase.Any(p => p.Adjusts))
+                {
+                    string key = string.Join(",", phase.Select(p => $"{p.AdjustBefore}:{p.AdjustAfter}"));
+                    if (!adjusted.TryGetValue(key, out input))
+                    {
+                        var size = phase.Select((p, a) => x.Shape[2 + a] + p.AdjustBefore + p.AdjustAfter).ToArray();
+                        var copy = new Node($"{node.Name}_adjust{adjusted.Count}", "ZeroInsertion",
+                            new ZeroInsertion(phase.Select(_ => 1).ToArray(), size, phase.Select(p => p.AdjustBefore).ToArray()), Attributes.Empty);
+                        copy.SourceNames.Clear();
+                        copy.SourceNames.Add(node.Name);
+                        copy.Inputs.Add(x);
+                        x.Consumers.Add(copy);
+                        input = new Tensor($"{output.Name}_adjusted{adjusted.Count}", ElementType.Float32, new int[0]) { Producer = copy };
+                        copy.Outputs.Add(input);
+                        steps.Add(copy);
+                        adjusted.Add(key, input);
+                    }
+                }
                 var result = only ? output : new Tensor($"{output.Name}_phase{suffix}", ElementType.Float32, new int[0]);
-                var conv = Conv(only ? node.Name : $"{node.Name}_phase{suffix}", node, x, result,
+                var conv = Conv(only ? node.Name : $"{node.Name}_phase{suffix}", node, input, result,
                     phase.Select(p => p.Dilation).ToArray(),
                     phase.Select(p => p.PadBefore).Concat(phase.Select(p => p.PadAfter)).ToArray(),
                     plan, plan.Spatial == 2 ? phase[0].Taps : new[] { 0 }, phase[plan.Spatial - 1].Taps);
@@ -153,7 +176,7 @@ namespace MobileViT.Compiler.Ops
             if (combinations.Count > 1)
             {
                 var interleave = new Node(node.Name, "Interleave", new Interleave(plan.Strides, phases.Select(axis => axis.Length).ToArray(), plan.Output), Attributes.Empty);
-                foreach (var conv in steps)
+                foreach (var conv in steps.Where(step => step.Op is Conv))
                 {
                     interleave.Inputs.Add(conv.Outputs[0]);
                     conv.Outputs[0].Consumers.Add(interleave);

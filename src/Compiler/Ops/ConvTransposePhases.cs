@@ -12,16 +12,23 @@ namespace MobileViT.Compiler.Ops
     /// </summary>
     internal static class ConvTransposePhases
     {
-        /// <summary>One phase along one axis: its output count, the kernel taps in convolution order and that convolution's geometry.</summary>
+        /// <summary>
+        /// One phase along one axis: its output count, the kernel taps in convolution order and that convolution's
+        /// geometry. The convolution's own padding is less than a window; what the phase needs beyond that (large pads
+        /// crop the input, large output_padding reads past its end) is AdjustBefore/AdjustAfter: zeros added (positive)
+        /// or input elements dropped (negative) at each end by a copy before the convolution.
+        /// </summary>
         public sealed class AxisPhase
         {
-            public int Residue, Count, Dilation, PadBefore, PadAfter;
+            public int Residue, Count, Dilation, PadBefore, PadAfter, AdjustBefore, AdjustAfter;
             public int[] Taps = new int[0];
+
+            public bool Adjusts => AdjustBefore != 0 || AdjustAfter != 0;
         }
 
         /// <summary>
-        /// The phases of one axis, or null when one of them has no tap or needs padding the convolution kernels do not
-        /// take (negative, or a whole window); the caller then convolves a zero-inserted input instead.
+        /// The phases of one axis, or null when one of them has no tap (a stride sharing a factor with the dilation) or
+        /// the adjusted input would be empty; the caller then convolves a zero-inserted input instead.
         /// </summary>
         public static AxisPhase[]? Compute(int input, int output, int kernel, int stride, int dilation, int padBefore)
         {
@@ -37,12 +44,19 @@ namespace MobileViT.Compiler.Ops
                 // The last tap reads input q - t with t = (k·d - r - pad) / stride, the farthest back: the padding before.
                 long before = ((long)taps[taps.Count - 1] * dilation - r - padBefore) / stride;
                 long after = count - 1 + extent - input - before;
-                if (before < 0 || after < 0 || before >= extent || after >= extent) return null;
+                long convBefore = Clamp(before, extent - 1), convAfter = Clamp(after, extent - 1);
+                if (input + (before - convBefore) + (after - convAfter) < 1) return null;
                 taps.Reverse();
-                phases[r] = new AxisPhase { Residue = r, Count = count, Dilation = tapDilation, PadBefore = (int)before, PadAfter = (int)after, Taps = taps.ToArray() };
+                phases[r] = new AxisPhase
+                {
+                    Residue = r, Count = count, Dilation = tapDilation, PadBefore = (int)convBefore, PadAfter = (int)convAfter,
+                    AdjustBefore = (int)(before - convBefore), AdjustAfter = (int)(after - convAfter), Taps = taps.ToArray(),
+                };
             }
             return phases;
         }
+
+        private static long Clamp(long value, long max) => value < 0 ? 0 : value > max ? max : value;
 
         private static long Modulo(long value, int divisor) => ((value % divisor) + divisor) % divisor;
     }

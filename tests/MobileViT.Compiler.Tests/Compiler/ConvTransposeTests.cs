@@ -23,19 +23,21 @@ namespace MobileViT.Compiler.Tests.Compiler
                 .Node("ConvTranspose", new[] { "x", "w" }, new[] { "y" }, "up", "", attributes);
 
         [Theory]
-        [InlineData(1, 0, 0, 7, 9, 1)]   // stride 1: the output grows by the kernel's reach; one Conv
-        [InlineData(2, 1, 0, 9, 13, 5)]  // (5 - 1)·2 + 3 - 2: four phase Convs and an Interleave
-        [InlineData(2, 1, 1, 10, 14, 5)] // output_padding 1 adds a row and a column at the end
-        [InlineData(3, 0, 2, 17, 23, 2)] // the last outputs of phase 0 read no input: zero insertion and one Conv
-        public void OutputSizeFollowsTheDefinition(int stride, int pad, int outputPadding, int height, int width, int steps)
+        [InlineData(1, 1, 0, 0, 7, 9, 1, 0)]   // stride 1: the output grows by the kernel's reach; one Conv
+        [InlineData(2, 1, 1, 0, 9, 13, 4, 1)]  // (5 - 1)·2 + 3 - 2: four phase Convs and an Interleave
+        [InlineData(2, 1, 1, 1, 10, 14, 4, 1)] // output_padding 1 adds a row and a column at the end
+        [InlineData(3, 1, 0, 2, 17, 23, 9, 4)] // phases whose last outputs read past the input: three extending copies, and the Interleave
+        [InlineData(2, 1, 3, 0, 5, 9, 4, 2)]   // pads wider than the window: the phases read one cropped copy of the input
+        [InlineData(2, 2, 0, 0, 13, 17, 1, 1)] // stride 2, dilation 2: odd phases have no tap; a zero insertion and one Conv
+        public void OutputSizeFollowsTheDefinition(int stride, int dilation, int pad, int outputPadding, int height, int width, int convolutionCount, int copies)
         {
             var model = Model(5, 7, Attr.Ints("strides", stride, stride), Attr.Ints("pads", pad, pad, pad, pad),
-                Attr.Ints("output_padding", outputPadding, outputPadding)).Output("y").Build();
+                Attr.Ints("output_padding", outputPadding, outputPadding), Attr.Ints("dilations", dilation, dilation)).Output("y").Build();
             var graph = CompilationPipeline.BuildGraph(model, Options());
             Assert.Equal(new[] { 1, 2, height, width }, graph.Outputs[0].Shape);
-            Assert.Equal(steps, graph.Nodes.Count);
             var convolutions = graph.Nodes.Where(n => n.OpType == "Conv").ToList();
-            Assert.Equal(steps == 5 ? 4 : 1, convolutions.Count);
+            Assert.Equal(convolutionCount, convolutions.Count);
+            Assert.Equal(copies, graph.Nodes.Count - convolutionCount);
             foreach (var conv in convolutions)
             {
                 var geometry = (SpatialGeometry)conv.Lowering!;
@@ -48,7 +50,7 @@ namespace MobileViT.Compiler.Tests.Compiler
                 Assert.InRange(geometry.PadRight, 0, extentWidth - 1);
             }
             // The phases together multiply each input by each kernel tap once: 4 · 2 · 5 · 7 · 9 products, not stride² times that.
-            if (steps == 5)
+            if (convolutionCount > 1)
                 Assert.Equal(9, convolutions.Sum(c => { var g = (SpatialGeometry)c.Lowering!; return g.KernelHeight * g.KernelWidth; }));
         }
 
