@@ -15,6 +15,7 @@ namespace MobileViT.Compiler.Tests.Robustness
             ("shape-arithmetic", ShapeArithmetic(), "2x4x6"),
             ("resize-concat-split", ResizeConcatSplit(), null),
             ("pool-gemm-softmax", PoolGemmSoftmax(), null),
+            ("decoder-ops", DecoderOps(), null),
         };
 
         /// <summary>The exporter's dynamic reshape: Shape → Gather → Unsqueeze → Concat → Reshape, then Expand and Slice.</summary>
@@ -45,6 +46,26 @@ namespace MobileViT.Compiler.Tests.Robustness
             .Node("Split", new[] { "c", "split" }, new[] { "a", "b" }, Attr.Int("axis", 1))
             .Node("Transpose", new[] { "b" }, new[] { "t" }, Attr.Ints("perm", 0, 2, 3, 1))
             .Output("a").Output("t").Build();
+
+        /// <summary>A strided ConvTranspose (expanded into phases) with BatchNorm and ReLU after it, then the operators added with it.</summary>
+        private static byte[] DecoderOps() => new OnnxBuilder(17)
+            .Input("x", 1, 4, 5, 6)
+            .Initializer("w", new long[] { 4, 3, 3, 3 }, Enumerable.Range(0, 108).Select(i => (i % 9 - 4) * 0.05f).ToArray())
+            .Initializer("scale", new long[] { 3 }, new[] { 1.1f, 0.9f, 1.3f })
+            .Initializer("shift", new long[] { 3 }, new[] { 0.1f, -0.1f, 0f })
+            .Initializer("mean", new long[] { 3 }, new[] { 0.2f, 0f, -0.2f })
+            .Initializer("var", new long[] { 3 }, new[] { 1f, 0.5f, 2f })
+            .Initializer("slope", new long[] { 3, 1, 1 }, new[] { 0.1f, 0.2f, 0.3f })
+            .IntInitializer("repeats", new long[] { 4 }, new long[] { 1, 2, 1, 1 })
+            .Node("ConvTranspose", new[] { "x", "w" }, new[] { "u" }, Attr.Ints("strides", 2, 2), Attr.Ints("pads", 1, 1, 1, 1), Attr.Ints("output_padding", 1, 0))
+            .Node("BatchNormalization", new[] { "u", "scale", "shift", "mean", "var" }, new[] { "n" })
+            .Node("Relu", new[] { "n" }, new[] { "r" })
+            .Node("PRelu", new[] { "r", "slope" }, new[] { "p" })
+            .Node("Sum", new[] { "r", "p", "r" }, new[] { "s" })
+            .Node("Tile", new[] { "s", "repeats" }, new[] { "t" })
+            .Node("GlobalMaxPool", new[] { "t" }, new[] { "g" })
+            .Node("LogSoftmax", new[] { "t" }, new[] { "y" }, Attr.Int("axis", 1))
+            .Output("y").Output("g").Build();
 
         private static byte[] PoolGemmSoftmax() => new OnnxBuilder(13)
             .Input("x", 1, 8, 5, 5)
