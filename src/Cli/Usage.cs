@@ -14,7 +14,7 @@ internal static class Usage
         Command(console, "inspect", "Print the compiled steps (fused operation, shapes, MACs, weights), the arena and the peak live memory.", InspectCommand.Options);
         Command(console, "emit", "Write the C# the source generator would generate for the model.", EmitCommand.Options);
         Command(console, "check", "Compile in process, run on raw float32 inputs and compare with expected outputs (exit 1 when off).", CheckCommand.Options);
-        Command(console, "bench", "Time the compiled model against ONNX Runtime, one thread each, in this process.", BenchCommand.Options);
+        Command(console, "bench", "Time the compiled model against ONNX Runtime, same thread count, in this process.", BenchCommand.Options);
         console.WriteLine("Tensor files (.bin) are raw little-endian float32, row-major, without a header.");
         console.WriteLine("Exit codes: 0 success, 1 compiler error or failed check, 2 usage error.");
     }

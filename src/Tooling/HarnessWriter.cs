@@ -29,6 +29,7 @@ internal static class HarnessWriter
         text.AppendLine($"public static class {ClassName}");
         text.AppendLine("{");
         text.AppendLine($"    public static void Run(float[][] inputs, float[][] outputs) => {model}.Run({string.Join(", ", arguments)});");
+        text.AppendLine($"    public static void SetParallelism(int threads) => {model}.Parallelism = threads;");
         text.AppendLine($"    public static int[][] InputShapes() => new int[][] {{ {string.Join(", ", inputPrefixes.Select(p => $"{model}.{p}Shape.ToArray()"))} }};");
         text.AppendLine($"    public static int[] InputLengths() => new int[] {{ {string.Join(", ", inputPrefixes.Select(p => $"{model}.{p}Length"))} }};");
         text.AppendLine($"    public static int[][] OutputShapes() => new int[][] {{ {string.Join(", ", outputPrefixes.Select(p => $"{model}.{p}Shape.ToArray()"))} }};");

@@ -23,11 +23,15 @@ public sealed class InProcessModel : IDisposable
 
     private readonly AssemblyLoadContext _loadContext;
     private Action<float[][], float[][]>? _run;
+    private readonly Action<int> _setParallelism;
+    private int _parallelism = 1;
 
-    private InProcessModel(AssemblyLoadContext loadContext, Action<float[][], float[][]> run, IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs, string source)
+    private InProcessModel(AssemblyLoadContext loadContext, Action<float[][], float[][]> run, Action<int> setParallelism,
+        IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs, string source)
     {
         _loadContext = loadContext;
         _run = run;
+        _setParallelism = setParallelism;
         Inputs = inputs;
         Outputs = outputs;
         Source = source;
@@ -39,6 +43,18 @@ public sealed class InProcessModel : IDisposable
 
     /// <summary>The C# the model compiler generated.</summary>
     public string Source { get; }
+
+    /// <summary>The generated class's Parallelism: threads per Run, 1 by default; the class throws outside 1 to 64.</summary>
+    public int Parallelism
+    {
+        get => _parallelism;
+        set
+        {
+            if (_run == null) throw new ObjectDisposedException(nameof(InProcessModel));
+            _setParallelism(value);
+            _parallelism = value;
+        }
+    }
 
     /// <summary>
     /// Compiles the model. The compiler's diagnostics are returned, not thrown; a model with an error diagnostic has no
@@ -71,9 +87,10 @@ public sealed class InProcessModel : IDisposable
             var harnessName = (options.Namespace.Length > 0 ? options.Namespace + "." : "") + HarnessWriter.ClassName;
             var type = assembly.GetType(harnessName, throwOnError: true)!;
             var run = type.GetMethod("Run")!.CreateDelegate<Action<float[][], float[][]>>();
+            var setParallelism = type.GetMethod("SetParallelism")!.CreateDelegate<Action<int>>();
             var inputs = Signatures(inputNames, Call<int[][]>(type, "InputShapes"), Call<int[]>(type, "InputLengths"));
             var outputs = Signatures(outputNames, Call<int[][]>(type, "OutputShapes"), Call<int[]>(type, "OutputLengths"));
-            return new InProcessCompilation(result.Diagnostics, new InProcessModel(loadContext, run, inputs, outputs, result.Source));
+            return new InProcessCompilation(result.Diagnostics, new InProcessModel(loadContext, run, setParallelism, inputs, outputs, result.Source));
         }
         catch
         {

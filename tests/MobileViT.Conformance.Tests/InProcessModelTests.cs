@@ -40,6 +40,24 @@ public sealed class InProcessModelTests(ITestOutputHelper output)
         Assert.Null(mismatch);
     }
 
+    [SkippableFact]
+    public void ParallelismReachesTheGeneratedClassAndKeepsTheResultBitwise()
+    {
+        var path = RepositoryPaths.Model("mobilevit_v1_xxs_opset13.onnx");
+        Skip.IfNot(File.Exists(path), path + " is absent");
+        using var model = InProcessModel.Compile(File.ReadAllBytes(path)).Model!;
+        var input = ReadFloats(RepositoryPaths.Model("mobilevit_v1_xxs.input.bin"));
+        var single = model.Run(new[] { input }).Single();
+        model.Parallelism = 2;
+        Assert.Equal(2, model.Parallelism);
+        var parallel = model.Run(new[] { input }).Single();
+        Assert.Equal(single, parallel);
+        // The generated class's own range check answers for the in-process model too.
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.Parallelism = 0);
+        Assert.Equal(2, model.Parallelism);
+        model.Parallelism = 1;
+    }
+
     private static float[] ReadFloats(string path)
     {
         var bytes = File.ReadAllBytes(path);

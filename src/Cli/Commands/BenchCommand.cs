@@ -6,14 +6,16 @@ using Spectre.Console;
 namespace MobileViT.Cli.Commands;
 
 /// <summary>
-/// mvc bench: the compiled model against ONNX Runtime in this process, one thread each, on the same input: the median
-/// of N timed runs of each after warm-up runs, and the ratio.
+/// mvc bench: the compiled model against ONNX Runtime in this process, on the same input and the same number of threads
+/// (the compiled class's Parallelism, ONNX Runtime's intra-op threads): the median of N timed runs of each after warm-up
+/// runs, and the ratio.
 /// </summary>
 internal static class BenchCommand
 {
     public static readonly IReadOnlyList<OptionSpec> Options = new[]
     {
         new OptionSpec("--runs", "-n", "count", "Timed runs of each engine (default 20); the median is reported."),
+        new OptionSpec("--threads", "-t", "count", "Threads for each engine (default 1): the compiled model's Parallelism and ONNX Runtime's intra-op threads."),
         new OptionSpec("--warmup", null, "count", "Untimed runs of each engine first (default 30), continued until 2 s have passed, so the JIT has replaced its quick first code even on a small model."),
         new OptionSpec("--input", "-i", "file.bin", "Input tensor, raw float32, once per model input; default: a synthetic input.", Repeatable: true),
         new OptionSpec("--input-shape", null, "shape", "Fix symbolic dimensions, e.g. 1x3x256x256 (the InputShape item metadata)."),
@@ -23,6 +25,8 @@ internal static class BenchCommand
     {
         int runs = arguments.Integer("--runs", 20, 1);
         int warmup = arguments.Integer("--warmup", 30, 0);
+        int threads = arguments.Integer("--threads", 1, 1);
+        if (threads > 64) throw new UsageException("option --threads must be at most 64");
         var file = ModelFile.Read(arguments.ModelPath, console);
         if (file == null) return Program.Failure;
         using var model = InProcessCompiler.Compile(file, arguments.Value("--input-shape"), console);
@@ -31,7 +35,8 @@ internal static class BenchCommand
             ? InProcessCompiler.ReadInputs(model, arguments.Values("--input"), "--input")
             : model.Inputs.Select(input => TensorFile.Synthetic(input.Length)).ToArray();
 
-        using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs);
+        model.Parallelism = threads;
+        using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs, threads);
         var compiledOutputs = model.Outputs.Select(output => new float[output.Length]).ToArray();
         var compiledTimes = new double[runs];
         var onnxRuntimeTimes = new double[runs];
@@ -51,7 +56,7 @@ internal static class BenchCommand
         });
 
         double compiledMedian = Median(compiledTimes), onnxRuntimeMedian = Median(onnxRuntimeTimes);
-        var table = new Table().Border(TableBorder.Rounded).Title($"{file.FileName}, 1 thread, {runs} runs after at least {warmup} warm-up runs");
+        var table = new Table().Border(TableBorder.Rounded).Title($"{file.FileName}, {threads} thread{(threads == 1 ? "" : "s")}, {runs} runs after at least {warmup} warm-up runs");
         table.AddColumn("engine");
         table.AddColumn(new TableColumn("median").RightAligned());
         table.AddColumn(new TableColumn("min").RightAligned());
@@ -108,11 +113,11 @@ internal static class BenchCommand
         /// <summary>The last run's outputs.</summary>
         public float[][] Outputs { get; }
 
-        public static OnnxRuntimeRunner Create(byte[] modelBytes, InProcessModel model, float[][] inputs)
+        public static OnnxRuntimeRunner Create(byte[] modelBytes, InProcessModel model, float[][] inputs, int threads)
         {
             using var options = new SessionOptions
             {
-                IntraOpNumThreads = 1,
+                IntraOpNumThreads = threads,
                 InterOpNumThreads = 1,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,

@@ -131,6 +131,15 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         Assert.Matches(@"output 'output' vs ONNX Runtime: relative L2 [0-9.]+E-0[5-9]", text);
     }
 
+    [Fact]
+    public void BenchAtTwoThreadsSetsBothEngines()
+    {
+        var (exitCode, text) = Mvc("bench", ModelPath, "-i", InputPath, "--runs", "3", "--warmup", "0", "--threads", "2");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("2 threads", text);
+        Assert.Matches(@"output 'output' vs ONNX Runtime: relative L2 [0-9.]+E-0[5-9]", text);
+    }
+
     [Theory]
     [InlineData("frobnicate", "x.onnx")]
     [InlineData("inspect")]
@@ -138,6 +147,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     [InlineData("emit", "a.onnx")]
     [InlineData("inspect", "a.onnx", "--no-such-option", "1")]
     [InlineData("bench", "a.onnx", "--runs", "0")]
+    [InlineData("bench", "a.onnx", "--threads", "65")]
     public void WrongArgumentsAreAUsageError(params string[] args)
     {
         var (exitCode, text) = Mvc(args);
