@@ -154,15 +154,10 @@ namespace MobileViT.Compiler.Ops
                     if (!adjusted.TryGetValue(key, out input))
                     {
                         var size = phase.Select((p, a) => x.Shape[2 + a] + p.AdjustBefore + p.AdjustAfter).ToArray();
-                        var copy = new Node($"{node.Name}_adjust{adjusted.Count}", "ZeroInsertion",
-                            new ZeroInsertion(phase.Select(_ => 1).ToArray(), size, phase.Select(p => p.AdjustBefore).ToArray()), Attributes.Empty);
-                        copy.SourceNames.Clear();
-                        copy.SourceNames.Add(node.Name);
-                        copy.Inputs.Add(x);
-                        x.Consumers.Add(copy);
-                        input = new Tensor($"{output.Name}_adjusted{adjusted.Count}", ElementType.Float32, new int[0]) { Producer = copy };
-                        copy.Outputs.Add(input);
+                        var copy = ZeroInsertionStep($"{node.Name}_adjust{adjusted.Count}", node, $"{output.Name}_adjusted{adjusted.Count}",
+                            new ZeroInsertion(phase.Select(_ => 1).ToArray(), size, phase.Select(p => p.AdjustBefore).ToArray()));
                         steps.Add(copy);
+                        input = copy.Outputs[0];
                         adjusted.Add(key, input);
                     }
                 }
@@ -175,7 +170,7 @@ namespace MobileViT.Compiler.Ops
             }
             if (combinations.Count > 1)
             {
-                var interleave = new Node(node.Name, "Interleave", new Interleave(plan.Strides, phases.Select(axis => axis.Length).ToArray(), plan.Output), Attributes.Empty);
+                var interleave = new Node(node.Name, "Interleave", new Interleave(plan.Strides, plan.Output), Attributes.Empty);
                 foreach (var conv in steps.Where(step => step.Op is Conv))
                 {
                     interleave.Inputs.Add(conv.Outputs[0]);
@@ -198,19 +193,28 @@ namespace MobileViT.Compiler.Ops
             bool spreads = !(plan.Strides.All(s => s == 1) && plan.FirstOffset.All(o => o == 0) && plan.Buffer.SequenceEqual(x.Shape.Skip(2)));
             if (spreads)
             {
-                var insertion = new Node(node.Name + "_zero_insertion", "ZeroInsertion", new ZeroInsertion(plan.Strides, plan.Buffer, plan.FirstOffset), Attributes.Empty);
-                insertion.SourceNames.Clear();
-                insertion.SourceNames.Add(node.Name);
-                insertion.Inputs.Add(x);
-                x.Consumers.Add(insertion);
-                convInput = new Tensor(node.Outputs[0].Name + "_zero_inserted", ElementType.Float32, new int[0]) { Producer = insertion };
-                insertion.Outputs.Add(convInput);
+                var insertion = ZeroInsertionStep(node.Name + "_zero_insertion", node, node.Outputs[0].Name + "_zero_inserted",
+                    new ZeroInsertion(plan.Strides, plan.Buffer, plan.FirstOffset));
                 steps.Add(insertion);
+                convInput = insertion.Outputs[0];
             }
             int kh = plan.Spatial == 2 ? plan.Kernel[0] : 1, kw = plan.Kernel[plan.Spatial - 1];
             steps.Add(Conv(node.Name, node, convInput, node.Outputs[0], plan.Dilations, plan.ConvPadBefore.Concat(plan.ConvPadAfter).ToArray(), plan,
                 Enumerable.Range(0, kh).Reverse().ToArray(), Enumerable.Range(0, kw).Reverse().ToArray()));
             return steps;
+        }
+
+        /// <summary>A ZeroInsertion copy of the ConvTranspose's input into a new tensor (its shape set when the step is inferred).</summary>
+        private static Node ZeroInsertionStep(string name, Node node, string outputName, ZeroInsertion copy)
+        {
+            var x = node.Inputs[0]!;
+            var step = new Node(name, "ZeroInsertion", copy, Attributes.Empty);
+            step.SourceNames.Clear();
+            step.SourceNames.Add(node.Name);
+            step.Inputs.Add(x);
+            x.Consumers.Add(step);
+            step.Outputs.Add(new Tensor(outputName, ElementType.Float32, new int[0]) { Producer = step });
+            return step;
         }
 
         /// <summary>A stride-1 Conv of <paramref name="input"/> with the given kernel taps of the ConvTranspose's weights and its bias.</summary>

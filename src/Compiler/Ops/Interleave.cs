@@ -6,19 +6,19 @@ using MobileViT.Compiler.Ir;
 namespace MobileViT.Compiler.Ops
 {
     /// <summary>
-    /// Not an ONNX operator: the last step of a strided ConvTranspose. Input p holds output phase p (row phase p / the
-    /// column phase count, column phase p mod it); its element (q, q') goes to output (q·stride + r, q'·stride + r').
+    /// Not an ONNX operator: the last step of a strided ConvTranspose. There is one phase per residue along each axis,
+    /// so input p holds output phase p (row phase p / the column stride, column phase p mod it); its element (q, q')
+    /// goes to output (q·stride + r, q'·stride + r').
     /// With stride 2 along the width, each output row is a zip of two phase rows (InterleaveF32.ZipRows); otherwise one
     /// strided copy per phase.
     /// </summary>
     public sealed class Interleave : CopyOperator
     {
-        private readonly int[] _strides, _phaseCounts, _size;
+        private readonly int[] _strides, _size;
 
-        public Interleave(int[] strides, int[] phaseCounts, int[] size)
+        public Interleave(int[] strides, int[] size)
         {
             _strides = strides;
-            _phaseCounts = phaseCounts;
             _size = size;
         }
 
@@ -37,7 +37,7 @@ namespace MobileViT.Compiler.Ops
             for (int p = 0; p < node.Inputs.Count; p++)
             {
                 var phase = node.Inputs[p]!;
-                int[] residues = spatial == 2 ? new[] { p / _phaseCounts[1], p % _phaseCounts[1] } : new[] { p };
+                int[] residues = spatial == 2 ? new[] { p / _strides[1], p % _strides[1] } : new[] { p };
                 var destinationStrides = outputStrides.Take(2).Concat(Enumerable.Range(0, spatial).Select(a => outputStrides[2 + a] * _strides[a])).ToArray();
                 int offset = Enumerable.Range(0, spatial).Sum(a => residues[a] * outputStrides[2 + a]);
                 parts.Add(new CopyPart(p, 0, 0, offset, phase.Shape, Contiguous(phase.Shape), destinationStrides));
@@ -48,7 +48,7 @@ namespace MobileViT.Compiler.Ops
         public override void Emit(Node node, EmitContext context)
         {
             int spatial = _strides.Length;
-            if (_strides[spatial - 1] != 2 || _phaseCounts[spatial - 1] != 2 || node.Inputs.Count != _phaseCounts.Aggregate(1, (a, b) => a * b))
+            if (_strides[spatial - 1] != 2)
             {
                 base.Emit(node, context);
                 return;
@@ -57,8 +57,8 @@ namespace MobileViT.Compiler.Ops
             int width = output.Shape[output.Rank - 1];
             int height = spatial == 2 ? output.Shape[output.Rank - 2] : 1;
             int planes = output.Shape[0] * output.Shape[1];
-            int rowPhases = spatial == 2 ? _phaseCounts[0] : 1;
-            int rowStride = (spatial == 2 ? _strides[0] : 1) * width;
+            int rowPhases = spatial == 2 ? _strides[0] : 1;
+            int rowStride = rowPhases * width;
             for (int r = 0; r < rowPhases; r++)
             {
                 var even = node.Inputs[2 * r]!;

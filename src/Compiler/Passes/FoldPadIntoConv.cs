@@ -13,7 +13,7 @@ namespace MobileViT.Compiler.Passes
     {
         public static void Run(Graph graph)
         {
-            var context = new InferenceContext(graph.ModelFileName, graph.Opset, t => throw new System.InvalidOperationException());
+            var context = GraphRewriter.InferenceContextFor(graph);
             foreach (var pad in graph.Nodes.ToArray())
             {
                 if (!graph.Contains(pad) || !(pad.Op is Pad) || pad.Inputs[0] == null) continue;

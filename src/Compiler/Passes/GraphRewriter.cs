@@ -34,6 +34,13 @@ namespace MobileViT.Compiler.Passes
 
         public static Node NewNode(string name, OperatorDefinition op, Attributes attributes) => new Node(name, op.OpType, op, attributes);
 
+        /// <summary>
+        /// The context a pass infers a node it builds with: the graph's file and opset for diagnostics. Every tensor is
+        /// decoded by then, so a request to decode one is a bug.
+        /// </summary>
+        public static InferenceContext InferenceContextFor(Graph graph) =>
+            new InferenceContext(graph.ModelFileName, graph.Opset, t => throw new System.InvalidOperationException("passes run after every initializer is decoded"));
+
         public static void Connect(Node node, params Tensor?[] inputs)
         {
             foreach (var input in inputs)

@@ -139,7 +139,7 @@ namespace MobileViT.Compiler.Passes
             merged.Outputs.Add(output);
             output.Producer = merged;
             merged.Lowering = SpatialGeometry.Compute(merged, input, new[] { kh, kw }, m, groups, ceilMode: false,
-                new InferenceContext(graph.ModelFileName, graph.Opset, t => throw new System.InvalidOperationException()));
+                GraphRewriter.InferenceContextFor(graph));
             graph.Replace(add, merged);
             foreach (var producer in new[] { first.Producer, second.Producer })
                 if (producer != null) graph.Remove(producer);

@@ -14,7 +14,7 @@ namespace MobileViT.Compiler.Passes
     {
         public static void Run(Graph graph)
         {
-            var context = new InferenceContext(graph.ModelFileName, graph.Opset, t => throw new System.InvalidOperationException());
+            var context = GraphRewriter.InferenceContextFor(graph);
             foreach (var interleave in graph.Nodes.ToArray())
             {
                 if (!graph.Contains(interleave) || !(interleave.Op is Interleave)) continue;
