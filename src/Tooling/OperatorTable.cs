@@ -16,14 +16,17 @@ public static class OperatorTable
         text.Append("<!-- Generated from MobileViT.Compiler.Ops.OperatorRegistry by MobileViT.Tooling.OperatorTable. Do not edit:\n");
         text.Append("     run the conformance tests with MVC_UPDATE_DOCS=1 to rewrite this file. -->\n\n");
         text.Append(string.Format(CultureInfo.InvariantCulture,
-            "Operators of the default ONNX domain (`ai.onnx`) at opsets {0} to {1}. Run-time tensors are float32; integer and\n" +
-            "bool tensors are supported where they fold to compile-time constants (shape arithmetic). Any other operator,\n" +
-            "domain or opset is reported as an error when the model is compiled (MVC0003, MVC0004).\n\n",
+            "Operators of the default ONNX domain (`ai.onnx`) at opsets 11 to {1}, and in models of opsets {0} to 10 from the\n" +
+            "opset the second column gives (the oldest whose behaviour the operator implements). Run-time tensors are float32;\n" +
+            "integer and bool tensors are supported where they fold to compile-time constants (shape arithmetic). Any other\n" +
+            "operator, domain or opset is reported as an error when the model is compiled (MVC0003, MVC0004).\n\n",
             GraphImporter.MinOpset, GraphImporter.MaxOpset));
-        text.Append("| Operator | Notes |\n");
-        text.Append("| --- | --- |\n");
+        text.Append("| Operator | From opset | Notes |\n");
+        text.Append("| --- | ---: | --- |\n");
         foreach (var op in OperatorRegistry.All)
-            text.Append("| ").Append(op.OpType).Append(" | ").Append(Escape(op.Notes)).Append(" |\n");
+            text.Append("| ").Append(op.OpType).Append(" | ")
+                .Append(System.Math.Max(GraphImporter.MinOpset, OpsetHistory.OldestOpset(op.OpType)).ToString(CultureInfo.InvariantCulture))
+                .Append(" | ").Append(Escape(op.Notes)).Append(" |\n");
         text.Append('\n').Append(OperatorRegistry.All.Count().ToString(CultureInfo.InvariantCulture)).Append(" operators.\n");
         return text.ToString();
     }

@@ -125,7 +125,7 @@ public static class ConformanceRunner
             else if (opset != null && opset.Version < MobileViT.Compiler.Import.GraphImporter.MinOpset)
             {
                 var blocking = OpsetRetargeting.Blocking((int)opset.Version, onnx.Graph.Nodes.Select(n => n.OpType));
-                note.Add($"not retargeted: {string.Join(", ", blocking)} not known to behave at opset {opset.Version} as at 11");
+                note.Add($"not retargeted: {string.Join(", ", blocking)} not known to behave at opset {opset.Version} as at {MobileViT.Compiler.Import.GraphImporter.MinOpset}");
             }
 
             var failure = CompileAndCompare(testCase, bytes, onnx.Graph, note);

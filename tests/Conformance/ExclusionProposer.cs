@@ -68,5 +68,5 @@ public static class ExclusionProposer
 
     private static string OpsetReason(int opset, string note) => opset > GraphImporter.MaxOpset
         ? $"opset {opset}: above the supported {GraphImporter.MaxOpset}, whose changes are not reviewed (MVC0003)"
-        : $"opset {opset}: below the supported 11, and {note.Split("; ").FirstOrDefault(p => p.StartsWith("not retargeted", StringComparison.Ordinal)) ?? "not retargeted"} (MVC0003)";
+        : $"opset {opset}: below the supported {GraphImporter.MinOpset}, and {note.Split("; ").FirstOrDefault(p => p.StartsWith("not retargeted", StringComparison.Ordinal)) ?? "not retargeted"} (MVC0003)";
 }

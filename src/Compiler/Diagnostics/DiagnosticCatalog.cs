@@ -20,8 +20,8 @@ namespace MobileViT.Compiler.Diagnostics
 
         public static readonly DiagnosticDescriptorInfo UnsupportedOpset = new DiagnosticDescriptorInfo(
             "MVC0003", DiagnosticSeverityLevel.Error, "Unsupported opset or domain",
-            "{0}: {1}. Supported: the default ONNX domain at opsets 11 to 25; re-export with e.g. torch.onnx.export(..., opset_version=17).",
-            "Re-export the model with an opset between 11 and 21 and without custom-domain operators.");
+            "{0}: {1}. Supported: the default ONNX domain at opsets 11 to 25, and at 7 to 10 for operators whose behaviour there is implemented; re-export with e.g. torch.onnx.export(..., opset_version=17).",
+            "Re-export the model with an opset between 11 and 25 and without custom-domain operators.");
 
         public static readonly DiagnosticDescriptorInfo UnsupportedOperator = new DiagnosticDescriptorInfo(
             "MVC0004", DiagnosticSeverityLevel.Error, "Unsupported operator",

@@ -16,7 +16,11 @@ namespace MobileViT.Compiler.Import
     /// </summary>
     public static class GraphImporter
     {
-        public const int MinOpset = 11;
+        /// <summary>
+        /// Below opset 7, Add, Mul and the other binary operators broadcast by attributes; from 7 to 10 each node is
+        /// checked against <see cref="OpsetHistory"/>.
+        /// </summary>
+        public const int MinOpset = 7;
         /// <summary>
         /// Opsets 22 to 25 only widened type constraints of the operators supported here (bfloat16 in 22, float4e2m1 in
         /// 23, float8e8m0 in 24, 2-bit integers in 25; Cast-25's round_mode applies to float8e8m0 only), so they compile
@@ -66,6 +70,10 @@ namespace MobileViT.Compiler.Import
                     throw new CompileError(DiagnosticCatalog.UnsupportedOpset.Create(fileName, $"node '{onnxNode.Name}' ({onnxNode.OpType}) is in domain '{onnxNode.Domain}'"));
                 var op = OperatorRegistry.Find(onnxNode.OpType)
                          ?? throw new CompileError(DiagnosticCatalog.UnsupportedOperator.Create(fileName, onnxNode.Name, onnxNode.OpType));
+                if (!OpsetHistory.Compiles(onnxNode.OpType, opset))
+                    throw new CompileError(DiagnosticCatalog.UnsupportedOpset.Create(fileName,
+                        $"node '{onnxNode.Name}' ({onnxNode.OpType}) is at opset {opset}; {onnxNode.OpType} compiles from opset {OpsetHistory.OldestOpset(onnxNode.OpType)} " +
+                        "(re-export the model at a later opset)"));
                 var node = new Node(onnxNode.Name.Length > 0 ? onnxNode.Name : onnxNode.OpType + "_" + graph.Nodes.Count, onnxNode.OpType, op, new Attributes(onnxNode.Attributes));
                 foreach (var name in onnxNode.Inputs)
                 {

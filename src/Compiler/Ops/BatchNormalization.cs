@@ -17,6 +17,10 @@ namespace MobileViT.Compiler.Ops
         {
             var x = RequireInput(node, 0, context);
             if (node.Attributes.GetInt("training_mode", 0) != 0) throw context.Unsupported(node, "training_mode=1");
+            // Opsets 6 to 8: spatial=0 keeps statistics per channel and position, and is_test=0 (6) trains; exporters
+            // write spatial=1 and is_test=1, the later behaviour.
+            if (node.Attributes.GetInt("spatial", 1) != 1) throw context.Unsupported(node, "spatial=0 (statistics per position)");
+            if (node.Attributes.Has("is_test") && node.Attributes.GetInt("is_test", 0) == 0) throw context.Unsupported(node, "is_test=0 (training)");
             if (x.Rank < 2) throw context.ShapeError(node, "the input needs a channel axis");
             for (int i = 1; i <= 4; i++)
             {

@@ -69,6 +69,9 @@ namespace MobileViT.Compiler.Ops
                 throw context.Unsupported(node, $"auto_pad '{autoPad}'");
             var input = x.Shape.Skip(2).ToArray();
             var requested = a.GetInts("output_shape");
+            // Below 11 the split of the padding that SAME and output_shape imply is not the one implemented here.
+            if (context.Opset < 11 && (autoPad.StartsWith("SAME", System.StringComparison.Ordinal) || requested != null))
+                throw context.Unsupported(node, $"auto_pad {autoPad} or output_shape at opset {context.Opset} (explicit pads are supported)");
             if (requested != null && requested.Length == spatial + 2) requested = requested.Skip(2).ToArray(); // some exporters give N and C too
             if (requested != null && requested.Length != spatial) throw context.ShapeError(node, $"output_shape has {requested.Length} values for {spatial} spatial axes");
             var output = new int[spatial];

@@ -5,8 +5,8 @@ using MobileViT.Compiler.Ir;
 namespace MobileViT.Compiler.Ops
 {
     /// <summary>
-    /// ONNX Resize (opset 11+) of the two spatial axes of an NCHW tensor: mode linear or nearest; coordinate modes
-    /// half_pixel, pytorch_half_pixel, align_corners, asymmetric; scales or sizes must fold to constants.
+    /// ONNX Resize of the two spatial axes of an NCHW tensor: mode linear or nearest; coordinate modes half_pixel,
+    /// pytorch_half_pixel, align_corners, asymmetric (the only one at opset 10); scales or sizes must fold to constants.
     /// </summary>
     public sealed class Resize : OperatorDefinition
     {
@@ -24,10 +24,14 @@ namespace MobileViT.Compiler.Ops
         public override void Infer(Node node, InferenceContext context)
         {
             var x = RequireInput(node, 0, context);
-            if (x.Rank != 4) throw context.Unsupported(node, $"rank {x.Rank}; only 4-D NCHW inputs are supported");
             var a = node.Attributes;
             string mode = a.GetString("mode", "nearest");
-            if (mode != "nearest" && mode != "linear") throw context.Unsupported(node, $"mode '{mode}' (supported: nearest, linear)");
+            if (context.Opset <= 10)
+            {
+                // Resize-10: X and scales only, asymmetric coordinates and Upsample's nearest rounding.
+                PlanLegacy(node, context, x, mode, RequireConstant(node, 1, context, "scales"));
+                return;
+            }
             if (a.GetInt("antialias", 0) != 0) throw context.Unsupported(node, "antialias=1");
             if (a.Has("axes")) throw context.Unsupported(node, "the axes attribute");
             string transformName = a.GetString("coordinate_transformation_mode", "half_pixel");
@@ -57,7 +61,8 @@ namespace MobileViT.Compiler.Ops
             if (sizesInput != null && sizesInput.ElementCount > 0)
             {
                 var sizes = RequireConstant(node, 3, context, "sizes").AsInts();
-                if (sizes.Length != 4) throw context.ShapeError(node, "sizes must have 4 values");
+                if (sizes.Length != x.Rank) throw context.ShapeError(node, $"sizes must have {x.Rank} values");
+                RequireFourDimensions(node, context, x);
                 for (int i = 0; i < 4; i++)
                 {
                     if (sizes[i] <= 0 || sizes[i] > 1 << 20) throw context.ShapeError(node, $"invalid output size {sizes[i]}");
@@ -66,17 +71,55 @@ namespace MobileViT.Compiler.Ops
                 }
             }
             else if (scalesInput != null && scalesInput.ElementCount > 0)
-            {
-                var values = RequireConstant(node, 2, context, "scales");
-                if (values.Length != 4) throw context.ShapeError(node, "scales must have 4 values");
-                for (int i = 0; i < 4; i++)
-                {
-                    scales[i] = (float)values[i];
-                    if (!(scales[i] > 0) || scales[i] * x.Shape[i] > 1 << 20) throw context.ShapeError(node, $"invalid scale {values[i]}");
-                    outShape[i] = (int)Math.Floor(x.Shape[i] * scales[i]);
-                }
-            }
+                outShape = ScaledShape(node, context, x, RequireConstant(node, 2, context, "scales"), scales);
             else throw context.ShapeError(node, "neither scales nor sizes is given");
+            SetPlan(node, context, x, outShape, scales, mode, transform, rounding);
+        }
+
+        /// <summary>
+        /// Upsample (opsets 7 to 9) and Resize-10: output = floor(input × scale), source coordinate = output / scale,
+        /// and nearest takes the floor of it when upsampling and the ceiling when downsampling, as ONNX's opset-10 test
+        /// data and ONNX Runtime do (one rounding for both axes, so nearest with one axis shrinking and the other growing
+        /// is refused; an axis of scale 1 reads whole coordinates either way).
+        /// </summary>
+        internal static void PlanLegacy(Node node, InferenceContext context, Tensor x, string mode, ConstantTensor scaleValues)
+        {
+            var scales = new double[4];
+            var outShape = ScaledShape(node, context, x, scaleValues, scales);
+            string rounding = "Floor";
+            if (scales[2] < 1 || scales[3] < 1)
+            {
+                if (mode == "nearest" && (scales[2] > 1 || scales[3] > 1))
+                    throw context.Unsupported(node, $"nearest with one axis shrinking and the other growing (scales {scales[2]}, {scales[3]})");
+                rounding = "Ceil";
+            }
+            SetPlan(node, context, x, outShape, scales, mode, "Asymmetric", rounding);
+        }
+
+        private static int[] ScaledShape(Node node, InferenceContext context, Tensor x, ConstantTensor values, double[] scales)
+        {
+            if (values.Length != x.Rank) throw context.ShapeError(node, $"scales must have {x.Rank} values, one per axis of X");
+            RequireFourDimensions(node, context, x);
+            var outShape = new int[4];
+            for (int i = 0; i < 4; i++)
+            {
+                scales[i] = (float)values[i];
+                if (!(scales[i] > 0) || scales[i] * x.Shape[i] > 1 << 20) throw context.ShapeError(node, $"invalid scale {values[i]}");
+                outShape[i] = (int)Math.Floor(x.Shape[i] * scales[i]);
+                if (outShape[i] == 0) throw context.ShapeError(node, $"scale {values[i]} leaves axis {i} of size {x.Shape[i]} empty");
+            }
+            return outShape;
+        }
+
+        private static void RequireFourDimensions(Node node, InferenceContext context, Tensor x)
+        {
+            if (x.Rank != 4) throw context.Unsupported(node, $"rank {x.Rank}; only 4-D NCHW inputs are supported");
+        }
+
+        private static void SetPlan(Node node, InferenceContext context, Tensor x, int[] outShape, double[] scales, string mode, string transform, string rounding)
+        {
+            RequireFourDimensions(node, context, x);
+            if (mode != "nearest" && mode != "linear") throw context.Unsupported(node, $"mode '{mode}' (supported: nearest, linear)");
             if (outShape[0] != x.Shape[0] || outShape[1] != x.Shape[1])
                 throw context.Unsupported(node, "resizing the batch or channel axis");
             node.Lowering = new Plan
@@ -87,7 +130,9 @@ namespace MobileViT.Compiler.Ops
             SetOutput(node, 0, outShape, ElementType.Float32);
         }
 
-        public override void Emit(Node node, EmitContext context)
+        public override void Emit(Node node, EmitContext context) => EmitPlan(node, context);
+
+        internal static void EmitPlan(Node node, EmitContext context)
         {
             var p = (Plan)node.Lowering!;
             string rt = EmitContext.Runtime;

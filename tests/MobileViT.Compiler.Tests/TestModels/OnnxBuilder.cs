@@ -175,6 +175,8 @@ namespace MobileViT.Compiler.Tests.TestModels
 
             public static Attribute String(string name, string value) => new Attribute(w => { w.String(1, name); w.Bytes(4, System.Text.Encoding.UTF8.GetBytes(value)); w.Int64(20, 3); });
 
+            public static Attribute Floats(string name, params float[] values) => new Attribute(w => { w.String(1, name); foreach (var v in values) w.Float(7, v); w.Int64(20, 6); });
+
             public static Attribute Ints(string name, params long[] values) => new Attribute(w => { w.String(1, name); foreach (var v in values) w.Int64(8, v); w.Int64(20, 7); });
 
             public static Attribute Tensor(string name, long[] dims, float[] values) => new Attribute(w => { w.String(1, name); w.Bytes(5, FloatTensor("", dims, values)); w.Int64(20, 4); });
