@@ -17,6 +17,7 @@ public sealed class AllocationTests
     [InlineData("MobileViTXXS224")]    // 7×7, 14×14 and 28×28 planes: depthwise channel blocks, GEMM panel tails
     [InlineData("MobileViTXSOpset13")]
     [InlineData("DecoderNetOpset17")]  // ConvTranspose phases and their interleaving
+    [InlineData("LegacyNetOpset9")]    // Upsample-9, opset-9 attribute forms
     public void RunAllocatesNothingAfterTheFirstCall(string className)
     {
         var model = CompiledModels.Get(className);

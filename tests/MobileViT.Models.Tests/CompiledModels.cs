@@ -52,6 +52,11 @@ internal static class CompiledModels
         // output_padding, grouped and dilated) and 1-D, PRelu per channel and shared, two-input Max and Min.
         new("DecoderNetOpset11", "decoder/decoder_net_opset11.onnx", "decoder/decoder_net.input.bin", "decoder/decoder_net.output.bin"),
         new("DecoderNetOpset17", "decoder/decoder_net_opset17.onnx", "decoder/decoder_net.input.bin", "decoder/decoder_net.output.bin"),
+        // Opsets 9 and 10 as PyTorch 1.x writes them (models/export_legacy.py): ReLU6 as Clip-6 with attributes, Slice-1
+        // and Pad-2 attributes, Split's split attribute, Upsample-9 and Resize-10, decomposed LayerNorm and GELU, and an
+        // inverted residual and a MobileViT block in those forms.
+        new("LegacyNetOpset9", "legacy/legacy_net_opset9.onnx", "legacy/legacy_net.input.bin", "legacy/legacy_net.output.bin"),
+        new("LegacyNetOpset10", "legacy/legacy_net_opset10.onnx", "legacy/legacy_net.input.bin", "legacy/legacy_net.output.bin"),
         new("MobileViTXSOpset13", "mobilevit_v1_xs_opset13.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTXSOpset17", "mobilevit_v1_xs_opset17.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTSOpset13", "mobilevit_v1_s_opset13.onnx", "mobilevit_v1_s.input.bin", "mobilevit_v1_s.output.bin"),
