@@ -112,7 +112,7 @@ namespace MobileViT.Compiler.Import
             {
                 var node = graph.Nodes[n];
                 node.Op.Infer(node, context);
-                if (node.Op is IExpandingOperator expanding)
+                if (node.Op is IExpandingOperator expanding && node.Outputs.Any(o => o.Constant == null))
                 {
                     // Its steps take its place and are inferred next, from the same position.
                     graph.Expand(node, expanding.Expand(node, context));

@@ -9,7 +9,7 @@ namespace MobileViT.Compiler.Ops
         private static readonly Dictionary<string, OperatorDefinition> ByType = new OperatorDefinition[]
         {
             new Abs(), new Add(), new And(), new AveragePool(), new BatchNormalization(), new Cast(), new CastLike(), new Ceil(), new Clip(),
-            new Concat(), new Constant(), new ConstantOfShape(), new Conv(), new ConvTranspose(), new DepthToSpace(), new Div(), new Dropout(), new Elu(), new Equal(),
+            new Concat(), new Constant(), new ConstantOfShape(), new Conv(), new ConvTranspose(), new DepthToSpace(), new Div(), new Dropout(), new Einsum(), new Elu(), new Equal(),
             new Erf(), new Exp(), new Expand(), new Flatten(), new Floor(), new Gather(), new Gelu(), new Gemm(),
             new GlobalAveragePool(), new GlobalMaxPool(), new Greater(), new GreaterOrEqual(), new HardSigmoid(), new HardSwish(), new Identity(),
             new InstanceNormalization(), new LayerNormalization(), new LeakyRelu(), new Less(), new LessOrEqual(), new Log(), new LogSoftmax(),

@@ -16,6 +16,8 @@ namespace MobileViT.Compiler.Tests.Robustness
             ("resize-concat-split", ResizeConcatSplit(), null),
             ("pool-gemm-softmax", PoolGemmSoftmax(), null),
             ("decoder-ops", DecoderOps(), null),
+            ("einsum", EinsumProducts(), null),
+            ("opset-9-forms", Opset9Forms(), null),
         };
 
         /// <summary>The exporter's dynamic reshape: Shape → Gather → Unsqueeze → Concat → Reshape, then Expand and Slice.</summary>
@@ -66,6 +68,24 @@ namespace MobileViT.Compiler.Tests.Robustness
             .Node("GlobalMaxPool", new[] { "t" }, new[] { "g" })
             .Node("LogSoftmax", new[] { "t" }, new[] { "y" }, Attr.Int("axis", 1))
             .Output("y").Output("g").Build();
+
+        /// <summary>Keras-style attention products as Einsum: a projection with a constant kernel, then scores.</summary>
+        private static byte[] EinsumProducts() => new OnnxBuilder(12)
+            .Input("x", 1, 2, 4, 6)
+            .Initializer("kernel", new long[] { 6, 2, 3 }, Enumerable.Range(0, 36).Select(i => (i % 5 - 2) * 0.1f).ToArray())
+            .Node("Einsum", new[] { "x", "kernel" }, new[] { "q" }, Attr.String("equation", "abcd,dhe->abche"))
+            .Node("Einsum", new[] { "q", "q" }, new[] { "s" }, Attr.String("equation", "abche,abkhe->abhck"))
+            .Node("Einsum", new[] { "s" }, new[] { "y" }, Attr.String("equation", "...ck->...c"))
+            .Output("y").Build();
+
+        /// <summary>Opset 9's attribute forms: Clip's bounds, Slice's starts and ends, Upsample's scales input.</summary>
+        private static byte[] Opset9Forms() => new OnnxBuilder(9)
+            .Input("x", 1, 2, 4, 6)
+            .Initializer("scales", new long[] { 4 }, new[] { 1f, 1f, 2f, 1f })
+            .Node("Clip", new[] { "x" }, new[] { "c" }, Attr.Float("min", 0f), Attr.Float("max", 6f))
+            .Node("Slice", new[] { "c" }, new[] { "t" }, Attr.Ints("starts", 0, 1), Attr.Ints("ends", 3, 5), Attr.Ints("axes", 2, 3))
+            .Node("Upsample", new[] { "t", "scales" }, new[] { "y" }, Attr.String("mode", "nearest"))
+            .Output("y").Build();
 
         private static byte[] PoolGemmSoftmax() => new OnnxBuilder(13)
             .Input("x", 1, 8, 5, 5)
