@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
-using MobileViT.Compiler.Onnx;
 
 namespace MobileViT.Compiler.Ops
 {
@@ -206,17 +205,15 @@ namespace MobileViT.Compiler.Ops
             return (steps.Reshape(product, resultLabels.Select(l => steps.Sizes[l]).ToArray()), resultLabels);
         }
 
-        /// <summary>Builds the steps: nodes named after the Einsum, attributed to it in the generated code's comments.</summary>
+        /// <summary>Einsum's steps over <see cref="ExpansionSteps"/>, with each label's size.</summary>
         private sealed class Steps
         {
-            private readonly Node _node;
+            private readonly ExpansionSteps _steps;
             private readonly int _opset;
-            private readonly List<Node> _steps = new List<Node>();
-            private readonly Dictionary<Tensor, int[]> _shapes = new Dictionary<Tensor, int[]>();
 
             public Steps(Node node, int opset, Dictionary<char, int> sizes)
             {
-                _node = node;
+                _steps = new ExpansionSteps(node);
                 _opset = opset;
                 Sizes = sizes;
             }
@@ -227,7 +224,7 @@ namespace MobileViT.Compiler.Ops
             {
                 var perm = to.Select(l => (long)from.IndexOf(l)).ToArray();
                 if (perm.Select((p, i) => p == i).All(same => same)) return x;
-                return Add("Transpose", new[] { x }, to.Select(l => Sizes[l]).ToArray(), LongsAttribute("perm", perm));
+                return _steps.Add("Transpose", new[] { x }, to.Select(l => Sizes[l]).ToArray(), ExpansionSteps.Ints("perm", perm));
             }
 
             /// <summary>Sums the last <paramref name="count"/> of <paramref name="rank"/> axes away.</summary>
@@ -235,70 +232,23 @@ namespace MobileViT.Compiler.Ops
             {
                 if (count == 0) return x;
                 var axes = Enumerable.Range(rank - count, count).Select(a => (long)a).ToArray();
-                var shape = ShapeOf(x).Take(rank - count).ToArray();
-                var keepdims = new OnnxAttribute { Name = "keepdims", Type = OnnxAttributeType.Int, Int = 0 };
+                var shape = _steps.ShapeOf(x).Take(rank - count).ToArray();
+                var keepdims = ExpansionSteps.Int("keepdims", 0);
                 // ReduceSum takes its axes as an attribute until opset 12 and as an input from 13.
                 return _opset >= 13
-                    ? Add("ReduceSum", new[] { x, Constant("axes", axes) }, shape, keepdims)
-                    : Add("ReduceSum", new[] { x }, shape, keepdims, LongsAttribute("axes", axes));
+                    ? _steps.Add("ReduceSum", new[] { x, _steps.IntConstant("axes", axes) }, shape, keepdims)
+                    : _steps.Add("ReduceSum", new[] { x }, shape, keepdims, ExpansionSteps.Ints("axes", axes));
             }
 
-            public Tensor Reshape(Tensor x, int[] shape)
-            {
-                if (ShapeOf(x).SequenceEqual(shape)) return x;
-                return Add("Reshape", new[] { x, Constant("shape", shape.Select(d => (long)d).ToArray()) }, shape);
-            }
+            public Tensor Reshape(Tensor x, int[] shape) => _steps.Reshape(x, shape);
 
             public Tensor MatMul(Tensor a, Tensor b)
             {
-                int[] left = ShapeOf(a), right = ShapeOf(b);
-                return Add("MatMul", new[] { a, b }, left.Take(left.Length - 1).Concat(new[] { right[right.Length - 1] }).ToArray());
+                int[] left = _steps.ShapeOf(a), right = _steps.ShapeOf(b);
+                return _steps.Add("MatMul", new[] { a, b }, left.Take(left.Length - 1).Concat(new[] { right[right.Length - 1] }).ToArray());
             }
 
-            /// <summary>A node input's inferred shape, or the shape a step here will give its output.</summary>
-            private int[] ShapeOf(Tensor x) => _shapes.TryGetValue(x, out var shape) ? shape : x.Shape;
-
-            /// <summary>The steps, the last one writing the Einsum's output (an Identity when no step was needed).</summary>
-            public IReadOnlyList<Node> Finish(Tensor result)
-            {
-                var output = _node.Outputs[0];
-                if (_steps.Count == 0 || result.Producer != _steps[_steps.Count - 1])
-                    result = Add("Identity", new[] { result }, ShapeOf(result));
-                var last = _steps[_steps.Count - 1];
-                last.Outputs[0] = output;
-                output.Producer = last;
-                return _steps;
-            }
-
-            private Tensor Add(string opType, Tensor[] inputs, int[] shape, params OnnxAttribute[] attributes)
-            {
-                var step = new Node($"{_node.Name}_{opType.ToLowerInvariant()}{_steps.Count}", opType, OperatorRegistry.Find(opType)!, new Attributes(attributes));
-                step.SourceNames.Clear();
-                step.SourceNames.Add(_node.Name);
-                foreach (var input in inputs)
-                {
-                    step.Inputs.Add(input);
-                    input.Consumers.Add(step);
-                }
-                var output = new Tensor($"{_node.Outputs[0].Name}_{_steps.Count}", ElementType.Float32, new int[0]) { Producer = step };
-                step.Outputs.Add(output);
-                _steps.Add(step);
-                _shapes[output] = shape;
-                return output;
-            }
-
-            private Tensor Constant(string what, long[] values) =>
-                new Tensor($"{_node.Name}_{what}{_steps.Count}", ElementType.Int64, new[] { values.Length })
-                {
-                    Constant = ConstantTensor.FromInts(new[] { values.Length }, values),
-                };
-
-            private static OnnxAttribute LongsAttribute(string name, long[] values)
-            {
-                var attribute = new OnnxAttribute { Name = name, Type = OnnxAttributeType.Ints };
-                attribute.Ints.AddRange(values);
-                return attribute;
-            }
+            public IReadOnlyList<Node> Finish(Tensor result) => _steps.Finish(result);
         }
     }
 }

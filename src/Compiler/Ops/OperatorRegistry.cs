@@ -11,7 +11,7 @@ namespace MobileViT.Compiler.Ops
             new Abs(), new Add(), new And(), new AveragePool(), new BatchNormalization(), new Cast(), new CastLike(), new Ceil(), new Clip(),
             new Concat(), new Constant(), new ConstantOfShape(), new Conv(), new ConvTranspose(), new DepthToSpace(), new Div(), new Dropout(), new Einsum(), new Elu(), new Equal(),
             new Erf(), new Exp(), new Expand(), new Flatten(), new Floor(), new Gather(), new Gelu(), new Gemm(),
-            new GlobalAveragePool(), new GlobalMaxPool(), new Greater(), new GreaterOrEqual(), new HardSigmoid(), new HardSwish(), new Identity(),
+            new GlobalAveragePool(), new GlobalMaxPool(), new Greater(), new GreaterOrEqual(), new GroupNormalization(), new HardSigmoid(), new HardSwish(), new Identity(),
             new InstanceNormalization(), new LayerNormalization(), new LeakyRelu(), new Less(), new LessOrEqual(), new Log(), new LogSoftmax(),
             new MatMul(), new Max(), new MaxPool(), new Mean(), new Min(), new Mul(), new Neg(), new Not(), new Or(), new Pad(), new Pow(), new PRelu(), new Range(),
             new Reciprocal(), new ReduceL1(), new ReduceL2(), new ReduceMax(), new ReduceMean(), new ReduceMin(), new ReduceSum(), new ReduceSumSquare(), new Relu(), new Reshape(),
