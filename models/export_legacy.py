@@ -9,6 +9,9 @@ What the old opsets change in the graph:
 - LayerNorm, SiLU and GELU decompose into ReduceMean/Sub/Pow/Sqrt/Div, Sigmoid/Mul and Erf;
 - BatchNormalization after an addition stays a node (BatchNormalization-7 and -9).
 
+A third file has the same network at opset 17 with its blocks as model-local functions (ModelProto.functions), the
+form export_modules_as_functions and torch.onnx.dynamo_export write.
+
 The blocks are those of the models here: an inverted residual (MobileNetV2/V3), and a MobileViT block (unfold to
 patches, a transformer layer with softmax attention, fold, concatenate, fuse). Random weights (seeded), BatchNorm
 statistics perturbed; input ~U(-1, 1) at 64 x 64; the output is PyTorch's eval() output for it. Bilinear
@@ -129,6 +132,12 @@ def main():
         torch.onnx.export(model, x, path, opset_version=opset, input_names=["input"], output_names=["logits"],
                           do_constant_folding=True)
         print(f"{path}: {os.path.getsize(path):,} bytes, output {tuple(y.shape)}, |y| max {y.abs().max().item():.3g}")
+    # Modules as model-local functions (export_modules_as_functions, opset 15+; what torch.onnx.dynamo_export also
+    # writes): the inverted residual, the transformer layer, and LayerNorm as a function called inside it.
+    path = os.path.join(OUT, "legacy_net_functions_opset17.onnx")
+    torch.onnx.export(model, x, path, opset_version=17, input_names=["input"], output_names=["logits"],
+                      do_constant_folding=True, export_modules_as_functions={InvertedResidual, TransformerLayer, nn.LayerNorm})
+    print(f"{path}: {os.path.getsize(path):,} bytes (modules as functions)")
 
 
 if __name__ == "__main__":

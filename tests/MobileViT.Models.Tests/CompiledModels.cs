@@ -57,6 +57,8 @@ internal static class CompiledModels
         // inverted residual and a MobileViT block in those forms.
         new("LegacyNetOpset9", "legacy/legacy_net_opset9.onnx", "legacy/legacy_net.input.bin", "legacy/legacy_net.output.bin"),
         new("LegacyNetOpset10", "legacy/legacy_net_opset10.onnx", "legacy/legacy_net.input.bin", "legacy/legacy_net.output.bin"),
+        // The same network with its blocks as model-local functions (export_modules_as_functions), LayerNorm nested.
+        new("LegacyNetFunctions", "legacy/legacy_net_functions_opset17.onnx", "legacy/legacy_net.input.bin", "legacy/legacy_net.output.bin"),
         new("MobileViTXSOpset13", "mobilevit_v1_xs_opset13.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTXSOpset17", "mobilevit_v1_xs_opset17.onnx", "mobilevit_v1_xs.input.bin", "mobilevit_v1_xs.output.bin"),
         new("MobileViTSOpset13", "mobilevit_v1_s_opset13.onnx", "mobilevit_v1_s.input.bin", "mobilevit_v1_s.output.bin"),

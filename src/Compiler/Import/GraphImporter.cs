@@ -33,6 +33,7 @@ namespace MobileViT.Compiler.Import
             limits ??= ResourceLimits.Default;
             long maxElements = limits.MaxTensorElements;
             int opset = DefaultOpset(model, fileName);
+            FunctionInlining.Apply(model, fileName, opset, ResourceLimits.MaxNodes);
             var onnx = model.Graph;
             if (onnx.Nodes.Count > ResourceLimits.MaxNodes)
                 throw new CompileError(DiagnosticCatalog.ResourceLimit.Create(fileName, $"the graph has {onnx.Nodes.Count} nodes (at most {ResourceLimits.MaxNodes})"));

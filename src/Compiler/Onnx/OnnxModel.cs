@@ -9,6 +9,23 @@ namespace MobileViT.Compiler.Onnx
         public string ProducerName { get; set; } = "";
         public List<OnnxOpsetImport> OpsetImports { get; } = new List<OnnxOpsetImport>();
         public OnnxGraph Graph { get; set; } = new OnnxGraph();
+
+        /// <summary>Model-local functions (ModelProto.functions, IR 8+): nodes whose op_type and domain name one call it.</summary>
+        public List<OnnxFunction> Functions { get; } = new List<OnnxFunction>();
+    }
+
+    /// <summary>A FunctionProto: a named subgraph with formal inputs, outputs and attributes.</summary>
+    public sealed class OnnxFunction
+    {
+        public string Name { get; set; } = "";
+        public string Domain { get; set; } = "";
+        public string Overload { get; set; } = "";
+        public List<string> Inputs { get; } = new List<string>();
+        public List<string> Outputs { get; } = new List<string>();
+        public List<string> AttributeNames { get; } = new List<string>();
+        public List<OnnxAttribute> AttributeDefaults { get; } = new List<OnnxAttribute>();
+        public List<OnnxNode> Nodes { get; } = new List<OnnxNode>();
+        public List<OnnxOpsetImport> OpsetImports { get; } = new List<OnnxOpsetImport>();
     }
 
     public sealed class OnnxOpsetImport
@@ -35,6 +52,9 @@ namespace MobileViT.Compiler.Onnx
         public List<string> Inputs { get; } = new List<string>();
         public List<string> Outputs { get; } = new List<string>();
         public List<OnnxAttribute> Attributes { get; } = new List<OnnxAttribute>();
+
+        /// <summary>NodeProto.overload (IR 10): which of several same-named functions the node calls.</summary>
+        public string Overload { get; set; } = "";
     }
 
     public enum OnnxAttributeType { Undefined = 0, Float = 1, Int = 2, String = 3, Tensor = 4, Graph = 5, Floats = 6, Ints = 7, Strings = 8, Tensors = 9, Graphs = 10 }

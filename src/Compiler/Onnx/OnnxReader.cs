@@ -42,6 +42,7 @@ namespace MobileViT.Compiler.Onnx
                     case 2 when m.WireType == 2: model.ProducerName = m.ReadString(); break;
                     case 7 when m.WireType == 2: model.Graph = ReadGraph(m.ReadMessage()); sawGraph = true; break;
                     case 8 when m.WireType == 2: model.OpsetImports.Add(ReadOpset(m.ReadMessage())); break;
+                    case 25 when m.WireType == 2: model.Functions.Add(ReadFunction(m.ReadMessage())); break;
                     default: m.Skip(); break;
                 }
             }
@@ -59,6 +60,28 @@ namespace MobileViT.Compiler.Onnx
                 else m.Skip();
             }
             return opset;
+        }
+
+        private static OnnxFunction ReadFunction(WireMessage m)
+        {
+            var function = new OnnxFunction();
+            while (m.Next())
+            {
+                switch (m.FieldNumber)
+                {
+                    case 1 when m.WireType == 2: function.Name = m.ReadString(); break;
+                    case 4 when m.WireType == 2: function.Inputs.Add(m.ReadString()); break;
+                    case 5 when m.WireType == 2: function.Outputs.Add(m.ReadString()); break;
+                    case 6 when m.WireType == 2: function.AttributeNames.Add(m.ReadString()); break;
+                    case 7 when m.WireType == 2: function.Nodes.Add(ReadNode(m.ReadMessage())); break;
+                    case 9 when m.WireType == 2: function.OpsetImports.Add(ReadOpset(m.ReadMessage())); break;
+                    case 10 when m.WireType == 2: function.Domain = m.ReadString(); break;
+                    case 11 when m.WireType == 2: function.AttributeDefaults.Add(ReadAttribute(m.ReadMessage())); break;
+                    case 13 when m.WireType == 2: function.Overload = m.ReadString(); break;
+                    default: m.Skip(); break;
+                }
+            }
+            return function;
         }
 
         private static OnnxGraph ReadGraph(WireMessage m)
@@ -93,6 +116,7 @@ namespace MobileViT.Compiler.Onnx
                     case 4 when m.WireType == 2: node.OpType = m.ReadString(); break;
                     case 5 when m.WireType == 2: node.Attributes.Add(ReadAttribute(m.ReadMessage())); break;
                     case 7 when m.WireType == 2: node.Domain = m.ReadString(); break;
+                    case 8 when m.WireType == 2: node.Overload = m.ReadString(); break;
                     default: m.Skip(); break;
                 }
             }

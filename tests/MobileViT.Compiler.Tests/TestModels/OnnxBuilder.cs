@@ -16,6 +16,7 @@ namespace MobileViT.Compiler.Tests.TestModels
         private readonly List<byte[]> _inputs = new List<byte[]>();
         private readonly List<byte[]> _outputs = new List<byte[]>();
         private readonly List<(string Domain, long Version)> _opsets = new List<(string, long)>();
+        private readonly List<byte[]> _functions = new List<byte[]>();
 
         public OnnxBuilder(long opset = 17) => _opsets.Add(("", opset));
 
@@ -96,6 +97,36 @@ namespace MobileViT.Compiler.Tests.TestModels
         public OnnxBuilder Node(string opType, string[] inputs, string[] outputs, params Attribute[] attributes) =>
             Node(opType, inputs, outputs, null, "", attributes);
 
+        /// <summary>Changes the model's default-domain opset; functions declared before keep the one they imported.</summary>
+        public OnnxBuilder DefaultOpset(long version)
+        {
+            _opsets[0] = ("", version);
+            return this;
+        }
+
+        /// <summary>
+        /// A model-local function (FunctionProto) whose nodes <paramref name="body"/> adds to a scratch builder; it
+        /// imports the same opsets as the model.
+        /// </summary>
+        public OnnxBuilder Function(string domain, string name, string[] inputs, string[] outputs, string[] attributes,
+            Action<OnnxBuilder> body, params Attribute[] defaults)
+        {
+            var scratch = new OnnxBuilder();
+            body(scratch);
+            _functions.Add(Message(w =>
+            {
+                w.String(1, name);
+                foreach (var input in inputs) w.String(4, input);
+                foreach (var output in outputs) w.String(5, output);
+                foreach (var attribute in attributes) w.String(6, attribute);
+                foreach (var node in scratch._nodes) w.Bytes(7, node);
+                foreach (var (opsetDomain, version) in _opsets) w.Bytes(9, Message(o => { o.String(1, opsetDomain); o.Int64(2, version); }));
+                w.String(10, domain);
+                foreach (var value in defaults) w.Bytes(11, value.Encode());
+            }));
+            return this;
+        }
+
         public byte[] Build()
         {
             var graph = Message(w =>
@@ -112,6 +143,7 @@ namespace MobileViT.Compiler.Tests.TestModels
                 w.String(2, "MobileViT.Compiler.Tests");
                 w.Bytes(7, graph);
                 foreach (var (domain, version) in _opsets) w.Bytes(8, Message(o => { o.String(1, domain); o.Int64(2, version); }));
+                foreach (var function in _functions) w.Bytes(25, function);
             });
         }
 
@@ -174,6 +206,9 @@ namespace MobileViT.Compiler.Tests.TestModels
             public static Attribute Float(string name, float value) => new Attribute(w => { w.String(1, name); w.Float(2, value); w.Int64(20, 1); });
 
             public static Attribute String(string name, string value) => new Attribute(w => { w.String(1, name); w.Bytes(4, System.Text.Encoding.UTF8.GetBytes(value)); w.Int64(20, 3); });
+
+            /// <summary>An attribute of a function's node that takes the value of the function's attribute <paramref name="reference"/> (type: AttributeProto.AttributeType).</summary>
+            public static Attribute Ref(string name, string reference, int type) => new Attribute(w => { w.String(1, name); w.Int64(20, type); w.String(21, reference); });
 
             public static Attribute Floats(string name, params float[] values) => new Attribute(w => { w.String(1, name); foreach (var v in values) w.Float(7, v); w.Int64(20, 6); });
 
