@@ -18,6 +18,7 @@ namespace MobileViT.Compiler.Tests.Robustness
             ("decoder-ops", DecoderOps(), null),
             ("einsum", EinsumProducts(), null),
             ("opset-9-forms", Opset9Forms(), null),
+            ("functions", NestedFunctions(), null),
         };
 
         /// <summary>The exporter's dynamic reshape: Shape → Gather → Unsqueeze → Concat → Reshape, then Expand and Slice.</summary>
@@ -85,6 +86,21 @@ namespace MobileViT.Compiler.Tests.Robustness
             .Node("Clip", new[] { "x" }, new[] { "c" }, Attr.Float("min", 0f), Attr.Float("max", 6f))
             .Node("Slice", new[] { "c" }, new[] { "t" }, Attr.Ints("starts", 0, 1), Attr.Ints("ends", 3, 5), Attr.Ints("axes", 2, 3))
             .Node("Upsample", new[] { "t", "scales" }, new[] { "y" }, Attr.String("mode", "nearest"))
+            .Output("y").Build();
+
+        /// <summary>A function calling another, with attribute references and a default, called twice.</summary>
+        private static byte[] NestedFunctions() => new OnnxBuilder(17).Opset("local", 1)
+            .Function("local", "ConvAct", new[] { "x", "w" }, new[] { "y" }, new[] { "alpha", "pads" }, body => body
+                    .Node("Conv", new[] { "x", "w" }, new[] { "c" }, "conv", "", Attr.Ref("pads", "pads", 7))
+                    .Node("LeakyRelu", new[] { "c" }, new[] { "y" }, "act", "", Attr.Ref("alpha", "alpha", 1)),
+                Attr.Float("alpha", 0.2f))
+            .Function("local", "Block", new[] { "x", "w" }, new[] { "y" }, new string[0], body => body
+                .Node("ConvAct", new[] { "x", "w" }, new[] { "a" }, "first", "local", Attr.Float("alpha", 0.01f), Attr.Ints("pads", 1, 1, 1, 1))
+                .Node("Add", new[] { "x", "a" }, new[] { "y" }, "residual"))
+            .Input("x", 1, 2, 5, 5)
+            .Initializer("w", new long[] { 2, 2, 3, 3 }, Enumerable.Range(0, 36).Select(i => (i % 7 - 3) * 0.1f).ToArray())
+            .Node("Block", new[] { "x", "w" }, new[] { "h" }, "block1", "local")
+            .Node("Block", new[] { "h", "w" }, new[] { "y" }, "block2", "local")
             .Output("y").Build();
 
         private static byte[] PoolGemmSoftmax() => new OnnxBuilder(13)
