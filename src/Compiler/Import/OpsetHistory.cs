@@ -25,7 +25,7 @@ namespace MobileViT.Compiler.Import
             ["ReduceMean"] = 1, ["ReduceSum"] = 1, ["ReduceMax"] = 1, ["ReduceMin"] = 1, ["ReduceL1"] = 1, ["ReduceL2"] = 1,
             ["ReduceSumSquare"] = 1, ["GlobalAveragePool"] = 1, ["GlobalMaxPool"] = 1, ["DepthToSpace"] = 1, ["SpaceToDepth"] = 1,
             ["Split"] = 2, ["Concat"] = 4, ["Tile"] = 6, ["Reshape"] = 5, ["Cast"] = 6, ["InstanceNormalization"] = 6,
-            ["Erf"] = 9, ["ConstantOfShape"] = 9, ["Where"] = 9, ["Expand"] = 8,
+            ["Erf"] = 9, ["ConstantOfShape"] = 9, ["Where"] = 9, ["Expand"] = 8, ["Mod"] = 10,
             // Softmax and LogSoftmax coerce to 2-D at the axis until 13; both read that form.
             ["Softmax"] = 1, ["LogSoftmax"] = 1,
             // Later attributes (storage_order, count_include_pad, ceil_mode, dilations) default to the old behaviour.
