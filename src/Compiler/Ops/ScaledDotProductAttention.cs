@@ -37,8 +37,6 @@ namespace MobileViT.Compiler.Ops
             for (int o = 1; o < node.Outputs.Count; o++)
                 if (node.Outputs[o].Consumers.Count > 0 || node.Outputs[o].IsGraphOutput)
                     throw context.Unsupported(node, o == 3 ? "the qk_matmul_output output" : "the present key and value outputs");
-            if (node.Attributes.GetInt("qk_matmul_output_mode", 0) != 0 && node.Outputs.Count > 3)
-                throw context.Unsupported(node, "qk_matmul_output_mode");
             if (q.Rank != k.Rank || q.Rank != v.Rank || q.Rank != 3 && q.Rank != 4)
                 throw context.ShapeError(node, $"Q, K and V have ranks {q.Rank}, {k.Rank}, {v.Rank}; all 3 or all 4");
 
