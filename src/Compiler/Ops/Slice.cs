@@ -32,6 +32,8 @@ namespace MobileViT.Compiler.Ops
                 steps = null;
             }
             if (starts.Length != ends.Length) throw context.ShapeError(node, "starts and ends differ in length");
+            if (axes != null && axes.Length != starts.Length || steps != null && steps.Length != starts.Length)
+                throw context.ShapeError(node, $"{starts.Length} starts, but {axes?.Length ?? starts.Length} axes and {steps?.Length ?? starts.Length} steps");
             var inStrides = Contiguous(x.Shape);
             var shape = (int[])x.Shape.Clone();
             var strides = (int[])inStrides.Clone();

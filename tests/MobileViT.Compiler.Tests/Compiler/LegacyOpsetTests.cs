@@ -92,6 +92,21 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         [Fact]
+        public void SliceAttributesOfDifferentLengthsAreReported()
+        {
+            // Found by the fuzz tests once opset-9 models compiled: two starts and ends, one axis.
+            var model = new OnnxBuilder(9).Input("x", 1, 4, 4)
+                .Node("Slice", new[] { "x" }, new[] { "y" }, "slice", "", Attr.Ints("starts", 0, 1), Attr.Ints("ends", 2, 3), Attr.Ints("axes", 1))
+                .Output("y").Build();
+            Assert.Contains("'slice'", SingleError(model, "MVC0009").Message);
+            var steps = new OnnxBuilder(13).Input("x", 1, 4, 4)
+                .IntInitializer("starts", new long[] { 2 }, new long[] { 0, 1 }).IntInitializer("ends", new long[] { 2 }, new long[] { 2, 3 })
+                .IntInitializer("axes", new long[] { 2 }, new long[] { 1, 2 }).IntInitializer("steps", new long[] { 1 }, new long[] { 1 })
+                .Node("Slice", new[] { "x", "starts", "ends", "axes", "steps" }, new[] { "y" }, "slice").Output("y").Build();
+            Assert.Contains("'slice'", SingleError(steps, "MVC0009").Message);
+        }
+
+        [Fact]
         public void UpsampleScalesBelowOneAreInvalid()
         {
             var model = new OnnxBuilder(9).Input("x", 1, 1, 4, 4).Initializer("s", new long[] { 4 }, new[] { 1f, 1f, 0.5f, 1f })
