@@ -24,8 +24,8 @@ namespace MobileViT.Compiler.Import
         /// <summary>
         /// Opsets 22 to 25 only widened type constraints of the operators supported here (bfloat16 in 22, float4e2m1 in
         /// 23, float8e8m0 in 24, 2-bit integers in 25; Cast-25's round_mode applies to float8e8m0 only), so they compile
-        /// as 21 does; of the operators they added, Attention (23) and Swish (24) are supported, and RMSNormalization,
-        /// RotaryEmbedding and TensorScatter are reported as unsupported. Later opsets are not reviewed.
+        /// as 21 does; of the operators they added, Attention and RMSNormalization (23) and Swish (24) are supported,
+        /// and RotaryEmbedding and TensorScatter are reported as unsupported. Later opsets are not reviewed.
         /// </summary>
         public const int MaxOpset = 25;
         public static Graph Import(OnnxModel model, byte[] file, string fileName, int[]? inputShape, ResourceLimits? limits = null, ExternalDataStore? externalData = null)
