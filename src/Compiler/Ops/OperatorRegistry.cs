@@ -13,7 +13,7 @@ namespace MobileViT.Compiler.Ops
             new Erf(), new Exp(), new Expand(), new Flatten(), new Floor(), new Gather(), new Gelu(), new Gemm(),
             new GlobalAveragePool(), new GlobalMaxPool(), new Greater(), new GreaterOrEqual(), new GroupNormalization(), new HardSigmoid(), new HardSwish(), new Identity(),
             new InstanceNormalization(), new LayerNormalization(), new LeakyRelu(), new Less(), new LessOrEqual(), new Log(), new LogSoftmax(),
-            new MatMul(), new Max(), new MaxPool(), new Mean(), new Min(), new Mod(), new Mul(), new Neg(), new Not(), new Or(), new Pad(), new Pow(), new PRelu(), new Range(),
+            new MatMul(), new Max(), new MaxPool(), new Mean(), new Min(), new Mish(), new Mod(), new Mul(), new Neg(), new Not(), new Or(), new Pad(), new Pow(), new PRelu(), new Range(),
             new Reciprocal(), new RMSNormalization(), new ReduceL1(), new ReduceL2(), new ReduceMax(), new ReduceMean(), new ReduceMin(), new ReduceSum(), new ReduceSumSquare(), new Relu(), new Reshape(),
             new Resize(), new ScaledDotProductAttention(), new Shape(), new Sigmoid(), new Size(), new Slice(), new Softmax(), new Softplus(), new SpaceToDepth(), new Split(),
             new Sqrt(), new Squeeze(), new Sub(), new Sum(), new Swish(), new Tanh(), new Tile(), new Transpose(), new Trilu(), new Unsqueeze(), new Upsample(), new Where(),
