@@ -17,7 +17,8 @@ public static class OperatorTable
         text.Append("     run the conformance tests with MVC_UPDATE_DOCS=1 to rewrite this file. -->\n\n");
         text.Append(string.Format(CultureInfo.InvariantCulture,
             "Operators of the default ONNX domain (`ai.onnx`) at opsets 11 to {1}, and in models of opsets {0} to 10 from the\n" +
-            "opset the second column gives (the oldest whose behaviour the operator implements). Run-time tensors are float32;\n" +
+            "opset the second column gives (the oldest whose behaviour the operator implements; 11 also stands for operators\n" +
+            "the standard defines only later, such as Einsum at 12 or Attention at 23). Run-time tensors are float32;\n" +
             "integer and bool tensors are supported where they fold to compile-time constants (shape arithmetic). Any other\n" +
             "operator, domain or opset is reported as an error when the model is compiled (MVC0003, MVC0004).\n\n",
             GraphImporter.MinOpset, GraphImporter.MaxOpset));

@@ -1,8 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using MobileViT.Compiler.Tests.TestModels;
-using MobileViT.Conformance;
-using MobileViT.Tooling;
 using Xunit;
 using Xunit.Abstractions;
 using Attr = MobileViT.Compiler.Tests.TestModels.OnnxBuilder.Attribute;
@@ -89,22 +85,8 @@ public sealed class ConvTransposeAgainstOnnxRuntimeTests(ITestOutputHelper outpu
         }
         var model = builder.Build();
 
-        var compilation = InProcessModel.Compile(model);
-        Assert.True(compilation.Model != null, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
-        using var compiled = compilation.Model!;
-        var actual = compiled.Run(cases.Select(c => c.Data).ToArray());
-
-        using var session = new InferenceSession(model);
-        using var results = session.Run(cases.Select(c => NamedOnnxValue.CreateFromTensor(c.Input, new DenseTensor<float>(c.Data, c.Shape))).ToList());
-        var expected = results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
-
-        var failures = new List<string>();
-        for (int i = 0; i < cases.Count; i++)
-        {
-            output.WriteLine(cases[i].Description);
-            if (OutputComparison.Compare(actual[i], expected[cases[i].Output]) is string mismatch) failures.Add(cases[i].Description + ": " + mismatch);
-        }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        OnnxRuntimeComparison.AssertMatches(model, cases.Select(c => new OnnxRuntimeComparison.Feed(c.Input, c.Shape, c.Data)).ToList(),
+            cases.Select(c => (c.Output, c.Description)).ToList(), output);
     }
 
     private static float[] Random(Random random, int count, float low = -1f, float high = 1f) =>

@@ -1,7 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using MobileViT.Compiler.Tests.TestModels;
-using MobileViT.Tooling;
 using Xunit;
 using Xunit.Abstractions;
 using Attr = MobileViT.Compiler.Tests.TestModels.OnnxBuilder.Attribute;
@@ -53,22 +50,7 @@ public sealed class GroupNormalizationAgainstOnnxRuntimeTests(ITestOutputHelper 
         }
         var model = builder.Build();
 
-        var compilation = InProcessModel.Compile(model);
-        Assert.True(compilation.Model != null, string.Join("\n", compilation.Diagnostics.Select(d => d.Message)));
-        using var compiled = compilation.Model!;
-        var actual = compiled.Run(feeds.Select(f => f.Data).ToArray());
-
-        using var session = new InferenceSession(model);
-        using var results = session.Run(feeds.Select(f => NamedOnnxValue.CreateFromTensor(f.Name, new DenseTensor<float>(f.Data, f.Shape))).ToList());
-        var expected = results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray());
-
-        var failures = new List<string>();
-        for (int i = 0; i < outputs.Count; i++)
-        {
-            output.WriteLine(outputs[i].Description);
-            if (OutputComparison.Compare(actual[i], expected[outputs[i].Name]) is string mismatch) failures.Add(outputs[i].Description + ": " + mismatch);
-        }
-        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        OnnxRuntimeComparison.AssertMatches(model, feeds.Select(f => new OnnxRuntimeComparison.Feed(f.Name, f.Shape, f.Data)).ToList(), outputs, output);
     }
 
     private static float[] Random(Random random, int count, float low, float high) =>

@@ -72,6 +72,18 @@ namespace MobileViT.Compiler.Onnx
         public List<long> Ints { get; } = new List<long>();
         public List<string> Strings { get; } = new List<string>();
         public string RefAttributeName { get; set; } = "";
+
+        /// <summary>Attributes of the nodes the compiler makes itself (expanded operators, recognized patterns).</summary>
+        public static OnnxAttribute Of(string name, long value) => new OnnxAttribute { Name = name, Type = OnnxAttributeType.Int, Int = value };
+
+        public static OnnxAttribute Of(string name, float value) => new OnnxAttribute { Name = name, Type = OnnxAttributeType.Float, Float = value };
+
+        public static OnnxAttribute Of(string name, IEnumerable<long> values)
+        {
+            var attribute = new OnnxAttribute { Name = name, Type = OnnxAttributeType.Ints };
+            attribute.Ints.AddRange(values);
+            return attribute;
+        }
     }
 
     /// <summary>ONNX TensorProto.DataType values.</summary>

@@ -225,9 +225,9 @@ namespace MobileViT.Compiler.Ops
         {
             var conv = new Node(name, "Conv", OperatorRegistry.Find("Conv")!, new Attributes(new[]
             {
-                Ints("dilations", dilations),
-                Ints("pads", pads),
-                new OnnxAttribute { Name = "group", Type = OnnxAttributeType.Int, Int = plan.Groups },
+                OnnxAttribute.Of("dilations", dilations.Select(d => (long)d)),
+                OnnxAttribute.Of("pads", pads.Select(d => (long)d)),
+                OnnxAttribute.Of("group", (long)plan.Groups),
             }));
             conv.SourceNames.Clear();
             conv.SourceNames.Add(node.Name);
@@ -280,13 +280,6 @@ namespace MobileViT.Compiler.Ops
 
         public override void Emit(Node node, EmitContext context) =>
             throw new System.InvalidOperationException("ConvTranspose nodes are expanded into Conv steps after inference and never emitted.");
-
-        private static OnnxAttribute Ints(string name, int[] values)
-        {
-            var attribute = new OnnxAttribute { Name = name, Type = OnnxAttributeType.Ints };
-            attribute.Ints.AddRange(values.Select(v => (long)v));
-            return attribute;
-        }
 
         private static int[] Ints(long[]? values, int count, int fallback)
         {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Onnx;
 
 namespace MobileViT.Compiler.Ops
 {
@@ -224,7 +225,7 @@ namespace MobileViT.Compiler.Ops
             {
                 var perm = to.Select(l => (long)from.IndexOf(l)).ToArray();
                 if (perm.Select((p, i) => p == i).All(same => same)) return x;
-                return _steps.Add("Transpose", new[] { x }, to.Select(l => Sizes[l]).ToArray(), ExpansionSteps.Ints("perm", perm));
+                return _steps.Add("Transpose", new[] { x }, to.Select(l => Sizes[l]).ToArray(), OnnxAttribute.Of("perm", perm));
             }
 
             /// <summary>Sums the last <paramref name="count"/> of <paramref name="rank"/> axes away.</summary>
@@ -233,11 +234,11 @@ namespace MobileViT.Compiler.Ops
                 if (count == 0) return x;
                 var axes = Enumerable.Range(rank - count, count).Select(a => (long)a).ToArray();
                 var shape = _steps.ShapeOf(x).Take(rank - count).ToArray();
-                var keepdims = ExpansionSteps.Int("keepdims", 0);
+                var keepdims = OnnxAttribute.Of("keepdims", 0);
                 // ReduceSum takes its axes as an attribute until opset 12 and as an input from 13.
                 return _opset >= 13
                     ? _steps.Add("ReduceSum", new[] { x, _steps.IntConstant("axes", axes) }, shape, keepdims)
-                    : _steps.Add("ReduceSum", new[] { x }, shape, keepdims, ExpansionSteps.Ints("axes", axes));
+                    : _steps.Add("ReduceSum", new[] { x }, shape, keepdims, OnnxAttribute.Of("axes", axes));
             }
 
             public Tensor Reshape(Tensor x, int[] shape) => _steps.Reshape(x, shape);

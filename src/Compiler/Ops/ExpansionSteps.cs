@@ -64,16 +64,5 @@ namespace MobileViT.Compiler.Ops
             output.Producer = last;
             return _steps;
         }
-
-        public static OnnxAttribute Ints(string name, long[] values)
-        {
-            var attribute = new OnnxAttribute { Name = name, Type = OnnxAttributeType.Ints };
-            attribute.Ints.AddRange(values);
-            return attribute;
-        }
-
-        public static OnnxAttribute Int(string name, long value) => new OnnxAttribute { Name = name, Type = OnnxAttributeType.Int, Int = value };
-
-        public static OnnxAttribute Float(string name, float value) => new OnnxAttribute { Name = name, Type = OnnxAttributeType.Float, Float = value };
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Onnx;
 
 namespace MobileViT.Compiler.Ops
 {
@@ -65,7 +66,7 @@ namespace MobileViT.Compiler.Ops
                 scale = node.Inputs[1]!;
                 bias = node.Inputs[2]!;
             }
-            var epsilon = ExpansionSteps.Float("epsilon", node.Attributes.GetFloat("epsilon", 1e-5f));
+            var epsilon = OnnxAttribute.Of("epsilon", node.Attributes.GetFloat("epsilon", 1e-5f));
             var normalized = steps.Add("InstanceNormalization", new[] { grouped, scale, bias }, new[] { batch, groups, rest }, epsilon);
             var result = steps.Reshape(normalized, x.Shape);
             if (PerChannel(context))

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Onnx;
 
 namespace MobileViT.Compiler.Ops
 {
@@ -41,7 +42,7 @@ namespace MobileViT.Compiler.Ops
             var reduced = x.Shape.Select((d, a) => a >= axis ? 1 : d).ToArray();
             var steps = new ExpansionSteps(node);
             var squares = steps.Add("Mul", new[] { x, x }, x.Shape);
-            var mean = steps.Add("ReduceMean", new[] { squares, steps.IntConstant("axes", axes) }, reduced, ExpansionSteps.Int("keepdims", 1));
+            var mean = steps.Add("ReduceMean", new[] { squares, steps.IntConstant("axes", axes) }, reduced, OnnxAttribute.Of("keepdims", 1));
             var epsilon = ConstantTensor.FromFloats(new int[0], new[] { node.Attributes.GetFloat("epsilon", 1e-5f) });
             var shifted = steps.Add("Add", new[] { mean, steps.FloatConstant("epsilon", epsilon) }, reduced);
             var root = steps.Add("Sqrt", new[] { shifted }, reduced);

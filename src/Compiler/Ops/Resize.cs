@@ -118,7 +118,6 @@ namespace MobileViT.Compiler.Ops
 
         private static void SetPlan(Node node, InferenceContext context, Tensor x, int[] outShape, double[] scales, string mode, string transform, string rounding)
         {
-            RequireFourDimensions(node, context, x);
             if (mode != "nearest" && mode != "linear") throw context.Unsupported(node, $"mode '{mode}' (supported: nearest, linear)");
             if (outShape[0] != x.Shape[0] || outShape[1] != x.Shape[1])
                 throw context.Unsupported(node, "resizing the batch or channel axis");

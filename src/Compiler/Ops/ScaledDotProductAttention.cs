@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
+using MobileViT.Compiler.Onnx;
 
 namespace MobileViT.Compiler.Ops
 {
@@ -105,7 +106,7 @@ namespace MobileViT.Compiler.Ops
             var grouped = new[] { p.Batch, p.KvHeads, group * p.Queries, p.Keys };
             q = steps.Reshape(q, new[] { p.Batch, p.KvHeads, group * p.Queries, p.HeadSize });
 
-            var kt = steps.Add("Transpose", new[] { k }, new[] { p.Batch, p.KvHeads, p.HeadSize, p.Keys }, ExpansionSteps.Ints("perm", new long[] { 0, 1, 3, 2 }));
+            var kt = steps.Add("Transpose", new[] { k }, new[] { p.Batch, p.KvHeads, p.HeadSize, p.Keys }, OnnxAttribute.Of("perm", new long[] { 0, 1, 3, 2 }));
             var s = steps.Add("MatMul", new[] { q, kt }, grouped);
             s = steps.Add("Mul", new[] { s, steps.FloatConstant("scale", Scalar(p.Scale)) }, grouped);
             s = steps.Reshape(s, scores);
@@ -120,14 +121,14 @@ namespace MobileViT.Compiler.Ops
                 s = steps.Add("Add", new[] { s, mask.Type == ElementType.Float32 ? mask : steps.FloatConstant("mask", Additive(mask.Constant!)) }, scores);
             if (p.Causal)
                 s = steps.Add("Add", new[] { s, steps.FloatConstant("causal", CausalMask(p.Queries, p.Keys)) }, scores);
-            s = steps.Add("Softmax", new[] { s }, scores, ExpansionSteps.Int("axis", -1));
+            s = steps.Add("Softmax", new[] { s }, scores, OnnxAttribute.Of("axis", -1));
             s = steps.Reshape(s, grouped);
             var y = steps.Add("MatMul", new[] { s, v }, new[] { p.Batch, p.KvHeads, group * p.Queries, p.ValueSize });
             y = steps.Reshape(y, new[] { p.Batch, p.Heads, p.Queries, p.ValueSize });
             if (p.ThreeD)
             {
                 // [B, heads, L, Dv] back to [B, L, heads·Dv].
-                y = steps.Add("Transpose", new[] { y }, new[] { p.Batch, p.Queries, p.Heads, p.ValueSize }, ExpansionSteps.Ints("perm", new long[] { 0, 2, 1, 3 }));
+                y = steps.Add("Transpose", new[] { y }, new[] { p.Batch, p.Queries, p.Heads, p.ValueSize }, OnnxAttribute.Of("perm", new long[] { 0, 2, 1, 3 }));
                 y = steps.Reshape(y, new[] { p.Batch, p.Queries, p.Heads * p.ValueSize });
             }
             return steps.Finish(y);
@@ -138,7 +139,7 @@ namespace MobileViT.Compiler.Ops
         {
             if (!p.ThreeD) return x;
             var split = steps.Reshape(x, new[] { p.Batch, length, heads, size });
-            return steps.Add("Transpose", new[] { split }, new[] { p.Batch, heads, length, size }, ExpansionSteps.Ints("perm", new long[] { 0, 2, 1, 3 }));
+            return steps.Add("Transpose", new[] { split }, new[] { p.Batch, heads, length, size }, OnnxAttribute.Of("perm", new long[] { 0, 2, 1, 3 }));
         }
 
         private static ConstantTensor Scalar(float value) => ConstantTensor.FromFloats(new int[0], new[] { value });

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using MobileViT.Compiler.Emit;
 using MobileViT.Compiler.Ir;
 
@@ -32,16 +33,10 @@ namespace MobileViT.Compiler.Ops
                 int i = index / columns % rows, j = index % columns;
                 return upper ? j - i >= k : j - i <= k;
             }
+            var indices = Enumerable.Range(0, x.Length);
             SetConstantOutput(node, 0, x.Type == ElementType.Float32
-                ? ConstantTensor.FromFloats(x.Shape, Array.ConvertAll(Indices(x.Length), i => Keep(i) ? x.Floats![i] : 0f))
-                : ConstantTensor.FromInts(x.Shape, Array.ConvertAll(Indices(x.Length), i => Keep(i) ? x.Ints![i] : 0L), x.Type));
-        }
-
-        private static int[] Indices(int count)
-        {
-            var indices = new int[count];
-            for (int i = 0; i < count; i++) indices[i] = i;
-            return indices;
+                ? ConstantTensor.FromFloats(x.Shape, indices.Select(i => Keep(i) ? x.Floats![i] : 0f).ToArray())
+                : ConstantTensor.FromInts(x.Shape, indices.Select(i => Keep(i) ? x.Ints![i] : 0L).ToArray(), x.Type));
         }
 
         public override void Emit(Node node, EmitContext context) =>

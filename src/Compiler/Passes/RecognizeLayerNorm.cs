@@ -72,8 +72,8 @@ namespace MobileViT.Compiler.Passes
             };
             var attributes = new Attributes(new[]
             {
-                new OnnxAttribute { Name = "axis", Type = OnnxAttributeType.Int, Int = -1 },
-                new OnnxAttribute { Name = "epsilon", Type = OnnxAttributeType.Float, Float = (float)epsilon.Value },
+                OnnxAttribute.Of("axis", -1L),
+                OnnxAttribute.Of("epsilon", (float)epsilon.Value),
             });
             var layerNorm = GraphRewriter.NewNode(meanNode.Name, LayerNormOperator, attributes);
             foreach (var node in removed.Skip(1)) layerNorm.SourceNames.Add(node.Name);
