@@ -124,6 +124,7 @@ public class ParallelismTests
             ["depthwise 3x3 s2 40ch 28x28 (direct rows with AVX-512)"] = Conv2dTests.Geometry(1, 40, 28, 28, 40, 3, 2, 1, groups: 40),
             ["depthwise 5x5 s1 20ch 40x40 batch2 (channel blocks in bands)"] = Conv2dTests.Geometry(2, 20, 40, 40, 20, 5, 1, 2, groups: 20),
             ["pointwise 96->40 14x14 (a 4-column panel tail as dot products)"] = Conv2dTests.Geometry(1, 96, 14, 14, 40, 1, 1, 0),
+            ["pointwise 24->58 100x120 (rows in groups of 24 within each thread's columns)"] = Conv2dTests.Geometry(1, 24, 100, 120, 58, 1, 1, 0),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),
             ["stem 3x3 s2 4->20 100x90 batch2 (bands across the batch)"] = Conv2dTests.Geometry(2, 4, 100, 90, 20, 3, 2, 1),
             ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),

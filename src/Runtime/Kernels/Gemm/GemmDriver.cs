@@ -23,6 +23,10 @@ internal readonly unsafe struct GemmEpilogue
         Activation = activation;
     }
 
+    /// <summary>The same epilogue for C's rows from <paramref name="row"/> on (C and its residual share the row stride <paramref name="ldc"/>).</summary>
+    public GemmEpilogue FromRow(int row, nint ldc) =>
+        new(Scale, RowBias == null ? null : RowBias + row, ColumnBias, Residual == null ? null : Residual + row * ldc, Activation);
+
     public bool IsIdentity => Scale == 1f && RowBias == null && ColumnBias == null && Residual == null && Activation.Kind == ActivationKind.None;
 
     /// <summary>Rows [firstRow, firstRow + rows) of C, columns [column, column + columns).</summary>
@@ -97,8 +101,39 @@ internal static unsafe class GemmDriver
                 return;
             }
         }
-        RunColumns<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, 0, n, n, epilogue);
+        RunRowGroups<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, 0, n, n, epilogue);
     }
+
+    /// <summary>
+    /// <see cref="RunColumns"/> over all rows at once or, for a shallow product whose C outgrows the caches, over groups
+    /// of <see cref="RowGroupRows"/> rows one after the other. Each panel's tiles store into every row of C, so 96
+    /// output channels of 112×112 are 96 store streams 50 KB apart, more than the hardware prefetchers follow (on an
+    /// Intel Xeon, 16 → 96 on 112×112 took 1.3-1.4× ONNX Runtime's time, 0.6-0.9× in groups of 24 rows). With a depth
+    /// of at most <see cref="RowGroupDepth"/>, reading B once per group costs little. A group is a whole number of
+    /// 6-row tiles, so every element goes through the same tile as before: the result is bitwise the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunRowGroups<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
+        float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
+    {
+        if (k > RowGroupDepth || m <= RowGroupRows || (long)m * (columnEnd - columnStart) < RowGroupElements)
+        {
+            RunColumns<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, columnStart, columnEnd, n, epilogue);
+            return;
+        }
+        for (int rowStart = 0; rowStart < m; rowStart += RowGroupRows)
+        {
+            var group = epilogue.FromRow(rowStart, ldc);
+            RunColumns<TIsa, TVector, TSource>(ref source, a + rowStart * aRowStride, aRowStride, aColStride, c + rowStart * ldc, ldc,
+                Math.Min(RowGroupRows, m - rowStart), k, columnStart, columnEnd, n, group);
+        }
+    }
+
+    private const int RowGroupDepth = 32;
+    private const int RowGroupRows = 4 * GemmMicrokernels.TileRows;
+    /// <summary>Elements of C (1 MiB) from which rows go in groups: half the L2 of the Intel Xeon measured.</summary>
+    private const long RowGroupElements = 1 << 18;
 
     private struct GemmJob<TSource>
     {
@@ -120,16 +155,14 @@ internal static unsafe class GemmDriver
         if (job.ByColumns)
         {
             int columnEnd = Math.Min(job.N, end * PanelWidth);
-            RunColumns<TIsa, TVector, TSource>(ref source, job.A, job.ARowStride, job.AColStride, job.C, job.Ldc, job.M, job.K,
+            RunRowGroups<TIsa, TVector, TSource>(ref source, job.A, job.ARowStride, job.AColStride, job.C, job.Ldc, job.M, job.K,
                 first * PanelWidth, columnEnd, job.N, job.Epilogue);
             return;
         }
         int rowStart = first * GemmMicrokernels.TileRows;
         int rowEnd = end == job.Units ? job.M : end * GemmMicrokernels.TileRows;
-        var e = job.Epilogue;
-        var epilogue = new GemmEpilogue(e.Scale, e.RowBias == null ? null : e.RowBias + rowStart, e.ColumnBias,
-            e.Residual == null ? null : e.Residual + rowStart * job.Ldc, e.Activation);
-        RunColumns<TIsa, TVector, TSource>(ref source, job.A + rowStart * job.ARowStride, job.ARowStride, job.AColStride,
+        var epilogue = job.Epilogue.FromRow(rowStart, job.Ldc);
+        RunRowGroups<TIsa, TVector, TSource>(ref source, job.A + rowStart * job.ARowStride, job.ARowStride, job.AColStride,
             job.C + rowStart * job.Ldc, job.Ldc, rowEnd - rowStart, job.K, 0, job.N, job.N, epilogue);
     }
 
