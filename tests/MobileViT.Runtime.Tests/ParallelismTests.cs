@@ -187,8 +187,8 @@ public class ParallelismTests
         int previous = KernelParallelism.Enter(2);
         try
         {
-            // Enough warm-up runs for tiered compilation to finish with the calls' helpers: the JIT allocates on the calling
-            // thread too (7,896 bytes once, with 5 warm-up runs, under DOTNET_EnableAVX512=0 on a loaded machine).
+            // Enough warm-up runs for tiered compilation to finish with the calls' helpers, whose JIT work would count on
+            // this thread: with 5, CI's AVX-512-off pass once counted 7,896 bytes, which seven reruns did not reproduce.
             for (int i = 0; i < 60; i++) GemmF32.RunPackedB(a, packed, default, default, c, m, k, n, Activation.None);
             long workersBefore = KernelParallelism.WorkerAllocatedBytes; // first: it may initialize the pool's statics
             long before = GC.GetAllocatedBytesForCurrentThread();
