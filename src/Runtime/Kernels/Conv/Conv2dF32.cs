@@ -19,17 +19,22 @@ namespace MobileViT.Runtime;
 public static unsafe class Conv2dF32
 {
     /// <summary>
-    /// Weights in ONNX layout [OutChannels, InChannels/Groups, KH, KW] to the layout <see cref="Run"/> reads.
-    /// Every kernel reads the ONNX layout as-is (a row of W per output channel is one GEMM row of A), so this is a
-    /// validated copy; callers must still go through it so the layout can change without touching generated code.
+    /// Weights in ONNX layout [OutChannels, InChannels/Groups, KH, KW] to the layout <see cref="Run"/> reads: for a
+    /// pointwise convolution over more than one pixel with six or more output channels, <see cref="InterleavedRowTiles"/>
+    /// (each 6-channel tile's weights depth by depth, one stream for the GEMM tile's broadcasts); for every other
+    /// convolution the ONNX layout as-is (a row of W per output channel is one GEMM row of A), validated and copied.
     /// </summary>
     public static float[] PackWeights(ReadOnlySpan<float> weights, in Conv2dGeometry g)
     {
         g.Validate(convolution: true);
         if (weights.Length != g.WeightLength)
             throw new ArgumentException($"Expected {g.WeightLength} weights for {g}, got {weights.Length}.", nameof(weights));
-        return weights.ToArray();
+        return InterleavesWeights(g) ? InterleavedRowTiles.Pack(weights, g.OutChannels, g.InChannels) : weights.ToArray();
     }
+
+    /// <summary>Whether <see cref="PackWeights"/> interleaves: the pointwise GEMM with at least one whole 6-row tile (one pixel is a GEMV over rows).</summary>
+    internal static bool InterleavesWeights(in Conv2dGeometry g)
+        => IsPointwise(g) && g.InHeight * g.InWidth > 1 && g.OutChannels >= GemmMicrokernels.TileRows;
 
     /// <summary>
     /// input [Batch, InChannels, InHeight, InWidth] → output [Batch, OutChannels, OutHeight, OutWidth].
@@ -58,6 +63,11 @@ public static unsafe class Conv2dF32
         {
             float* biasOrNull = bias.IsEmpty ? null : biasPointer;
             float* residualOrNull = residual.IsEmpty ? null : residualPointer;
+            if (isa == KernelIsa.Scalar && InterleavesWeights(g))
+            {
+                RunPointwiseScalar(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+                return;
+            }
             if (isa == KernelIsa.Scalar)
             {
                 Conv2dReference.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
@@ -93,7 +103,20 @@ public static unsafe class Conv2dF32
                 continue;
             }
             var source = new RowMajorPanels(input + inOffset, g.InputChannelStride);
-            GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, g.OutputChannelStride, g.OutChannels, g.InChannels, plane, epilogue);
+            GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, g.OutputChannelStride, g.OutChannels, g.InChannels, plane,
+                epilogue, interleavedA: InterleavesWeights(g));
+        }
+    }
+
+    /// <summary>The scalar variant of <see cref="RunPointwise"/> for interleaved weights (the reference loop reads the ONNX layout).</summary>
+    private static void RunPointwiseScalar(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    {
+        for (int n = 0; n < g.Batch; n++)
+        {
+            nint inOffset = (nint)n * g.InChannels * g.InputChannelStride, outOffset = (nint)n * g.OutChannels * g.OutputChannelStride;
+            var epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + outOffset, activation);
+            InterleavedRowTiles.RunScalar(weights, input + inOffset, g.InputChannelStride, output + outOffset, g.OutputChannelStride,
+                g.OutChannels, g.InChannels, g.InHeight * g.InWidth, epilogue);
         }
     }
 

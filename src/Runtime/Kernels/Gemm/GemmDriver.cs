@@ -61,8 +61,8 @@ internal readonly unsafe struct GemmEpilogue
 /// finish in the registers of whole 6 × 4-vector tiles that saw the whole depth, and the pass covers the rest: on
 /// 16 → 64 channels of 112×112 the pass was 28 % of the time), each block in panels of <see cref="PanelWidth"/>
 /// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
-/// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel packed into scratch is filled
-/// <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C.
+/// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel
+/// packed into scratch is filled <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized), accumulating into C. A may be row-major with any strides or interleaved by 6-row tiles (<see cref="InterleavedRowTiles"/>).
 /// </summary>
 internal static unsafe class GemmDriver
 {
@@ -75,7 +75,7 @@ internal static unsafe class GemmDriver
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
-        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
+        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue, bool interleavedA = false)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
         int degree = KernelParallelism.Current;
@@ -95,13 +95,13 @@ internal static unsafe class GemmDriver
                 var job = new GemmJob<TSource>
                 {
                     Source = source, A = a, ARowStride = aRowStride, AColStride = aColStride, C = c, Ldc = ldc,
-                    M = m, K = k, N = n, Epilogue = epilogue, Units = units, Parts = parts, ByColumns = byColumns,
+                    M = m, K = k, N = n, Epilogue = epilogue, Units = units, Parts = parts, ByColumns = byColumns, InterleavedA = interleavedA,
                 };
                 WorkerPool.For(degree, parts, &RunPart<TIsa, TVector, TSource>, Unsafe.AsPointer(ref job));
                 return;
             }
         }
-        RunRowGroups<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, 0, n, n, epilogue);
+        RunRowGroups<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, 0, n, n, epilogue, interleavedA);
     }
 
     /// <summary>
@@ -114,19 +114,19 @@ internal static unsafe class GemmDriver
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunRowGroups<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
-        float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue)
+        float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue, bool interleavedA)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
         if (k > RowGroupDepth || m <= RowGroupRows || (long)m * (columnEnd - columnStart) < RowGroupElements)
         {
-            RunColumns<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, columnStart, columnEnd, n, epilogue);
+            RunColumns<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, columnStart, columnEnd, n, epilogue, interleavedA);
             return;
         }
         for (int rowStart = 0; rowStart < m; rowStart += RowGroupRows)
         {
             var group = epilogue.FromRow(rowStart, ldc);
             RunColumns<TIsa, TVector, TSource>(ref source, a + rowStart * aRowStride, aRowStride, aColStride, c + rowStart * ldc, ldc,
-                Math.Min(RowGroupRows, m - rowStart), k, columnStart, columnEnd, n, group);
+                Math.Min(RowGroupRows, m - rowStart), k, columnStart, columnEnd, n, group, interleavedA);
         }
     }
 
@@ -141,7 +141,7 @@ internal static unsafe class GemmDriver
         public float* A, C;
         public nint ARowStride, AColStride, Ldc;
         public int M, K, N, Units, Parts;
-        public bool ByColumns;
+        public bool ByColumns, InterleavedA;
         public GemmEpilogue Epilogue;
     }
 
@@ -156,22 +156,29 @@ internal static unsafe class GemmDriver
         {
             int columnEnd = Math.Min(job.N, end * PanelWidth);
             RunRowGroups<TIsa, TVector, TSource>(ref source, job.A, job.ARowStride, job.AColStride, job.C, job.Ldc, job.M, job.K,
-                first * PanelWidth, columnEnd, job.N, job.Epilogue);
+                first * PanelWidth, columnEnd, job.N, job.Epilogue, job.InterleavedA);
             return;
         }
         int rowStart = first * GemmMicrokernels.TileRows;
         int rowEnd = end == job.Units ? job.M : end * GemmMicrokernels.TileRows;
         var epilogue = job.Epilogue.FromRow(rowStart, job.Ldc);
         RunRowGroups<TIsa, TVector, TSource>(ref source, job.A + rowStart * job.ARowStride, job.ARowStride, job.AColStride,
-            job.C + rowStart * job.Ldc, job.Ldc, rowEnd - rowStart, job.K, 0, job.N, job.N, epilogue);
+            job.C + rowStart * job.Ldc, job.Ldc, rowEnd - rowStart, job.K, 0, job.N, job.N, epilogue, job.InterleavedA);
     }
 
-    /// <summary>Columns [columnStart, columnEnd) of C; panels stay aligned to multiples of <see cref="PanelWidth"/> from column 0.</summary>
+    /// <summary>
+    /// Columns [columnStart, columnEnd) of C; panels stay aligned to multiples of <see cref="PanelWidth"/> from column 0.
+    /// With <paramref name="interleavedA"/>, A is laid out by <see cref="InterleavedRowTiles"/> and the strides given
+    /// are those of its row-major rows after the last whole tile (k and 1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunColumns<TIsa, TVector, TSource>(ref TSource source, float* a, nint aRowStride, nint aColStride,
-        float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue)
+        float* c, nint ldc, int m, int k, int columnStart, int columnEnd, int n, in GemmEpilogue epilogue, bool interleavedA)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
+        // Whole 6-row tiles read A along these strides; the rows after them along aRowStride and aColStride.
+        nint tileRowStride = interleavedA ? 1 : aRowStride, tileColStride = interleavedA ? GemmMicrokernels.TileRows : aColStride;
+        int tileRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
         float* scratch = stackalloc float[DepthChunk * PanelWidth];
         // A panel's last few columns gathered along the depth, each DepthChunk floats from the previous.
         float* tailColumns = stackalloc float[GemvF32.MaxColumns * DepthChunk];
@@ -211,34 +218,49 @@ internal static unsafe class GemmDriver
                         : source.GetPanel(column, columns, depth, depthCount, scratch, out bStride);
                     bool accumulate = depth > 0;
                     float* aDepth = a + depth * aColStride;
+                    float* aTiles = a + depth * tileColStride;
                     if (dotInTiles)
                     {
                         // Three vectors and one column (7×7): the 6-row tiles take the column as dot products alongside,
                         // so A is read once; rows past the last whole tile go as below.
                         for (int p = 0; p < depthCount; p++) tailColumns[p] = panel[p * bStride + tiled];
-                        int tileRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
                         for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
-                            GemmMicrokernels.Gemm_F32_6x3v_Dot1<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, panel, bStride, tailColumns, depthCount,
-                                c + row * ldc + column, ldc, accumulate);
+                        {
+                            if (interleavedA)
+                                InterleavedRowTiles.Gemm_F32_6x3v_Dot1_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, panel, bStride, tailColumns,
+                                    depthCount, c + row * ldc + column, ldc, accumulate);
+                            else
+                                GemmMicrokernels.Gemm_F32_6x3v_Dot1<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, panel, bStride, tailColumns, depthCount,
+                                    c + row * ldc + column, ldc, accumulate);
+                        }
                         if (tileRows < m)
                         {
-                            RunTiles<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
-                                c + tileRows * ldc + column, ldc, m - tileRows, tiled, accumulate);
+                            RunTiles<TIsa, TVector>(aDepth + tileRows * aRowStride, aDepth + tileRows * aRowStride, aRowStride, aRowStride, aColStride, aColStride,
+                                panel, bStride, depthCount, c + tileRows * ldc + column, ldc, m - tileRows, tiled, accumulate);
                             GemvF32.Product<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumns, c + tileRows * ldc + column + tiled, ldc,
                                 m - tileRows, depthCount, accumulate);
                         }
                         continue;
                     }
                     if (tiled > 0)
-                        RunTiles<TIsa, TVector>(aDepth, aRowStride, aColStride, panel, bStride, depthCount, c + column, ldc, m, tiled, accumulate,
-                            finishedInTiles ? &finish : null, column);
+                        RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
+                            c + column, ldc, m, tiled, accumulate, finishedInTiles ? &finish : null, column);
                     if (tail > 0)
                     {
                         // The last few columns together, each gathered into its own contiguous run along the depth.
                         for (int p = 0; p < depthCount; p++)
                             for (int j = 0; j < tail; j++) tailColumns[j * DepthChunk + p] = panel[p * bStride + tiled + j];
-                        GemvF32.ProductColumns<TIsa, TVector>(aDepth, aRowStride, tailColumns, DepthChunk, tail, c + column + tiled, ldc, m,
-                            depthCount, accumulate);
+                        int rowMajorFrom = 0;
+                        if (interleavedA)
+                        {
+                            for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
+                                InterleavedRowTiles.Gemm_F32_6xN_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, tailColumns, DepthChunk, tail,
+                                    depthCount, c + row * ldc + column + tiled, ldc, accumulate);
+                            rowMajorFrom = tileRows;
+                        }
+                        if (rowMajorFrom < m)
+                            GemvF32.ProductColumns<TIsa, TVector>(aDepth + rowMajorFrom * aRowStride, aRowStride, tailColumns, DepthChunk, tail,
+                                c + rowMajorFrom * ldc + column + tiled, ldc, m - rowMajorFrom, depthCount, accumulate);
                     }
                 }
                 if (finishedInTiles)
@@ -246,8 +268,7 @@ internal static unsafe class GemmDriver
                     // Rows past the last whole tile now; panels the tiles did not finish go together at the block's end.
                     if (unfinishedFrom >= 0) epilogue.Apply<TIsa, TVector>(c, ldc, 0, m, unfinishedFrom, column - unfinishedFrom);
                     unfinishedFrom = -1;
-                    int finishedRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
-                    epilogue.Apply<TIsa, TVector>(c, ldc, finishedRows, m - finishedRows, column, columns);
+                    epilogue.Apply<TIsa, TVector>(c, ldc, tileRows, m - tileRows, column, columns);
                 }
                 else if (unfinishedFrom < 0) unfinishedFrom = column;
             }
@@ -257,11 +278,13 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// Rows of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and 1 row as the remainder needs.
+    /// Row i starts at aTiles + i * aRowStride for the tiles (their elements tileRowStride and tileColStride apart) and at
+    /// aRest + i * aRowStride for the rows after them (aRowStride and aColStride apart).
     /// With <paramref name="finish"/>, the whole-width 6 × 4-vector tiles also apply it (C's column <paramref name="column"/> is the panel's first).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTiles<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* panel, nint bStride, int depthCount,
-        float* c, nint ldc, int m, int columns, bool accumulate, TileEpilogue* finish = null, int column = 0)
+    private static void RunTiles<TIsa, TVector>(float* aTiles, float* aRest, nint aRowStride, nint tileRowStride, nint tileColStride, nint aColStride,
+        float* panel, nint bStride, int depthCount, float* c, nint ldc, int m, int columns, bool accumulate, TileEpilogue* finish = null, int column = 0)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int row = 0;
@@ -272,48 +295,48 @@ internal static unsafe class GemmDriver
         for (; row + GemmMicrokernels.TileRows <= m; row += GemmMicrokernels.TileRows)
         {
             if (threeVectors)
-                GemmMicrokernels.Gemm_F32_6x3v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                GemmMicrokernels.Gemm_F32_6x3v<TIsa, TVector>(aTiles + row * aRowStride, tileRowStride, tileColStride, panel, bStride, depthCount,
                     c + row * ldc, ldc, columns, accumulate);
             else if (wide && finish != null)
             {
                 TileEpilogue tileEpilogue = finish->At(row, column, ldc);
-                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
+                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(aTiles + row * aRowStride, tileRowStride, tileColStride, GemmMicrokernels.TileRows,
                     new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate, &tileEpilogue);
             }
             else if (wide)
-                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(a + row * aRowStride, aRowStride, aColStride, GemmMicrokernels.TileRows,
+                GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(aTiles + row * aRowStride, tileRowStride, tileColStride, GemmMicrokernels.TileRows,
                     new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate);
             else
-                GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+                GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aTiles + row * aRowStride, tileRowStride, tileColStride, panel, bStride, depthCount,
                     c + row * ldc, ldc, columns, accumulate);
         }
         if (m - row >= 4)
         {
-            GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+            GemmMicrokernels.Gemm_F32_4x2v<TIsa, TVector>(aRest + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                 c + row * ldc, ldc, columns, accumulate);
             row += 4;
         }
         if (m - row >= 2)
         {
-            GemmMicrokernels.Gemm_F32_2x4v<TIsa, TVector>(a + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
+            GemmMicrokernels.Gemm_F32_2x4v<TIsa, TVector>(aRest + row * aRowStride, aRowStride, aColStride, panel, bStride, depthCount,
                 c + row * ldc, ldc, columns, accumulate);
             row += 2;
         }
         for (; row < m; row++)
-            GemmMicrokernels.Gemm_F32_1x4v<TIsa, TVector>(a + row * aRowStride, aColStride, panel, bStride, depthCount,
+            GemmMicrokernels.Gemm_F32_1x4v<TIsa, TVector>(aRest + row * aRowStride, aColStride, panel, bStride, depthCount,
                 c + row * ldc, columns, accumulate);
     }
 
     /// <summary>Dispatches <see cref="Run{TIsa, TVector, TSource}"/> on the variant; Scalar is not handled here.</summary>
     public static void Run<TSource>(KernelIsa isa, ref TSource source, float* a, nint aRowStride, nint aColStride,
-        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue)
+        float* c, nint ldc, int m, int k, int n, in GemmEpilogue epilogue, bool interleavedA = false)
         where TSource : struct, IPanelSource
     {
         switch (isa)
         {
-            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue); break;
-            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue); break;
-            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue); break;
+            case KernelIsa.Vector512: Run<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue, interleavedA); break;
+            case KernelIsa.Vector256: Run<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue, interleavedA); break;
+            case KernelIsa.Vector128: Run<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, n, epilogue, interleavedA); break;
             default: throw new ArgumentOutOfRangeException(nameof(isa), isa, "The scalar variant has its own reference loop.");
         }
     }

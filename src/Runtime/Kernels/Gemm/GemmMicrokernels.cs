@@ -501,7 +501,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary>One depth row of the 6 × 3-vector tile: B's three vectors at <paramref name="b"/>, each row's A element at index <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MultiplyAdd6x3<TIsa, TVector>(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, nint i, float* b,
+    internal static void MultiplyAdd6x3<TIsa, TVector>(float* a0, float* a1, float* a2, float* a3, float* a4, float* a5, nint i, float* b,
         ref TVector c00, ref TVector c01, ref TVector c02, ref TVector c10, ref TVector c11, ref TVector c12,
         ref TVector c20, ref TVector c21, ref TVector c22, ref TVector c30, ref TVector c31, ref TVector c32,
         ref TVector c40, ref TVector c41, ref TVector c42, ref TVector c50, ref TVector c51, ref TVector c52)
@@ -538,7 +538,7 @@ internal static unsafe class GemmMicrokernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PutDot(float* c, float value, bool accumulate) => *c = accumulate ? *c + value : value;
+    internal static void PutDot(float* c, float value, bool accumulate) => *c = accumulate ? *c + value : value;
 
     /// <summary>
     /// Six rows of C across three vectors (48 columns with 512-bit vectors): the panel of a 7×7 plane once its 49th
@@ -596,7 +596,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary>A whole vector into C, added to C's values when accumulating.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreFull<TIsa, TVector>(float* c, TVector value, bool accumulate)
+    internal static void StoreFull<TIsa, TVector>(float* c, TVector value, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         if (accumulate) value = TIsa.Add(value, TIsa.Load(c));
@@ -637,7 +637,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary><see cref="StoreFull"/> for two consecutive vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
+    internal static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         StoreFull<TIsa, TVector>(c, first, accumulate);
