@@ -403,12 +403,12 @@ internal static unsafe class GemmMicrokernels
             TVector low = TIsa.Broadcast(epilogue->Low), high = TIsa.Broadcast(epilogue->High);
             float* residual = epilogue->Residual;
             nint residualStride = residual == null ? 0 : ldc;
-            StoreFinished4<TIsa, TVector>(c, residual, epilogue->RowBias, 0, c00, c01, c02, c03, low, high);
-            StoreFinished4<TIsa, TVector>(c + ldc, residual + residualStride, epilogue->RowBias, 1, c10, c11, c12, c13, low, high);
-            StoreFinished4<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, epilogue->RowBias, 2, c20, c21, c22, c23, low, high);
-            StoreFinished4<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, epilogue->RowBias, 3, c30, c31, c32, c33, low, high);
-            StoreFinished4<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, epilogue->RowBias, 4, c40, c41, c42, c43, low, high);
-            StoreFinished4<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, epilogue->RowBias, 5, c50, c51, c52, c53, low, high);
+            StoreFinished4<TIsa, TVector>(c, residual, epilogue->RowBias, 0, c00, c01, c02, c03, low, high, accumulate);
+            StoreFinished4<TIsa, TVector>(c + ldc, residual + residualStride, epilogue->RowBias, 1, c10, c11, c12, c13, low, high, accumulate);
+            StoreFinished4<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, epilogue->RowBias, 2, c20, c21, c22, c23, low, high, accumulate);
+            StoreFinished4<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, epilogue->RowBias, 3, c30, c31, c32, c33, low, high, accumulate);
+            StoreFinished4<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, epilogue->RowBias, 4, c40, c41, c42, c43, low, high, accumulate);
+            StoreFinished4<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, epilogue->RowBias, 5, c50, c51, c52, c53, low, high, accumulate);
             return;
         }
         if (rows == TileRows && columns == 4 * width)
@@ -604,16 +604,24 @@ internal static unsafe class GemmMicrokernels
     }
 
     /// <summary>
-    /// Four vectors of one finished row of C: <see cref="ClipOperator"/> of value + rowBias[row] + residual into
+    /// Four vectors of one finished row of C: <see cref="ClipOperator"/> of value (+ C when accumulating) + rowBias[row] + residual into
     /// [low, high] (NaN passes; with low = 0 and high = +∞ it is ReLU, with ±∞ nothing), stored. residual (positioned
     /// like this row of C) and rowBias may be null.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreFinished4<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
-        TVector v0, TVector v1, TVector v2, TVector v3, TVector low, TVector high)
+        TVector v0, TVector v1, TVector v2, TVector v3, TVector low, TVector high, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
+        if (accumulate)
+        {
+            // The last depth chunk: the sums of the chunks before are in C.
+            v0 = TIsa.Add(v0, TIsa.Load(c));
+            v1 = TIsa.Add(v1, TIsa.Load(c + width));
+            v2 = TIsa.Add(v2, TIsa.Load(c + 2 * width));
+            v3 = TIsa.Add(v3, TIsa.Load(c + 3 * width));
+        }
         if (rowBias != null)
         {
             TVector bias = TIsa.Broadcast(rowBias[row]);

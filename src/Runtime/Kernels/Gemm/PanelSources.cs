@@ -52,7 +52,7 @@ internal readonly unsafe struct PrepackedPanels : IPanelSource
 }
 
 /// <summary>
-/// Row-major B ([k][n] with row stride ldb). Whole panels are read in place, all depth rows at once: a copy costs
+/// Row-major B ([k][n] with row stride ldb). Whole panels are read in place (in the driver's depth chunks): a copy costs
 /// as much as the products of a 6-row tile per panel, so it only pays when many rows of A reuse it (small output
 /// channel counts went 10-25 % faster in place: 144 → 24 on 56×56 135 → 106 µs, 32 → 16 on 112×112 103 → 80).
 /// Rows 4 KiB apart (planes of 32×32, 64×64, 128×128) all land in the same L1 sets and are re-fetched for every 6-row
