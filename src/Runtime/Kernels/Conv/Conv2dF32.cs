@@ -63,12 +63,8 @@ public static unsafe class Conv2dF32
         {
             float* biasOrNull = bias.IsEmpty ? null : biasPointer;
             float* residualOrNull = residual.IsEmpty ? null : residualPointer;
-            if (isa == KernelIsa.Scalar && InterleavesWeights(g))
-            {
-                RunPointwiseScalar(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
-                return;
-            }
-            if (isa == KernelIsa.Scalar)
+            // The reference loop reads the ONNX layout; interleaved weights go through the pointwise path's scalar GEMM.
+            if (isa == KernelIsa.Scalar && !InterleavesWeights(g))
             {
                 Conv2dReference.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
                 return;
@@ -102,21 +98,15 @@ public static unsafe class Conv2dF32
                 GemvF32.Run(isa, weights, g.InChannels, input + inOffset, output + outOffset, g.OutChannels, g.InChannels, epilogue);
                 continue;
             }
+            if (isa == KernelIsa.Scalar)
+            {
+                InterleavedRowTiles.RunScalar(weights, input + inOffset, g.InputChannelStride, output + outOffset, g.OutputChannelStride,
+                    g.OutChannels, g.InChannels, plane, epilogue);
+                continue;
+            }
             var source = new RowMajorPanels(input + inOffset, g.InputChannelStride);
             GemmDriver.Run(isa, ref source, weights, g.InChannels, 1, output + outOffset, g.OutputChannelStride, g.OutChannels, g.InChannels, plane,
                 epilogue, interleavedA: InterleavesWeights(g));
-        }
-    }
-
-    /// <summary>The scalar variant of <see cref="RunPointwise"/> for interleaved weights (the reference loop reads the ONNX layout).</summary>
-    private static void RunPointwiseScalar(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
-    {
-        for (int n = 0; n < g.Batch; n++)
-        {
-            nint inOffset = (nint)n * g.InChannels * g.InputChannelStride, outOffset = (nint)n * g.OutChannels * g.OutputChannelStride;
-            var epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + outOffset, activation);
-            InterleavedRowTiles.RunScalar(weights, input + inOffset, g.InputChannelStride, output + outOffset, g.OutputChannelStride,
-                g.OutChannels, g.InChannels, g.InHeight * g.InWidth, epilogue);
         }
     }
 

@@ -478,24 +478,13 @@ internal static unsafe class GemmMicrokernels
                 b += bStride;
             }
         }
+        Store6x3<TIsa, TVector>(c, ldc, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, accumulate);
         nint dot = 3 * width;
-        StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
-        StoreFull<TIsa, TVector>(c + 2 * width, c02, accumulate);
         PutDot(c + dot, TIsa.Sum(d0), accumulate);
-        StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
-        StoreFull<TIsa, TVector>(c + ldc + 2 * width, c12, accumulate);
         PutDot(c + ldc + dot, TIsa.Sum(d1), accumulate);
-        StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
-        StoreFull<TIsa, TVector>(c + 2 * ldc + 2 * width, c22, accumulate);
         PutDot(c + 2 * ldc + dot, TIsa.Sum(d2), accumulate);
-        StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
-        StoreFull<TIsa, TVector>(c + 3 * ldc + 2 * width, c32, accumulate);
         PutDot(c + 3 * ldc + dot, TIsa.Sum(d3), accumulate);
-        StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
-        StoreFull<TIsa, TVector>(c + 4 * ldc + 2 * width, c42, accumulate);
         PutDot(c + 4 * ldc + dot, TIsa.Sum(d4), accumulate);
-        StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
-        StoreFull<TIsa, TVector>(c + 5 * ldc + 2 * width, c52, accumulate);
         PutDot(c + 5 * ldc + dot, TIsa.Sum(d5), accumulate);
     }
 
@@ -572,18 +561,7 @@ internal static unsafe class GemmMicrokernels
         }
         if (columns == 3 * width)
         {
-            StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
-            StoreFull<TIsa, TVector>(c + 2 * width, c02, accumulate);
-            StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
-            StoreFull<TIsa, TVector>(c + ldc + 2 * width, c12, accumulate);
-            StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
-            StoreFull<TIsa, TVector>(c + 2 * ldc + 2 * width, c22, accumulate);
-            StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
-            StoreFull<TIsa, TVector>(c + 3 * ldc + 2 * width, c32, accumulate);
-            StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
-            StoreFull<TIsa, TVector>(c + 4 * ldc + 2 * width, c42, accumulate);
-            StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
-            StoreFull<TIsa, TVector>(c + 5 * ldc + 2 * width, c52, accumulate);
+            Store6x3<TIsa, TVector>(c, ldc, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, accumulate);
             return;
         }
         StoreRow3<TIsa, TVector>(c, c00, c01, c02, columns, accumulate);
@@ -596,7 +574,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary>A whole vector into C, added to C's values when accumulating.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreFull<TIsa, TVector>(float* c, TVector value, bool accumulate)
+    private static void StoreFull<TIsa, TVector>(float* c, TVector value, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         if (accumulate) value = TIsa.Add(value, TIsa.Load(c));
@@ -643,9 +621,31 @@ internal static unsafe class GemmMicrokernels
         TIsa.Store(c + 3 * width, ClipOperator.Invoke<TIsa, TVector>(v3, low, high));
     }
 
+    /// <summary>A whole 6 × 3-vector tile into six rows of C, <paramref name="ldc"/> apart (<see cref="StoreFull"/> per vector).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store6x3<TIsa, TVector>(float* c, nint ldc, TVector c00, TVector c01, TVector c02, TVector c10, TVector c11, TVector c12,
+        TVector c20, TVector c21, TVector c22, TVector c30, TVector c31, TVector c32, TVector c40, TVector c41, TVector c42,
+        TVector c50, TVector c51, TVector c52, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
+        StoreFull<TIsa, TVector>(c + 2 * width, c02, accumulate);
+        StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
+        StoreFull<TIsa, TVector>(c + ldc + 2 * width, c12, accumulate);
+        StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
+        StoreFull<TIsa, TVector>(c + 2 * ldc + 2 * width, c22, accumulate);
+        StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
+        StoreFull<TIsa, TVector>(c + 3 * ldc + 2 * width, c32, accumulate);
+        StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
+        StoreFull<TIsa, TVector>(c + 4 * ldc + 2 * width, c42, accumulate);
+        StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
+        StoreFull<TIsa, TVector>(c + 5 * ldc + 2 * width, c52, accumulate);
+    }
+
     /// <summary><see cref="StoreFull"/> for two consecutive vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
+    private static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         StoreFull<TIsa, TVector>(c, first, accumulate);

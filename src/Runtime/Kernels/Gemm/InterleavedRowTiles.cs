@@ -16,7 +16,7 @@ namespace MobileViT.Runtime;
 /// </summary>
 internal static unsafe class InterleavedRowTiles
 {
-    /// <summary>Floats after the rows: a tile's last depth step is read as 8 floats (<see cref="Gemm_F32_6xN_InterleavedA"/>).</summary>
+    /// <summary>Floats after the rows: the last tile's last depth step is read as 8 floats (the 49th column and panel tails).</summary>
     public const int Padding = 2;
 
     private const int Rows = GemmMicrokernels.TileRows;
@@ -128,19 +128,9 @@ internal static unsafe class InterleavedRowTiles
             offset += Rows;
             b += bStride;
         }
+        GemmMicrokernels.Store6x3<TIsa, TVector>(c, ldc, c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42,
+            c50, c51, c52, accumulate);
         nint dot = 3 * width;
-        GemmMicrokernels.StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
-        GemmMicrokernels.StoreFull<TIsa, TVector>(c + 2 * width, c02, accumulate);
-        GemmMicrokernels.StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
-        GemmMicrokernels.StoreFull<TIsa, TVector>(c + ldc + 2 * width, c12, accumulate);
-        GemmMicrokernels.StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
-        GemmMicrokernels.StoreFull<TIsa, TVector>(c + 2 * ldc + 2 * width, c22, accumulate);
-        GemmMicrokernels.StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
-        GemmMicrokernels.StoreFull<TIsa, TVector>(c + 3 * ldc + 2 * width, c32, accumulate);
-        GemmMicrokernels.StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
-        GemmMicrokernels.StoreFull<TIsa, TVector>(c + 4 * ldc + 2 * width, c42, accumulate);
-        GemmMicrokernels.StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
-        GemmMicrokernels.StoreFull<TIsa, TVector>(c + 5 * ldc + 2 * width, c52, accumulate);
         for (int r = 0; r < Rows; r++) GemmMicrokernels.PutDot(c + r * ldc + dot, dots.GetElement(r), accumulate);
     }
 }
