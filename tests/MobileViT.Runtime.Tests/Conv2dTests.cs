@@ -31,6 +31,8 @@ public class Conv2dTests
         ["Pointwise 100->14 7x7 (the 49th column inside the 6-row tiles; depth not a multiple of 16; 2 rows left)"] = Geometry(1, 100, 7, 7, 14, 1, 1, 0),
         ["Pointwise 300->13 7x7 batch2 (the 49th column in the tiles over three depth chunks, the last partial; 1 row left)"] = Geometry(2, 300, 7, 7, 13, 1, 1, 0),
         ["Pointwise 24->13 14x14 (a last panel of 4 columns, all dot products)"] = Geometry(1, 24, 14, 14, 13, 1, 1, 0),
+        ["Pointwise 40->53 10x10 (a last panel of 4 columns: 48 rows four tiles at a time, one tile of 6 alone, 5 rows left)"] = Geometry(1, 40, 10, 10, 53, 1, 1, 0),
+        ["Pointwise 150->30 14x14 (a last panel of 4 columns over two depth chunks, 24 rows four tiles at a time)"] = Geometry(1, 150, 14, 14, 30, 1, 1, 0),
         ["Pointwise 200->14 16x16 (whole panels read in place in depth chunks of 128 and 72; the 6 x 4-vector tiles finish the epilogue on the last)"] = Geometry(1, 200, 16, 16, 14, 1, 1, 0),
         ["Pointwise 16->50 80x70 (a shallow product with 280,000 outputs: rows in groups of 24, the last of 2)"] = Geometry(1, 16, 80, 70, 50, 1, 1, 0),
         ["Pointwise 37->21 on a 1x1 plane batch 2 (squeeze-excitation: one column)"] = Geometry(2, 37, 1, 1, 21, 1, 1, 0),

@@ -70,6 +70,43 @@ public unsafe class InterleavedRowTilesTests
                 }
     }
 
+    /// <summary>
+    /// Four tiles (24 rows) at once across one to four columns, tiles a tile's length apart: each of the 24 rows (+)= its
+    /// dot products (lanes 0-5 and 8-13 of two registers), nothing else written.
+    /// </summary>
+    [Fact]
+    public void FourTileTailKernel_MatchesTheDotProducts()
+    {
+        const int Ldc = 7, Rows = 24;
+        foreach (int depth in new[] { 1, 6, 33 })
+            foreach (int columns in new[] { 1, 2, 3, 4 })
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    float[] rowMajor = TestData.Random(Rows * depth, seed: depth * 13 + columns);
+                    float[] a = InterleavedRowTiles.Pack(rowMajor, Rows, depth);
+                    int xStride = depth + 2;
+                    float[] x = TestData.Random(4 * xStride, seed: depth * 5 + columns, low: -2f, high: 2f);
+                    float[] start = TestData.Random(Rows * Ldc, seed: 98, low: 0.5f, high: 2f);
+                    float[] c = (float[])start.Clone();
+                    fixed (float* pa = a) fixed (float* px = x) fixed (float* pc = c)
+                        InterleavedRowTiles.Gemm_F32_24xN_InterleavedA_Vector512(pa, 6 * depth, px, xStride, columns, depth, pc, Ldc, accumulate);
+                    string context = $"depth {depth}, {columns} columns, accumulate={accumulate}";
+                    for (int r = 0; r < Rows; r++)
+                        for (int j = 0; j < Ldc; j++)
+                        {
+                            float got = c[r * Ldc + j];
+                            if (j >= columns)
+                            {
+                                Assert.True(got == start[r * Ldc + j], $"{context}: row {r} column {j} was written");
+                                continue;
+                            }
+                            double expected = accumulate ? start[r * Ldc + j] : 0;
+                            for (int p = 0; p < depth; p++) expected += (double)rowMajor[r * depth + p] * x[j * xStride + p];
+                            Assert.True(Math.Abs(got - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{context}: row {r} column {j} {got} vs {expected}");
+                        }
+                }
+    }
+
     private static void Tail(KernelIsa isa, float* a, float* x, nint xStride, int columns, int depth, float* c, nint ldc, bool accumulate)
     {
         switch (isa)

@@ -256,7 +256,12 @@ internal static unsafe class GemmDriver
                         int rowMajorFrom = 0;
                         if (interleavedA)
                         {
-                            for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
+                            int row = 0;
+                            if (TIsa.Count == 16)
+                                for (; row + 4 * GemmMicrokernels.TileRows <= tileRows; row += 4 * GemmMicrokernels.TileRows)
+                                    InterleavedRowTiles.Gemm_F32_24xN_InterleavedA_Vector512(aTiles + row * aRowStride, GemmMicrokernels.TileRows * aRowStride,
+                                        tailColumns, DepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
+                            for (; row < tileRows; row += GemmMicrokernels.TileRows)
                                 InterleavedRowTiles.Gemm_F32_6xN_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, tailColumns, DepthChunk, tail,
                                     depthCount, c + row * ldc + column + tiled, ldc, accumulate);
                             rowMajorFrom = tileRows;
