@@ -64,10 +64,28 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         [Fact]
-        public void PlanesThatDoNotAliasOrBatchesAreNotPadded()
+        public void PlanesOfAFractionOfALineAreRoundedUpToWholeLines()
         {
-            // 224×224 input: 112×112, 56×56, 28×28 planes are not multiples of 4 KiB. A batch of two keeps the layout simple.
-            Assert.DoesNotContain(Plan("mobilevit_v1_xxs_224_opset17.onnx").Plan.Locations.Values, l => l.ChannelStride > 0);
+            // 224×224 input: 112×112, 56×56 and 28×28 planes are whole lines and do not alias; 14×14 (196 floats) is
+            // rounded up to 208, 7×7 (49) would grow by a third and stays.
+            var (graph, plan) = Plan("mobilevit_v1_xxs_224_opset17.onnx");
+            var padded = plan.Locations.Where(p => p.Value.ChannelStride > 0).ToList();
+            Assert.NotEmpty(padded);
+            foreach (var (tensor, location) in padded)
+            {
+                Assert.Equal((14, 14), (tensor.Shape[2], tensor.Shape[3]));
+                Assert.Equal(208, location.ChannelStride);
+                Assert.Equal(tensor.Shape[1] * 208, location.Length);
+                Assert.All(Readers(graph, tensor), reader => Assert.True(PlanePadding.TakesPaddedPlanes(reader), $"{tensor.Name} is read by {reader}"));
+            }
+            Assert.Contains(graph.Nodes, n => n.OpType == "Conv" && n.Outputs[0].Shape.Length == 4 && n.Outputs[0].Shape[2] == 7
+                && plan.Locations[n.Outputs[0]].ChannelStride == 0);
+        }
+
+        [Fact]
+        public void BatchesAreNotPadded()
+        {
+            // A batch of two keeps the layout simple.
             Assert.DoesNotContain(Plan("mobilevit_v1_xxs_dynbatch_opset17.onnx", "2x3x256x256").Plan.Locations.Values, l => l.ChannelStride > 0);
         }
     }
