@@ -257,7 +257,9 @@ internal static unsafe class GemmDriver
                         if (interleavedA)
                         {
                             int row = 0;
-                            if (TIsa.Count == 16)
+                            // With AVX-512 only: its multiply-adds are fused like the six-row form's 256-bit ones, so a
+                            // row's result does not depend on which form a thread's share of rows gave it.
+                            if (TIsa.Count == 16 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                                 for (; row + 4 * GemmMicrokernels.TileRows <= tileRows; row += 4 * GemmMicrokernels.TileRows)
                                     InterleavedRowTiles.Gemm_F32_24xN_InterleavedA_Vector512(aTiles + row * aRowStride, GemmMicrokernels.TileRows * aRowStride,
                                         tailColumns, DepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
