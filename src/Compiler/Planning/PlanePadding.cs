@@ -72,6 +72,10 @@ namespace MobileViT.Compiler.Planning
             return stride == plane || (long)t.Shape[1] * stride >= int.MaxValue ? 0 : (int)stride;
         }
 
+        /// <summary>Whether a padded tensor's stride is the gap between 4 KiB-multiple planes (not a rounding up to whole lines).</summary>
+        internal static bool SeparatesAliasingPlanes(Tensor t, int channelStride)
+            => (long)t.Shape[2] * t.Shape[3] % AliasingPlane == 0 && channelStride == t.Shape[2] * t.Shape[3] + PadFloats;
+
         /// <summary>Convolutions: every runtime convolution path takes channel strides (MobileViT.Runtime.Conv2dGeometry).</summary>
         internal static bool TakesPaddedPlanes(Node node)
             => node.Op is Conv && node.Lowering is SpatialGeometry && node.Inputs.Count > 0 && node.Inputs[0] != null;

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using MobileViT.Compiler.Api;
 using MobileViT.Compiler.Ir;
 using MobileViT.Compiler.Ops;
 using MobileViT.Compiler.Planning;
@@ -80,6 +81,11 @@ namespace MobileViT.Compiler.Tests.Compiler
             }
             Assert.Contains(graph.Nodes, n => n.OpType == "Conv" && n.Outputs[0].Shape.Length == 4 && n.Outputs[0].Shape[2] == 7
                 && plan.Locations[n.Outputs[0]].ChannelStride == 0);
+
+            // The generated code says why, and does not give the 4 KiB reason for these planes.
+            var result = ModelCompiler.Compile(File.ReadAllBytes(ModelPath("mobilevit_v1_xxs_224_opset17.onnx")), Options("mobilevit_v1_xxs_224_opset17.onnx"));
+            Assert.Contains("// Channel planes rounded up to whole cache lines", result.Source);
+            Assert.DoesNotContain("a plane of a multiple of 4 KiB", result.Source);
         }
 
         [Fact]
