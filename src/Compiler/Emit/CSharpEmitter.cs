@@ -106,10 +106,10 @@ namespace MobileViT.Compiler.Emit
                 if (plan.Views.Contains(node)) continue;
                 context.Body.Line("");
                 context.Body.Line("// " + StepDescriber.Describe(node));
-                var paddedPlanes = node.Inputs.Concat(node.Outputs).Where(t => t != null && context.ChannelStride(t!) > 0).ToList();
-                if (paddedPlanes.Any(t => PlanePadding.SeparatesAliasingPlanes(t!, context.ChannelStride(t!))))
+                var paddedPlanes = node.Inputs.Concat(node.Outputs).OfType<Tensor>().Where(t => context.ChannelStride(t) > 0).ToList();
+                if (paddedPlanes.Any(t => PlanePadding.SeparatesAliasingPlanes(t, context.ChannelStride(t))))
                     context.Body.Line("// Channel planes padded to one cache line apart: a plane of a multiple of 4 KiB would put every channel's rows in the same cache sets.");
-                if (paddedPlanes.Any(t => !PlanePadding.SeparatesAliasingPlanes(t!, context.ChannelStride(t!))))
+                if (paddedPlanes.Any(t => !PlanePadding.SeparatesAliasingPlanes(t, context.ChannelStride(t))))
                     context.Body.Line("// Channel planes rounded up to whole cache lines, so that no vector of a plane straddles two lines.");
                 node.Op.Emit(node, context);
             }

@@ -13,7 +13,7 @@ namespace MobileViT.Compiler.Planning
     /// line between planes spreads them over the sets again.
     /// A plane that is not a whole number of cache lines (14×14: 196 floats) starts every channel but the first mid-line,
     /// so each vector a GEMM tile loads from it straddles two lines: planes rounded up to whole lines (208 floats) made
-    /// 192 → 384 and 384 → 192 on 14×14 0.91–0.93 of the time on an Intel Xeon. Planes where the rounding would add more
+    /// 192 → 384 and 384 → 192 on 14×14 0.89–0.93 of the time on an Intel Xeon. Planes where the rounding would add more
     /// than an eighth (7×7: 49 → 64) stay as they are.
     /// Only tensors written and read by convolutions alone take the padding (every convolution kernel takes channel
     /// strides, MobileViT.Runtime.Conv2dGeometry); a residual keeps its convolution's output layout.
