@@ -53,20 +53,7 @@ public unsafe class InterleavedRowTilesTests
                     float[] c = (float[])start.Clone();
                     fixed (float* pa = a) fixed (float* px = x) fixed (float* pc = c)
                         Tail(isa, pa, px, xStride, columns, depth, pc, Ldc, accumulate);
-                    string context = $"{isa}, depth {depth}, {columns} columns, accumulate={accumulate}";
-                    for (int r = 0; r < 6; r++)
-                        for (int j = 0; j < Ldc; j++)
-                        {
-                            float got = c[r * Ldc + j];
-                            if (j >= columns)
-                            {
-                                Assert.True(got == start[r * Ldc + j], $"{context}: row {r} column {j} was written");
-                                continue;
-                            }
-                            double expected = accumulate ? start[r * Ldc + j] : 0;
-                            for (int p = 0; p < depth; p++) expected += (double)rowMajor[r * depth + p] * x[j * xStride + p];
-                            Assert.True(Math.Abs(got - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{context}: row {r} column {j} {got} vs {expected}");
-                        }
+                    AssertDotProducts(rowMajor, 6, depth, x, xStride, columns, start, c, Ldc, accumulate, $"{isa}, depth {depth}, {columns} columns, accumulate={accumulate}");
                 }
     }
 
@@ -90,21 +77,30 @@ public unsafe class InterleavedRowTilesTests
                     float[] c = (float[])start.Clone();
                     fixed (float* pa = a) fixed (float* px = x) fixed (float* pc = c)
                         InterleavedRowTiles.Gemm_F32_24xN_InterleavedA_Vector512(pa, 6 * depth, px, xStride, columns, depth, pc, Ldc, accumulate);
-                    string context = $"depth {depth}, {columns} columns, accumulate={accumulate}";
-                    for (int r = 0; r < Rows; r++)
-                        for (int j = 0; j < Ldc; j++)
-                        {
-                            float got = c[r * Ldc + j];
-                            if (j >= columns)
-                            {
-                                Assert.True(got == start[r * Ldc + j], $"{context}: row {r} column {j} was written");
-                                continue;
-                            }
-                            double expected = accumulate ? start[r * Ldc + j] : 0;
-                            for (int p = 0; p < depth; p++) expected += (double)rowMajor[r * depth + p] * x[j * xStride + p];
-                            Assert.True(Math.Abs(got - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{context}: row {r} column {j} {got} vs {expected}");
-                        }
+                    AssertDotProducts(rowMajor, Rows, depth, x, xStride, columns, start, c, Ldc, accumulate, $"depth {depth}, {columns} columns, accumulate={accumulate}");
                 }
+    }
+
+    /// <summary>
+    /// Each of the rows' first <paramref name="columns"/> elements of C (+)= its dot product with column j of x, in double
+    /// precision; the columns past them as they were.
+    /// </summary>
+    private static void AssertDotProducts(float[] rowMajor, int rows, int depth, float[] x, int xStride, int columns, float[] start, float[] c,
+        int ldc, bool accumulate, string context)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < ldc; j++)
+            {
+                float got = c[r * ldc + j];
+                if (j >= columns)
+                {
+                    Assert.True(got == start[r * ldc + j], $"{context}: row {r} column {j} was written");
+                    continue;
+                }
+                double expected = accumulate ? start[r * ldc + j] : 0;
+                for (int p = 0; p < depth; p++) expected += (double)rowMajor[r * depth + p] * x[j * xStride + p];
+                Assert.True(Math.Abs(got - expected) <= 1e-5 * (1 + Math.Abs(expected)), $"{context}: row {r} column {j} {got} vs {expected}");
+            }
     }
 
     private static void Tail(KernelIsa isa, float* a, float* x, nint xStride, int columns, int depth, float* c, nint ldc, bool accumulate)
