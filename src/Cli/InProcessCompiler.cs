@@ -4,17 +4,17 @@ using Spectre.Console;
 
 namespace MobileViT.Cli;
 
-/// <summary>Compiles a model in this process (model compiler + Roslyn + a collectible load context) for check and bench.</summary>
+/// <summary>Compiles a model in this process (model compiler + Roslyn + a collectible load context) for check, bench and profile.</summary>
 internal static class InProcessCompiler
 {
     /// <summary>The loaded model, or null after printing the compiler's errors.</summary>
-    public static InProcessModel? Compile(ModelFile model, string? inputShape, IAnsiConsole console)
+    public static InProcessModel? Compile(ModelFile model, string? inputShape, IAnsiConsole console, bool timeSteps = false)
     {
         var options = model.Options(inputShape, InProcessModel.DefaultClassName, InProcessModel.DefaultNamespace);
         InProcessCompilation compilation;
         try
         {
-            compilation = console.Status().Start($"Compiling {model.FileName} and the generated C#", _ => InProcessModel.Compile(model.Bytes, options));
+            compilation = console.Status().Start($"Compiling {model.FileName} and the generated C#", _ => InProcessModel.Compile(model.Bytes, options, timeSteps));
         }
         catch (GeneratedCodeException ex)
         {

@@ -39,6 +39,7 @@ public static class Program
                 case "emit": return EmitCommand.Run(CommandLine.Parse(arguments, EmitCommand.Options), console);
                 case "check": return CheckCommand.Run(CommandLine.Parse(arguments, CheckCommand.Options), console);
                 case "bench": return BenchCommand.Run(CommandLine.Parse(arguments, BenchCommand.Options), console);
+                case "profile": return ProfileCommand.Run(CommandLine.Parse(arguments, ProfileCommand.Options), console);
                 default: throw new UsageException($"unknown command '{args[0]}'");
             }
         }

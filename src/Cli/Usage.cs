@@ -15,6 +15,7 @@ internal static class Usage
         Command(console, "emit", "Write the C# the source generator would generate for the model.", EmitCommand.Options);
         Command(console, "check", "Compile in process, run on raw float32 inputs and compare with expected outputs (exit 1 when off).", CheckCommand.Options);
         Command(console, "bench", "Time the compiled model against ONNX Runtime, same thread count, in this process.", BenchCommand.Options);
+        Command(console, "profile", "Time every step of the compiled model and every node of ONNX Runtime (its profiler), alternating in this process.", ProfileCommand.Options);
         console.WriteLine("Tensor files (.bin) are raw little-endian float32, row-major, without a header.");
         console.WriteLine("Exit codes: 0 success, 1 compiler error or failed check, 2 usage error.");
     }

@@ -27,8 +27,9 @@ public sealed class InProcessModel : IDisposable
     private int _parallelism = 1;
 
     private InProcessModel(AssemblyLoadContext loadContext, Action<float[][], float[][]> run, Action<int> setParallelism,
-        IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs, string source)
+        IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs, string source, StepClock? stepClock)
     {
+        StepClock = stepClock;
         _loadContext = loadContext;
         _run = run;
         _setParallelism = setParallelism;
@@ -40,6 +41,9 @@ public sealed class InProcessModel : IDisposable
     public IReadOnlyList<TensorSignature> Inputs { get; }
 
     public IReadOnlyList<TensorSignature> Outputs { get; }
+
+    /// <summary>The clock of a model compiled with timeSteps; null otherwise.</summary>
+    public StepClock? StepClock { get; }
 
     /// <summary>The C# the model compiler generated.</summary>
     public string Source { get; }
@@ -61,9 +65,14 @@ public sealed class InProcessModel : IDisposable
     /// <see cref="InProcessCompilation.Model"/>.
     /// </summary>
     /// <exception cref="GeneratedCodeException">Roslyn rejected the generated code (a compiler bug).</exception>
-    public static InProcessCompilation Compile(byte[] modelBytes, CompileOptions? options = null)
+    /// <param name="timeSteps">
+    /// Compile for step timing: Run reports the end of every step to <see cref="StepClock"/> (for profiling tools; sets
+    /// <paramref name="options"/>' StepProbe).
+    /// </param>
+    public static InProcessCompilation Compile(byte[] modelBytes, CompileOptions? options = null, bool timeSteps = false)
     {
         options ??= new CompileOptions { ResourceName = DefaultResourceName, ClassName = DefaultClassName, Namespace = DefaultNamespace };
+        options.StepProbe = timeSteps ? HarnessWriter.StepProbeMethod(options.Namespace) : null;
         var result = ModelCompiler.Compile(modelBytes, options);
         if (result.HasErrors || result.Source == null)
             return new InProcessCompilation(result.Diagnostics, null);
@@ -90,7 +99,11 @@ public sealed class InProcessModel : IDisposable
             var setParallelism = type.GetMethod("SetParallelism")!.CreateDelegate<Action<int>>();
             var inputs = Signatures(inputNames, Call<int[][]>(type, "InputShapes"), Call<int[]>(type, "InputLengths"));
             var outputs = Signatures(outputNames, Call<int[][]>(type, "OutputShapes"), Call<int[]>(type, "OutputLengths"));
-            return new InProcessCompilation(result.Diagnostics, new InProcessModel(loadContext, run, setParallelism, inputs, outputs, result.Source));
+            var stepClock = timeSteps
+                ? new StepClock(StepClock.ReadSteps(result.Source, options.StepProbe!), type.GetMethod("StartSteps")!.CreateDelegate<Action>(),
+                    type.GetMethod("TakeStepTicks")!.CreateDelegate<Action<long[]>>())
+                : null;
+            return new InProcessCompilation(result.Diagnostics, new InProcessModel(loadContext, run, setParallelism, inputs, outputs, result.Source, stepClock));
         }
         catch
         {

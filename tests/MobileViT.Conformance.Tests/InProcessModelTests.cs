@@ -58,6 +58,46 @@ public sealed class InProcessModelTests(ITestOutputHelper output)
         model.Parallelism = 1;
     }
 
+    /// <summary>
+    /// Compiled for step timing, the model names one step per emitted step comment, in order, and every Run reports each
+    /// of them once: the stem first, the classifier last, no step's time negative, and all of them together within the
+    /// whole run's time. The output is the same as without the clock.
+    /// </summary>
+    [SkippableFact]
+    public void StepClockTimesEveryEmittedStepOfARun()
+    {
+        var path = RepositoryPaths.Model("mobilevit_v1_xxs_opset13.onnx");
+        Skip.IfNot(File.Exists(path), path + " is absent");
+        var bytes = File.ReadAllBytes(path);
+        using var plain = InProcessModel.Compile(bytes).Model!;
+        using var timed = InProcessModel.Compile(bytes, timeSteps: true).Model!;
+        Assert.Null(plain.StepClock);
+        var clock = timed.StepClock!;
+
+        var comments = timed.Source.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("// /", StringComparison.Ordinal) && l.Contains(" → ")).ToList();
+        Assert.Equal(comments.Count, clock.Steps.Count);
+        Assert.Equal(comments.Select(c => c.Substring(3)), clock.Steps);
+        Assert.StartsWith("/stem/", clock.Steps[0]);
+        Assert.Contains("Gemm (packed", clock.Steps[^1]);
+        Assert.DoesNotContain("StepDone", plain.Source);
+
+        var input = ReadFloats(RepositoryPaths.Model("mobilevit_v1_xxs.input.bin"));
+        var ticks = new long[clock.Steps.Count];
+        timed.Run(new[] { input });
+        clock.Take(ticks);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        clock.Start();
+        var outputs = timed.Run(new[] { input });
+        long whole = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        clock.Take(ticks);
+        output.WriteLine($"{ticks.Count(t => t > 0)} of {ticks.Length} steps timed above zero; {ticks.Sum()} of {whole} ticks");
+        Assert.All(ticks, t => Assert.True(t >= 0));
+        Assert.True(ticks.Sum() > 0 && ticks.Sum() <= whole, $"steps {ticks.Sum()} ticks, run {whole}");
+        Assert.True(ticks[0] > 0, "the stem convolution took no time");
+        Assert.Equal(plain.Run(new[] { input }).Single(), outputs.Single());
+        Assert.Throws<ArgumentException>(() => clock.Take(new long[ticks.Length + 1]));
+    }
+
     private static float[] ReadFloats(string path)
     {
         var bytes = File.ReadAllBytes(path);

@@ -85,53 +85,10 @@ internal static class BenchCommand
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private static double Median(double[] values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();
         int middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    /// <summary>An ONNX Runtime session with one thread and its input and output tensors bound once.</summary>
-    private sealed class OnnxRuntimeRunner : IDisposable
-    {
-        private readonly InferenceSession _session;
-        private readonly RunOptions _runOptions = new();
-        private readonly string[] _inputNames, _outputNames;
-        private readonly OrtValue[] _inputValues, _outputValues;
-
-        private OnnxRuntimeRunner(InferenceSession session, InProcessModel model, float[][] inputs)
-        {
-            _session = session;
-            _inputNames = model.Inputs.Select(i => i.Name).ToArray();
-            _outputNames = model.Outputs.Select(o => o.Name).ToArray();
-            _inputValues = model.Inputs.Select((input, i) => OrtValue.CreateTensorValueFromMemory(inputs[i], input.Shape.Select(d => (long)d).ToArray())).ToArray();
-            Outputs = model.Outputs.Select(o => new float[o.Length]).ToArray();
-            _outputValues = model.Outputs.Select((output, i) => OrtValue.CreateTensorValueFromMemory(Outputs[i], output.Shape.Select(d => (long)d).ToArray())).ToArray();
-        }
-
-        /// <summary>The last run's outputs.</summary>
-        public float[][] Outputs { get; }
-
-        public static OnnxRuntimeRunner Create(byte[] modelBytes, InProcessModel model, float[][] inputs, int threads)
-        {
-            using var options = new SessionOptions
-            {
-                IntraOpNumThreads = threads,
-                InterOpNumThreads = 1,
-                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            };
-            return new OnnxRuntimeRunner(new InferenceSession(modelBytes, options), model, inputs);
-        }
-
-        public void Run() => _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
-
-        public void Dispose()
-        {
-            foreach (var value in _inputValues.Concat(_outputValues)) value.Dispose();
-            _runOptions.Dispose();
-            _session.Dispose();
-        }
     }
 }

@@ -39,5 +39,11 @@ namespace MobileViT.Compiler.Api
 
         /// <summary>Item metadata MaxArenaMegabytes: the largest scratch arena accepted (default <see cref="ResourceLimits.DefaultMaxArenaMegabytes"/>).</summary>
         public string? MaxArenaMegabytes { get; set; }
+
+        /// <summary>
+        /// For profiling tools only; null in builds. A static method <c>void M(int step)</c>, fully qualified, that the
+        /// generated Run calls after each step with the step's index (0, 1, ...), so a tool can time every step.
+        /// </summary>
+        public string? StepProbe { get; set; }
     }
 }

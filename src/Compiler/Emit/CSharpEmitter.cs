@@ -101,6 +101,7 @@ namespace MobileViT.Compiler.Emit
             context.WholeLengths[LocationKind.Input] = graph.Inputs.Select(t => (int)t.ElementCount).ToArray();
             context.WholeLengths[LocationKind.Output] = graph.Outputs.Select(t => (int)t.ElementCount).ToArray();
 
+            int step = 0;
             foreach (var node in graph.Nodes)
             {
                 if (plan.Views.Contains(node)) continue;
@@ -112,6 +113,7 @@ namespace MobileViT.Compiler.Emit
                 if (paddedPlanes.Any(t => !PlanePadding.SeparatesAliasingPlanes(t, context.ChannelStride(t))))
                     context.Body.Line("// Channel planes rounded up to whole cache lines, so that no vector of a plane straddles two lines.");
                 node.Op.Emit(node, context);
+                if (options.StepProbe != null) context.Body.Line($"{options.StepProbe}({(step++).ToString(CultureInfo.InvariantCulture)});");
             }
             for (int i = 0; i < graph.Outputs.Count; i++)
             {

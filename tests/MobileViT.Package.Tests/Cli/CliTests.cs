@@ -140,7 +140,23 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
         Assert.Matches(@"output 'output' vs ONNX Runtime: relative L2 [0-9.]+E-0[5-9]", text);
     }
 
+    [Fact]
+    public void ProfileTimesEveryStepAndEveryOnnxRuntimeNode()
+    {
+        var (exitCode, text) = Mvc("profile", ModelPath, "-i", InputPath, "--runs", "3", "--warmup", "1", "--top", "4");
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"MobileViT\.Compiler: [1-9][0-9]* steps, their medians add up to [0-9.]+ ms", text);
+        Assert.Contains("the 4 slowest steps", text);
+        Assert.Contains("MobileViT.Compiler by operation", text);
+        Assert.Contains("Conv3x3 s2", text);                                   // the stem's operation, grouped
+        Assert.Matches(@"ONNX Runtime: [1-9][0-9]* nodes after its graph optimizations", text);
+        Assert.Contains("ONNX Runtime by operator", text);
+        Assert.Contains("Step by step against ONNX Runtime's nodes", text);
+        Assert.Matches(@"│ +[0-9]+ │ Conv[^│]*│ +[0-9.]+ µs │ +[0-9.]+ µs │ +[0-9.]+ │", text); // a step with a matched ONNX Runtime time and a ratio
+    }
+
     [Theory]
+    [InlineData("profile", "a.onnx", "--top", "0")]
     [InlineData("frobnicate", "x.onnx")]
     [InlineData("inspect")]
     [InlineData("inspect", "a.onnx", "b.onnx")]
@@ -160,7 +176,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     {
         var (exitCode, text) = Mvc("--help");
         Assert.Equal(0, exitCode);
-        foreach (var command in new[] { "inspect", "emit", "check", "bench" }) Assert.Contains("  " + command + " ", text);
+        foreach (var command in new[] { "inspect", "emit", "check", "bench", "profile" }) Assert.Contains("  " + command + " ", text);
     }
 
     private (int ExitCode, string Text) Mvc(params string[] args)
