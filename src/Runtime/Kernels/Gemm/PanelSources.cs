@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -64,15 +65,24 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
     /// <summary>Row strides that are multiples of this many floats (4 KiB) alias in L1.</summary>
     private const int AliasingStride = 1024;
 
+    /// <summary>
+    /// Row strides (4 KiB) and panel depths from which an in-place panel's depth rows are more streams, each in a page
+    /// of its own, than the hardware prefetchers follow, so the next panel is asked for in software.
+    /// </summary>
+    private const int PrefetchStride = 1024, PrefetchDepth = 64;
+
     private readonly float* _b;
     private readonly nint _ldb;
+
     private readonly bool _inPlace;
+    private readonly bool _prefetchNextPanel;
 
     public RowMajorPanels(float* b, nint ldb)
     {
         _b = b;
         _ldb = ldb;
         _inPlace = ldb % AliasingStride != 0;
+        _prefetchNextPanel = _inPlace && ldb >= PrefetchStride && Sse.IsSupported;
     }
 
     public bool UsesScratch(int columns) => !(_inPlace && columns == GemmDriver.PanelWidth);
@@ -90,6 +100,7 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
         if (_inPlace && columns == GemmDriver.PanelWidth)
         {
             rowStride = _ldb;
+            if (_prefetchNextPanel && depthCount >= PrefetchDepth) PrefetchNextPanel(source, depthCount);
             return source;
         }
         rowStride = GemmDriver.PanelWidth;
@@ -98,6 +109,19 @@ internal readonly unsafe struct RowMajorPanels : IPanelSource
         // depth row still a quarter of a 960 → 160 convolution on 7×7.
         VectorCopy.CopyPaddedRows(source, _ldb, scratch, GemmDriver.PanelWidth, depthCount, columns);
         return scratch;
+    }
+
+    /// <summary>The next panel's depth rows (four cache lines each), while the tiles work on this one.</summary>
+    private void PrefetchNextPanel(float* panel, int depthCount)
+    {
+        for (int p = 0; p < depthCount; p++)
+        {
+            float* next = panel + p * _ldb + GemmDriver.PanelWidth;
+            Sse.Prefetch0(next);
+            Sse.Prefetch0(next + 16);
+            Sse.Prefetch0(next + 32);
+            Sse.Prefetch0(next + 48);
+        }
     }
 }
 
