@@ -36,8 +36,9 @@ internal sealed class OnnxRuntimeRunner : IDisposable
         };
         if (profilePrefix != null)
         {
-            options.EnableProfiling = true;
+            // The prefix first: setting EnableProfiling hands ONNX Runtime the prefix as it is at that moment.
             options.ProfileOutputPathPrefix = profilePrefix;
+            options.EnableProfiling = true;
         }
         return new OnnxRuntimeRunner(new InferenceSession(modelBytes, options), model, inputs);
     }

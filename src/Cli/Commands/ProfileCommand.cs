@@ -87,7 +87,10 @@ internal static class ProfileCommand
         stepMicroseconds = steps;
         compiledMedian = BenchCommand.Median(compiledTimes);
         onnxRuntimeMedian = BenchCommand.Median(onnxRuntimeTimes);
-        return OnnxRuntimeProfile.Read(onnxRuntime.EndProfiling());
+        var profile = onnxRuntime.EndProfiling();
+        if (!Path.GetFullPath(profile).StartsWith(Path.GetFullPath(profileFolder), StringComparison.Ordinal))
+            throw new InvalidOperationException($"ONNX Runtime wrote its profile to {profile}, outside {profileFolder}");
+        return OnnxRuntimeProfile.Read(profile);
     }
 
     private static void WriteSteps(IAnsiConsole console, string fileName, IReadOnlyList<string> steps, double[][] microseconds, double runMilliseconds, int top)
