@@ -77,7 +77,10 @@ public class Conv2dTests
         ["Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)"] = Geometry(2, 4, 31, 33, 20, 3, 2, 1),
         ["Stem 3x3 s2 p0 3->16 30x40 TF SAME (no left padding, one cell right and below)"] = new Conv2dGeometry(1, 3, 30, 40, 16, 15, 20, 3, 3, 2, 2, 0, 0, 1, 1, 1),
         ["Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)"] = Geometry(1, 3, 64, 64, 32, 3, 2, 1),
-        ["Dense 3x3 s2 p1 5->8 12x12 (more channels than the stem kernel takes: implicit GEMM)"] = Geometry(1, 5, 12, 12, 8, 3, 2, 1),
+        ["Stem 3x3 s2 p1 12->20 32x32 (narrow: 12 inputs, a last tile of 4 channels)"] = Geometry(1, 12, 32, 32, 20, 3, 2, 1),
+        ["Stem 3x3 s2 p1 24->48 30x34 (narrow, RepViT's second stem: depth 216; rows of 17 outputs)"] = Geometry(1, 24, 30, 34, 48, 3, 2, 1),
+        ["Dense 3x3 s2 p1 5->56 12x12 (more outputs than the stem kernel takes beyond 4 inputs: implicit GEMM)"] = Geometry(1, 5, 12, 12, 56, 3, 2, 1),
+        ["Dense 3x3 s2 p1 25->8 12x12 (more inputs than the stem kernel takes: implicit GEMM)"] = Geometry(1, 25, 12, 12, 8, 3, 2, 1),
         ["Dense 3x3 s1 p1 8->12 10x11"] = Geometry(1, 8, 10, 11, 12, 3, 1, 1),
         ["Dense 3x3 s1 p1 8->8 9x16 (padded input: rows of one vector, 144 pixels = 2 panels and 16, 2 channels left over)"] = Geometry(1, 8, 9, 16, 8, 3, 1, 1),
         ["Dense 3x3 s1 p1 8->7 9x16 (padded input, 1 channel left over)"] = Geometry(1, 8, 9, 16, 7, 3, 1, 1),
@@ -267,7 +270,7 @@ public class Conv2dTests
     }
 
     /// <summary>
-    /// With AVX-512, the stem (3×3 stride 2 on up to 4 input channels) is read straight from the input rows and sums each
+    /// With AVX-512, the stem (3×3 stride 2 on up to 4 input channels, or up to 24 with up to 48 outputs) is read straight from the input rows and sums each
     /// output in the implicit GEMM's order, with the same epilogue arithmetic, so the 256-bit build (implicit GEMM) must
     /// give the same bits, with the epilogue in registers (no residual) and as a pass over rows (residual). Not on
     /// 33×33 (17×17 outputs): there the GEMM takes the plane's last column as dot products, another order of sums.
@@ -277,12 +280,28 @@ public class Conv2dTests
     [InlineData("Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)")]
     [InlineData("Stem 3x3 s2 p0 3->16 30x40 TF SAME (no left padding, one cell right and below)")]
     [InlineData("Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)")]
+    [InlineData("Stem 3x3 s2 p1 12->20 32x32 (narrow: 12 inputs, a last tile of 4 channels)")]
     public void ShallowStem_IsBitwiseTheImplicitGemm(string geometryName)
     {
         if (!Avx512KernelsRun()) return;
         Assert.True(ShallowConv3x3Stride2.Supports(Geometries[geometryName]), "the geometry no longer reaches the stem kernel");
         AssertVector512IsVector256Bitwise(geometryName, withResidual: false);
         AssertVector512IsVector256Bitwise(geometryName, withResidual: true);
+    }
+
+    /// <summary>
+    /// Past image channels the stem kernel takes only narrow convolutions (up to 24 inputs and 48 outputs), where the
+    /// GEMM's tiles have too few rows; the MatchesNaive cases cover each side's results.
+    /// </summary>
+    [Fact]
+    public void ShallowStem_TakesNarrowConvolutionsOnly()
+    {
+        if (!Avx512KernelsRun()) return;
+        Assert.True(ShallowConv3x3Stride2.Supports(Geometries["Stem 3x3 s2 p1 24->48 30x34 (narrow, RepViT's second stem: depth 216; rows of 17 outputs)"]));
+        Assert.True(ShallowConv3x3Stride2.Supports(Geometry(1, 3, 224, 224, 128, 3, 2, 1)));
+        Assert.False(ShallowConv3x3Stride2.Supports(Geometries["Dense 3x3 s2 p1 5->56 12x12 (more outputs than the stem kernel takes beyond 4 inputs: implicit GEMM)"]));
+        Assert.False(ShallowConv3x3Stride2.Supports(Geometries["Dense 3x3 s2 p1 25->8 12x12 (more inputs than the stem kernel takes: implicit GEMM)"]));
+        Assert.False(ShallowConv3x3Stride2.Supports(Geometry(1, 3, 224, 224, 136, 3, 2, 1)));
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace MobileViT.Runtime;
 
 /// <summary>
 /// Dense 3×3 stride-2 convolution of an input with few channels — the stem of every model here (3 → 16, 24 or 32 on
-/// 224×224 or 256×256) — read straight from the input rows with AVX-512.
+/// 224×224 or 256×256), and narrow ones such as RepViT's second stem convolution (24 → 48) — read straight from the
+/// input rows with AVX-512.
 /// <para>
 /// As an implicit GEMM the stem has a depth of only 27: gathering its panels cost about as much as the products
 /// (3 → 32 on 224×224: 221 µs, a third of it in the gather). Here 16 neighbouring outputs of a row are one vector,
@@ -25,11 +26,21 @@ namespace MobileViT.Runtime;
 /// </summary>
 internal static unsafe class ShallowConv3x3Stride2
 {
-    /// <summary>Input channels up to which this beats the implicit GEMM: image channels (gray, RGB, RGBA).</summary>
+    /// <summary>Input channels up to which this beats the implicit GEMM at any output count: image channels (gray, RGB, RGBA).</summary>
     public const int MaxInChannels = 4;
 
-    /// <summary>Output channels whose regrouped weights fit the stack budget (18 KiB at most).</summary>
+    /// <summary>Output channels whose regrouped weights fit the stack budget (18 KiB at most for image channels).</summary>
     public const int MaxOutChannels = 128;
+
+    /// <summary>
+    /// A second stem convolution (RepViT's 24 → 48 on 112×112) or any narrow one: up to this many input channels with up to
+    /// <see cref="MaxNarrowOutChannels"/> outputs, the GEMM's 6-row tiles have too few rows to reuse its gathered panels
+    /// and this kernel wins too. Against the implicit GEMM, per step: 8 → 16 on 112×112 0.44, 12 → 24 0.56, 16 → 32 0.82
+    /// (with SiLU on 128×128 0.87), 20 → 40 0.90, 24 → 24 on 56×56 0.75, 24 → 48 on 112×112 0.95-0.98; with more outputs
+    /// it loses (16 → 64 1.05, 24 → 96 1.17, 16 → 128 on 56×56 1.30), and with 32 inputs too (32 → 64 1.01-1.04).
+    /// Regrouped weights up to 24 × 9 × 48 floats (41 KiB of stack).
+    /// </summary>
+    public const int MaxNarrowInChannels = 24, MaxNarrowOutChannels = 48;
 
     private const int ChannelTile = 8;
     private const int MaxInWidth = 4096;
@@ -41,7 +52,8 @@ internal static unsafe class ShallowConv3x3Stride2
     public static bool Supports(in Conv2dGeometry g)
         => Avx512F.IsSupported && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 2 && g.StrideWidth == 2
            && g.DilationHeight == 1 && g.DilationWidth == 1 && g.Groups == 1
-           && g.InChannels <= MaxInChannels && g.OutChannels <= MaxOutChannels
+           && (g.InChannels <= MaxInChannels && g.OutChannels <= MaxOutChannels
+               || g.InChannels <= MaxNarrowInChannels && g.OutChannels <= MaxNarrowOutChannels)
            && (g.PadLeft == 0 || g.PadLeft == 1) && g.InWidth <= MaxInWidth;
 
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
