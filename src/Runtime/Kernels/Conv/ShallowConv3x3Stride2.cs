@@ -36,7 +36,8 @@ internal static unsafe class ShallowConv3x3Stride2
     /// A second stem convolution (RepViT's 24 → 48 on 112×112) or any narrow one: up to this many input channels with up to
     /// <see cref="MaxNarrowOutChannels"/> outputs, the GEMM's 6-row tiles have too few rows to reuse its gathered panels
     /// and this kernel wins too. Against the implicit GEMM, per step: 8 → 16 on 112×112 0.44, 12 → 24 0.56, 16 → 32 0.82
-    /// (with SiLU on 128×128 0.87), 20 → 40 0.90, 24 → 24 on 56×56 0.75, 24 → 48 on 112×112 0.95-0.98; with more outputs
+    /// (with SiLU on 128×128 0.87), 20 → 40 0.90, 24 → 24 on 56×56 0.75, 24 → 48 on 112×112 0.96-0.98 alone and 0.91-0.95
+    /// inside RepViT-M0.9 (the seventeenth session measured 1.07 there, against an older GEMM); with more outputs
     /// it loses (16 → 64 1.05, 24 → 96 1.17, 16 → 128 on 56×56 1.30), and with 32 inputs too (32 → 64 1.01-1.04).
     /// Regrouped weights up to 24 × 9 × 48 floats (41 KiB of stack).
     /// </summary>
