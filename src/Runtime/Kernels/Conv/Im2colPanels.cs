@@ -55,6 +55,8 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     {
         rowStride = GemmDriver.PanelWidth;
 #if NET9_0_OR_GREATER
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && IsWholePlaneSameSize)
+            return GetPanelOfWholePlane(columns, depth, depthCount, scratch);
         if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _strideWidth <= 2)
             return GetPanelMasked(column, columns, depth, depthCount, scratch);
 #endif
@@ -151,7 +153,58 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
             }
     }
 
+    /// <summary>Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7): see <see cref="GetPanelOfWholePlane"/>.</summary>
+    private bool IsWholePlaneSameSize =>
+        _strideHeight == 1 && _strideWidth == 1 && _outHeight == _inHeight && _outWidth == _inWidth
+        && _outHeight * _outWidth <= GemmDriver.PanelWidth && _kernelHeight * _kernelWidth <= MaxWholePlaneTaps;
+
+    private const int MaxWholePlaneTaps = 49;
+
 #if NET9_0_OR_GREATER
+    /// <summary>
+    /// A plane of at most 64 cells that keeps its size (the 8×8 and 7×7 stages): the panel is the whole plane, and output
+    /// cell i's tap (ky, kx) is input cell i + dy·width + dx of the same plane, or zero where that falls outside it. So a
+    /// depth row is four masked loads from the flattened input plane, one mask per tap and vector computed once per
+    /// panel, instead of a masked copy per output row (eight runs of 8 on 8×8). Same panel, so the same bits. Per step,
+    /// alone: 192 → 96 on 8×8 0.87, 96 → 96 0.84, 160 → 80 on 7×7 with SiLU 0.86; inside MobileViT-XS and XXS at 224
+    /// (their last fusion convolutions) 0.97-0.98.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float* GetPanelOfWholePlane(int columns, int depth, int depthCount, float* scratch)
+    {
+        const int Lanes = 16, Vectors = GemmDriver.PanelWidth / Lanes;
+        int taps = _kernelHeight * _kernelWidth;
+        int* offsets = stackalloc int[MaxWholePlaneTaps];
+        float* masks = stackalloc float[MaxWholePlaneTaps * GemmDriver.PanelWidth];
+        for (int ky = 0, tap = 0; ky < _kernelHeight; ky++)
+            for (int kx = 0; kx < _kernelWidth; kx++, tap++)
+            {
+                int dy = ky * _dilationHeight - _padTop, dx = kx * _dilationWidth - _padLeft;
+                offsets[tap] = dy * _inWidth + dx;
+                for (int cell = 0; cell < GemmDriver.PanelWidth; cell++)
+                {
+                    int y = cell / _outWidth + dy, x = cell % _outWidth + dx;
+                    bool inside = cell < columns && (uint)y < (uint)_inHeight && (uint)x < (uint)_inWidth;
+                    masks[tap * GemmDriver.PanelWidth + cell] = inside ? BitConverter.Int32BitsToSingle(-1) : 0f;
+                }
+            }
+        int channel = depth / taps, t = depth % taps;
+        for (int p = 0; p < depthCount; p++)
+        {
+            float* source = _input + channel * _channelStride + offsets[t];
+            float* destination = scratch + p * GemmDriver.PanelWidth;
+            float* mask = masks + t * GemmDriver.PanelWidth;
+            for (int v = 0; v < Vectors; v++)
+                Vector512.Store(Avx512F.MaskLoad(source + v * Lanes, Vector512.Load(mask + v * Lanes), Vector512<float>.Zero), destination + v * Lanes);
+            if (++t == taps)
+            {
+                t = 0;
+                channel++;
+            }
+        }
+        return scratch;
+    }
+
     /// <summary>
     /// Stride 1 or 2 with AVX-512: each run of a depth row is copied with masked loads straight from the input row, the
     /// lanes whose tap falls left or right of the input masked off (read as zero, never faulting) and masked stores
