@@ -230,12 +230,11 @@ internal static unsafe class GemmDriver
                         for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
                         {
                             // One panel in all (7×7): every tile's weights are read once, from beyond the L2, a new stretch for
-                            // each tile and chunk; asking for the next one's start lets the hardware stream the rest.
-                            if (interleavedA && n <= PanelWidth && row + GemmMicrokernels.TileRows < tileRows)
-                                PrefetchTileStart(aTiles + (row + GemmMicrokernels.TileRows) * aRowStride);
+                            // each tile and chunk, so the tile asks for the next tile's stretch as it goes.
+                            bool streamA = interleavedA && n <= PanelWidth && row + GemmMicrokernels.TileRows < tileRows && System.Runtime.Intrinsics.X86.Sse.IsSupported;
                             if (interleavedA)
                                 InterleavedRowTiles.Gemm_F32_6x3v_Dot1_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, panel, bStride, tailColumns,
-                                    depthCount, c + row * ldc + column, ldc, accumulate);
+                                    depthCount, c + row * ldc + column, ldc, accumulate, streamA ? aTiles + (row + GemmMicrokernels.TileRows) * aRowStride : null);
                             else
                                 GemmMicrokernels.Gemm_F32_6x3v_Dot1<TIsa, TVector>(aDepth + row * aRowStride, aRowStride, panel, bStride, tailColumns, depthCount,
                                     c + row * ldc + column, ldc, accumulate);
@@ -339,19 +338,6 @@ internal static unsafe class GemmDriver
         for (; row < m; row++)
             GemmMicrokernels.Gemm_F32_1x4v<TIsa, TVector>(aRest + row * aRowStride, aColStride, panel, bStride, depthCount,
                 c + row * ldc, columns, accumulate);
-    }
-
-    /// <summary>
-    /// The first four cache lines of the next interleaved tile's weights for this depth chunk, into L2. Per step inside
-    /// the models, one panel of 49 columns: RepViT-M0.9's 384 → 768 and 768 → 384 0.94-0.96, MobileNetV2's 7×7 steps
-    /// 0.96-0.98, MobileNetV3-L's 0.98. The whole stretch (6 × 128 weights) measured 0.64-0.81 on RepViT's but 1.02-1.10
-    /// on the MobileNets', 1.04-1.08 on all of them alone with flushed caches; 8 or 16 lines were in between.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchTileStart(float* next)
-    {
-        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
-        for (int offset = 0; offset < 64; offset += 16) System.Runtime.Intrinsics.X86.Sse.Prefetch1(next + offset);
     }
 
     /// <summary>Dispatches <see cref="Run{TIsa, TVector, TSource}"/> on the variant; Scalar is not handled here.</summary>
