@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -339,11 +340,12 @@ internal static unsafe class GemmMicrokernels
     /// Six rows of C across four vectors (a 64-column panel with 512-bit vectors): 24 accumulators, so each A broadcast
     /// feeds four FMAs and each B load six. Only for 512-bit vectors, whose 32 registers hold the tile. B's depth row p
     /// comes from <typeparamref name="TRows"/>: a packed panel, or offsets into a padded input. Rows past
-    /// <paramref name="rows"/> repeat row 0's products and are not stored.
+    /// <paramref name="rows"/> repeat row 0's products and are not stored. A non-null <paramref name="prefetch"/> is
+    /// asked for into L2 along with A, at A's offsets, every other depth step (the next interleaved tile's weights).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm_F32_6x4v<TIsa, TVector, TRows>(float* a, nint aRowStride, nint aColStride, int rows, TRows b, int depth,
-        float* c, nint ldc, int columns, bool accumulate, TileEpilogue* epilogue = null)
+        float* c, nint ldc, int columns, bool accumulate, TileEpilogue* epilogue = null, float* prefetch = null)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TRows : struct, ITileRows
     {
         int width = TIsa.Count;
@@ -362,6 +364,7 @@ internal static unsafe class GemmMicrokernels
         nint offset = 0;
         for (int p = 0; p < depth; p++)
         {
+            if (prefetch != null && (p & 1) == 0 && Sse.IsSupported) Sse.Prefetch1(prefetch + offset);
             b.Load<TIsa, TVector>(out TVector b0, out TVector b1, out TVector b2, out TVector b3);
             b.Next();
             TVector x;

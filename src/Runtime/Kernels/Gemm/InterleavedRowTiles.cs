@@ -164,7 +164,7 @@ internal static unsafe class InterleavedRowTiles
         nint offset = 0;
         for (int p = 0; p < depth; p++)
         {
-            if (prefetch != null && (p & 1) == 0) Sse.Prefetch1(prefetch + offset);
+            if (prefetch != null && (p & 1) == 0 && Sse.IsSupported) Sse.Prefetch1(prefetch + offset);
             dots = Vector256Isa.MultiplyAdd(Vector256.Load(a + offset), Vector256.Create(dotColumn[p]), dots);
             GemmMicrokernels.MultiplyAdd6x3<TIsa, TVector>(a, a + 1, a + 2, a + 3, a + 4, a + 5, offset, b, ref c00, ref c01, ref c02,
                 ref c10, ref c11, ref c12, ref c20, ref c21, ref c22, ref c30, ref c31, ref c32, ref c40, ref c41, ref c42,
