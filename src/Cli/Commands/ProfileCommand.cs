@@ -195,7 +195,7 @@ internal static class ProfileCommand
         if (open >= 0 && names.EndsWith("}", StringComparison.Ordinal))
         {
             var prefix = names.Substring(0, open);
-            return names.Substring(open + 1, names.Length - open - 2).Split(" + ").Select(n => prefix + n).ToList();
+            return names.Substring(open + 1, names.Length - open - 2).Split(" + ").Where(n => n.Length > 0).Select(n => prefix + n).ToList();
         }
         return names.Split(" + ").Where(n => n.Length > 0).ToList();
     }
