@@ -17,7 +17,7 @@ internal static class HarnessWriter
     /// <summary>The harness method a model compiled for step timing calls after each step (CompileOptions.StepProbe).</summary>
     public static string StepProbeMethod(string @namespace) => "global::" + (@namespace.Length > 0 ? @namespace + "." : "") + ClassName + ".StepDone";
 
-    public static string Write(string @namespace, string modelClass, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames)
+    public static string Write(string @namespace, string modelClass, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, bool stepClock)
     {
         var model = "global::" + (@namespace.Length > 0 ? @namespace + "." : "") + modelClass;
         var inputPrefixes = Prefixes(inputNames, "Input");
@@ -37,23 +37,26 @@ internal static class HarnessWriter
         text.AppendLine($"    public static int[] InputLengths() => new int[] {{ {string.Join(", ", inputPrefixes.Select(p => $"{model}.{p}Length"))} }};");
         text.AppendLine($"    public static int[][] OutputShapes() => new int[][] {{ {string.Join(", ", outputPrefixes.Select(p => $"{model}.{p}Shape.ToArray()"))} }};");
         text.AppendLine($"    public static int[] OutputLengths() => new int[] {{ {string.Join(", ", outputPrefixes.Select(p => $"{model}.{p}Length"))} }};");
-        // The step clock: when the model is compiled with StepProbe = StepProbeMethod, Run calls StepDone after each
+        // The step clock: with stepClock (the model compiled with StepProbe = StepProbeMethod), Run calls StepDone after each
         // step, which adds the Stopwatch ticks since the previous step (or StartSteps) to that step's total.
-        text.AppendLine("    private static long[] s_stepTicks = new long[256];");
-        text.AppendLine("    private static long s_stepClock;");
-        text.AppendLine("    public static void StartSteps() => s_stepClock = global::System.Diagnostics.Stopwatch.GetTimestamp();");
-        text.AppendLine("    public static void StepDone(int step)");
-        text.AppendLine("    {");
-        text.AppendLine("        long now = global::System.Diagnostics.Stopwatch.GetTimestamp();");
-        text.AppendLine("        if (step >= s_stepTicks.Length) global::System.Array.Resize(ref s_stepTicks, 2 * step);");
-        text.AppendLine("        s_stepTicks[step] += now - s_stepClock;");
-        text.AppendLine("        s_stepClock = now;");
-        text.AppendLine("    }");
-        text.AppendLine("    public static void TakeStepTicks(long[] into)");
-        text.AppendLine("    {");
-        text.AppendLine("        global::System.Array.Copy(s_stepTicks, into, global::System.Math.Min(into.Length, s_stepTicks.Length));");
-        text.AppendLine("        global::System.Array.Clear(s_stepTicks);");
-        text.AppendLine("    }");
+        if (stepClock)
+        {
+            text.AppendLine("    private static long[] s_stepTicks = new long[256];");
+            text.AppendLine("    private static long s_stepClock;");
+            text.AppendLine("    public static void StartSteps() => s_stepClock = global::System.Diagnostics.Stopwatch.GetTimestamp();");
+            text.AppendLine("    public static void StepDone(int step)");
+            text.AppendLine("    {");
+            text.AppendLine("        long now = global::System.Diagnostics.Stopwatch.GetTimestamp();");
+            text.AppendLine("        if (step >= s_stepTicks.Length) global::System.Array.Resize(ref s_stepTicks, 2 * step);");
+            text.AppendLine("        s_stepTicks[step] += now - s_stepClock;");
+            text.AppendLine("        s_stepClock = now;");
+            text.AppendLine("    }");
+            text.AppendLine("    public static void TakeStepTicks(long[] into)");
+            text.AppendLine("    {");
+            text.AppendLine("        global::System.Array.Copy(s_stepTicks, into, global::System.Math.Min(into.Length, s_stepTicks.Length));");
+            text.AppendLine("        global::System.Array.Clear(s_stepTicks);");
+            text.AppendLine("    }");
+        }
         text.AppendLine("}");
         return text.ToString();
     }

@@ -81,7 +81,7 @@ public sealed class InProcessModel : IDisposable
         var initializers = new HashSet<string>(graph.Initializers.Select(t => t.Name), StringComparer.Ordinal);
         var inputNames = graph.Inputs.Where(i => !initializers.Contains(i.Name)).Select(i => i.Name).ToList();
         var outputNames = graph.Outputs.Select(o => o.Name).ToList();
-        var harness = HarnessWriter.Write(options.Namespace, options.ClassName, inputNames, outputNames);
+        var harness = HarnessWriter.Write(options.Namespace, options.ClassName, inputNames, outputNames, timeSteps);
 
         var (image, errors) = RoslynHost.Compile(
             new[] { (options.ClassName + ".g.cs", result.Source), (HarnessWriter.ClassName + ".g.cs", harness) },

@@ -15,39 +15,23 @@ internal static class BenchCommand
     public static readonly IReadOnlyList<OptionSpec> Options = new[]
     {
         new OptionSpec("--runs", "-n", "count", "Timed runs of each engine (default 20); the median is reported."),
-        new OptionSpec("--threads", "-t", "count", "Threads for each engine (default 1): the compiled model's Parallelism and ONNX Runtime's intra-op threads."),
-        new OptionSpec("--warmup", null, "count", "Untimed runs of each engine first (default 30), continued until 2 s have passed, so the JIT has replaced its quick first code even on a small model."),
-        new OptionSpec("--input", "-i", "file.bin", "Input tensor, raw float32, once per model input; default: a synthetic input.", Repeatable: true),
-        new OptionSpec("--input-shape", null, "shape", "Fix symbolic dimensions, e.g. 1x3x256x256 (the InputShape item metadata)."),
+        AlternatingRuns.ThreadsOption,
+        AlternatingRuns.WarmupOption,
+        AlternatingRuns.InputOption,
+        AlternatingRuns.InputShapeOption,
     };
 
     public static int Run(CommandLine arguments, IAnsiConsole console)
     {
         int runs = arguments.Integer("--runs", 20, 1);
-        int warmup = arguments.Integer("--warmup", 30, 0);
-        int threads = arguments.Integer("--threads", 1, 1);
-        if (threads > 64) throw new UsageException("option --threads must be at most 64");
-        var file = ModelFile.Read(arguments.ModelPath, console);
-        if (file == null) return Program.Failure;
-        using var model = InProcessCompiler.Compile(file, arguments.Value("--input-shape"), console);
-        if (model == null) return Program.Failure;
-        var inputs = arguments.Values("--input").Count > 0
-            ? InProcessCompiler.ReadInputs(model, arguments.Values("--input"), "--input")
-            : model.Inputs.Select(input => TensorFile.Synthetic(input.Length)).ToArray();
-
-        model.Parallelism = threads;
+        using var setup = AlternatingRuns.Prepare(arguments, console);
+        if (setup == null) return Program.Failure;
+        var (file, model, inputs, threads, warmup) = (setup.File, setup.Model, setup.Inputs, setup.Threads, setup.Warmup);
         using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs, threads);
         var compiledOutputs = model.Outputs.Select(output => new float[output.Length]).ToArray();
         var compiledTimes = new double[runs];
         var onnxRuntimeTimes = new double[runs];
-        // Tiered compilation recompiles a method after 30 calls and 100 ms without new ones; 30 runs of a 0.3 ms model
-        // are over before that, so the warm-up also lasts at least two seconds.
-        var warmupClock = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || (warmup > 0 && warmupClock.Elapsed.TotalSeconds < 2); i++)
-        {
-            model.Run(inputs, compiledOutputs);
-            onnxRuntime.Run();
-        }
+        setup.WarmUp(compiledOutputs, onnxRuntime);
         // The engines take turns, so a slow stretch of a shared machine hits both alike.
         Progress.Run(console, $"MobileViT.Compiler and ONNX Runtime, alternating, {runs} runs each after {warmup}+ warm-up runs", runs, step =>
         {
@@ -55,7 +39,7 @@ internal static class BenchCommand
             onnxRuntimeTimes[step] = Time(onnxRuntime.Run);
         });
 
-        double compiledMedian = Median(compiledTimes), onnxRuntimeMedian = Median(onnxRuntimeTimes);
+        double compiledMedian = AlternatingRuns.Median(compiledTimes), onnxRuntimeMedian = AlternatingRuns.Median(onnxRuntimeTimes);
         var table = new Table().Border(TableBorder.Rounded).Title($"{file.FileName}, {threads} thread{(threads == 1 ? "" : "s")}, {runs} runs after at least {warmup} warm-up runs");
         table.AddColumn("engine");
         table.AddColumn(new TableColumn("median").RightAligned());
@@ -83,12 +67,5 @@ internal static class BenchCommand
         long start = Stopwatch.GetTimestamp();
         run();
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    internal static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

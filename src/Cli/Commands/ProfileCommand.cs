@@ -14,38 +14,30 @@ internal static class ProfileCommand
     public static readonly IReadOnlyList<OptionSpec> Options = new[]
     {
         new OptionSpec("--runs", "-n", "count", "Timed runs of each engine (default 50); each step's median is reported."),
-        new OptionSpec("--threads", "-t", "count", "Threads for each engine (default 1), as for bench."),
-        new OptionSpec("--warmup", null, "count", "Untimed runs of each engine first (default 30), continued until 2 s have passed."),
+        AlternatingRuns.ThreadsOption,
+        AlternatingRuns.WarmupOption,
         new OptionSpec("--top", null, "count", "Steps and nodes listed one by one, the slowest first (default 15)."),
-        new OptionSpec("--input", "-i", "file.bin", "Input tensor, raw float32, once per model input; default: a synthetic input.", Repeatable: true),
-        new OptionSpec("--input-shape", null, "shape", "Fix symbolic dimensions, e.g. 1x3x256x256 (the InputShape item metadata)."),
+        AlternatingRuns.InputOption,
+        AlternatingRuns.InputShapeOption,
     };
 
     public static int Run(CommandLine arguments, IAnsiConsole console)
     {
         int runs = arguments.Integer("--runs", 50, 1);
-        int warmup = arguments.Integer("--warmup", 30, 0);
-        int threads = arguments.Integer("--threads", 1, 1);
         int top = arguments.Integer("--top", 15, 1);
-        if (threads > 64) throw new UsageException("option --threads must be at most 64");
-        var file = ModelFile.Read(arguments.ModelPath, console);
-        if (file == null) return Program.Failure;
-        using var model = InProcessCompiler.Compile(file, arguments.Value("--input-shape"), console, timeSteps: true);
-        if (model == null) return Program.Failure;
-        var clock = model.StepClock!;
-        var inputs = arguments.Values("--input").Count > 0
-            ? InProcessCompiler.ReadInputs(model, arguments.Values("--input"), "--input")
-            : model.Inputs.Select(input => TensorFile.Synthetic(input.Length)).ToArray();
-
-        model.Parallelism = threads;
+        using var setup = AlternatingRuns.Prepare(arguments, console, timeSteps: true);
+        if (setup == null) return Program.Failure;
+        var steps = setup.Model.StepClock!.Steps;
         var profileFolder = Directory.CreateTempSubdirectory("mvc-profile-");
         try
         {
-            var onnxRuntimeNodes = Measure(file, model, inputs, threads, runs, warmup, profileFolder.FullName, console,
-                out var stepMicroseconds, out double compiledMedian, out double onnxRuntimeMedian);
-            WriteSteps(console, file.FileName, clock.Steps, stepMicroseconds, compiledMedian, top);
-            WriteNodes(console, onnxRuntimeNodes, runs, onnxRuntimeMedian, top);
-            WriteComparison(console, clock.Steps, stepMicroseconds, onnxRuntimeNodes, runs, top);
+            var nodes = Measure(setup, runs, profileFolder.FullName, console, out var stepMicroseconds, out double compiledMedian, out double onnxRuntimeMedian);
+            var stepMedians = stepMicroseconds.Select(AlternatingRuns.Median).ToArray();
+            // The profile also holds the warm-up runs; each node's last `runs` times are the timed ones.
+            var nodeMedians = nodes.Select(n => AlternatingRuns.Median(n.Microseconds.Skip(Math.Max(0, n.Microseconds.Count - runs)))).ToArray();
+            WriteSteps(console, setup.File.FileName, steps, stepMedians, compiledMedian, top);
+            WriteNodes(console, nodes, nodeMedians, onnxRuntimeMedian, top);
+            WriteComparison(console, steps, stepMedians, nodes, nodeMedians, top);
         }
         finally
         {
@@ -54,19 +46,15 @@ internal static class ProfileCommand
         return Program.Success;
     }
 
-    private static IReadOnlyList<OnnxRuntimeProfile.NodeTimes> Measure(ModelFile file, InProcessModel model, float[][] inputs, int threads, int runs, int warmup,
-        string profileFolder, IAnsiConsole console, out double[][] stepMicroseconds, out double compiledMedian, out double onnxRuntimeMedian)
+    private static IReadOnlyList<OnnxRuntimeProfile.NodeTimes> Measure(AlternatingRuns setup, int runs, string profileFolder, IAnsiConsole console,
+        out double[][] stepMicroseconds, out double compiledMedian, out double onnxRuntimeMedian)
     {
+        var (model, inputs) = (setup.Model, setup.Inputs);
         var clock = model.StepClock!;
-        using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs, threads, Path.Combine(profileFolder, "onnxruntime"));
+        using var onnxRuntime = OnnxRuntimeRunner.Create(setup.File.Bytes, model, inputs, setup.Threads, Path.Combine(profileFolder, "onnxruntime"));
         var outputs = model.Outputs.Select(output => new float[output.Length]).ToArray();
         var ticks = new long[clock.Steps.Count];
-        var warmupClock = Stopwatch.StartNew();
-        for (int i = 0; i < warmup || (warmup > 0 && warmupClock.Elapsed.TotalSeconds < 2); i++)
-        {
-            model.Run(inputs, outputs);
-            onnxRuntime.Run();
-        }
+        setup.WarmUp(outputs, onnxRuntime);
         clock.Take(ticks);
 
         var steps = clock.Steps.Select(_ => new double[runs]).ToArray();
@@ -85,17 +73,16 @@ internal static class ProfileCommand
             onnxRuntimeTimes[run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         });
         stepMicroseconds = steps;
-        compiledMedian = BenchCommand.Median(compiledTimes);
-        onnxRuntimeMedian = BenchCommand.Median(onnxRuntimeTimes);
+        compiledMedian = AlternatingRuns.Median(compiledTimes);
+        onnxRuntimeMedian = AlternatingRuns.Median(onnxRuntimeTimes);
         var profile = onnxRuntime.EndProfiling();
         if (!Path.GetFullPath(profile).StartsWith(Path.GetFullPath(profileFolder), StringComparison.Ordinal))
             throw new InvalidOperationException($"ONNX Runtime wrote its profile to {profile}, outside {profileFolder}");
         return OnnxRuntimeProfile.Read(profile);
     }
 
-    private static void WriteSteps(IAnsiConsole console, string fileName, IReadOnlyList<string> steps, double[][] microseconds, double runMilliseconds, int top)
+    private static void WriteSteps(IAnsiConsole console, string fileName, IReadOnlyList<string> steps, double[] medians, double runMilliseconds, int top)
     {
-        var medians = microseconds.Select(BenchCommand.Median).ToArray();
         double total = medians.Sum();
         ConsoleText.Line(console, $"MobileViT.Compiler: {steps.Count} steps, their medians add up to {Quantities.Milliseconds(total / 1000)}; a whole run's median {Quantities.Milliseconds(runMilliseconds)} (the clock included)");
         var slowest = new Table().Border(TableBorder.Rounded).Title($"{fileName}: the {Math.Min(top, steps.Count)} slowest steps");
@@ -109,10 +96,8 @@ internal static class ProfileCommand
         WriteGroups(console, "MobileViT.Compiler by operation", "operation", steps.Select(Operation).ToList(), medians, total);
     }
 
-    private static void WriteNodes(IAnsiConsole console, IReadOnlyList<OnnxRuntimeProfile.NodeTimes> nodes, int runs, double runMilliseconds, int top)
+    private static void WriteNodes(IAnsiConsole console, IReadOnlyList<OnnxRuntimeProfile.NodeTimes> nodes, double[] medians, double runMilliseconds, int top)
     {
-        // The profile also holds the warm-up runs; each node's last `runs` times are the timed ones.
-        var medians = nodes.Select(n => BenchCommand.Median(n.Microseconds.Skip(Math.Max(0, n.Microseconds.Count - runs)))).ToArray();
         double total = medians.Sum();
         ConsoleText.Line(console, $"ONNX Runtime: {nodes.Count} nodes after its graph optimizations, their medians add up to {Quantities.Milliseconds(total / 1000)}; a whole run's median {Quantities.Milliseconds(runMilliseconds)} (its profiler included)");
         var slowest = new Table().Border(TableBorder.Rounded).Title($"ONNX Runtime: the {Math.Min(top, nodes.Count)} slowest nodes");
@@ -133,17 +118,17 @@ internal static class ProfileCommand
     /// "/conv/Conv_output_0_nchwc" or "/act/Mul/QuickGeluFusion/"), and a node named after none (a fused "Gelu_token_3",
     /// a layout reorder) to the step of the named node before it; the steps where ONNX Runtime gains most first.
     /// </summary>
-    private static void WriteComparison(IAnsiConsole console, IReadOnlyList<string> steps, double[][] microseconds,
-        IReadOnlyList<OnnxRuntimeProfile.NodeTimes> nodes, int runs, int top)
+    private static void WriteComparison(IAnsiConsole console, IReadOnlyList<string> steps, double[] stepMedians,
+        IReadOnlyList<OnnxRuntimeProfile.NodeTimes> nodes, double[] nodeMedians, int top)
     {
-        var stepMedians = microseconds.Select(BenchCommand.Median).ToArray();
         var names = steps.Select(SourceNames).ToArray();
         var matched = new double[steps.Count];
         double unmatched = 0, byOrder = 0;
         int unmatchedCount = 0, byOrderCount = 0, previous = -1;
-        foreach (var node in nodes)
+        for (int n = 0; n < nodes.Count; n++)
         {
-            double median = BenchCommand.Median(node.Microseconds.Skip(Math.Max(0, node.Microseconds.Count - runs)));
+            var node = nodes[n];
+            double median = nodeMedians[n];
             int best = -1, bestLength = 0;
             for (int s = 0; s < steps.Count; s++)
                 foreach (var name in names[s])
