@@ -231,7 +231,7 @@ internal static unsafe class GemmDriver
                         {
                             // One panel in all (7×7): every tile's weights are read once, from beyond the L2, a new stretch for
                             // each tile and chunk, so the tile asks for the next tile's stretch as it goes.
-                            bool streamA = interleavedA && n <= PanelWidth && row + GemmMicrokernels.TileRows < tileRows && System.Runtime.Intrinsics.X86.Sse.IsSupported;
+                            bool streamA = interleavedA && n <= PanelWidth && row + GemmMicrokernels.TileRows < tileRows;
                             if (interleavedA)
                                 InterleavedRowTiles.Gemm_F32_6x3v_Dot1_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, panel, bStride, tailColumns,
                                     depthCount, c + row * ldc + column, ldc, accumulate, streamA ? aTiles + (row + GemmMicrokernels.TileRows) * aRowStride : null);
@@ -251,7 +251,7 @@ internal static unsafe class GemmDriver
                     if (tiled > 0)
                         RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
                             c + column, ldc, m, tiled, accumulate, finishedInTiles && depth + depthCount == k ? &finish : null, column,
-                            interleavedA && column == columnStart && System.Runtime.Intrinsics.X86.Sse.IsSupported);
+                            interleavedA && column == columnStart);
                     if (tail > 0)
                     {
                         // The last few columns together, each gathered into its own contiguous run along the depth.
