@@ -147,6 +147,28 @@ public class Conv2dTests
         Check(TestData.Isa(isaName), Geometries[geometryName], (int)kind + 100, withBias: true, withResidual: false, activation);
     }
 
+    public static IEnumerable<object[]> TileEpilogueCases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (ActivationKind kind in new[] { ActivationKind.None, ActivationKind.Relu, ActivationKind.Clip })
+                yield return new object[] { isa.ToString(), kind };
+    }
+
+    /// <summary>
+    /// Bias, residual and a clamp finished in the 6 × 4-vector tiles' registers, on a plane of three whole panels and a
+    /// tail (200 columns) and 20 output channels (three whole tiles and two rows): each tile's bias and residual must
+    /// follow it to its own rows and columns, not the first tile's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TileEpilogueCases))]
+    public void PointwiseTileEpilogue_FollowsEveryTile(string isaName, ActivationKind kind)
+    {
+        Conv2dGeometry g = Geometry(1, 24, 10, 20, 20, 1, 1, 0);
+        var activation = new Activation(kind, kind == ActivationKind.Clip ? -0.5f : 0f, kind == ActivationKind.Clip ? 0.75f : 0f);
+        Check(TestData.Isa(isaName), g, 40 + (int)kind, withBias: true, withResidual: true, activation);
+        Check(TestData.Isa(isaName), g, 50 + (int)kind, withBias: true, withResidual: false, activation);
+    }
+
     public static IEnumerable<object[]> PaddedPlaneCases()
     {
         // Every geometry (every convolution path) with a gap of a cache line, a few with an odd gap.

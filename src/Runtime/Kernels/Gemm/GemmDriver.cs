@@ -317,7 +317,8 @@ internal static unsafe class GemmDriver
                     c + row * ldc, ldc, columns, accumulate);
             else if (wide && finish != null)
             {
-                TileEpilogue tileEpilogue = finish->At(row, column, ldc);
+                TileEpilogue tileEpilogue = default;
+                tileEpilogue.MoveTo(finish, row, column, ldc);
                 GemmMicrokernels.Gemm_F32_6x4v<TIsa, TVector, PanelTileRows>(aTiles + row * aRowStride, tileRowStride, tileColStride, GemmMicrokernels.TileRows,
                     new PanelTileRows(panel, bStride), depthCount, c + row * ldc, ldc, columns, accumulate, &tileEpilogue,
                     streamA && row + 2 * GemmMicrokernels.TileRows <= m ? aTiles + (row + GemmMicrokernels.TileRows) * aRowStride : null);
