@@ -185,7 +185,8 @@ internal static unsafe class GemmDriver
         float* tailColumns = stackalloc float[GemvF32.MaxColumns * DepthChunk];
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
         // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
-        bool tilesFinish = TIsa.Count == 16 && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
+        // Without an epilogue (attention's products) the tiles store their sums as they are.
+        bool tilesFinish = TIsa.Count == 16 && !epilogue.IsIdentity && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
         nint columnStride = 0;
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
