@@ -467,6 +467,11 @@ internal static unsafe class DepthwiseConvolution
             float* r1 = InputRowsAvx512.InputRow(plane, inY + 1, width, height, zeroRow);
             float* r2 = InputRowsAvx512.InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * width;
+            if (width > 32 && width < LoadedTapsMaxWidth)
+            {
+                Row3x3Stride1LoadedTapsAvx512(r0, r1, r2, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, outRow);
+                continue;
+            }
             Vector512<float> p0 = Vector512<float>.Zero, p1 = Vector512<float>.Zero, p2 = Vector512<float>.Zero;
             Vector512<float> c0 = InputRowsAvx512.LoadRowVector(r0, 0, width), c1 = InputRowsAvx512.LoadRowVector(r1, 0, width), c2 = InputRowsAvx512.LoadRowVector(r2, 0, width);
             for (int x = 0; x < width; x += 16)
@@ -484,6 +489,45 @@ internal static unsafe class DepthwiseConvolution
                 c2 = n2;
             }
         }
+    }
+
+    /// <summary>Widths below which a row's inner vectors take their side taps as loads (<see cref="Row3x3Stride1LoadedTapsAvx512"/>).</summary>
+    private const int LoadedTapsMaxWidth = 96;
+
+    /// <summary>
+    /// One output row of <see cref="Rows3x3Stride1Avx512"/> for rows of three or more vectors: the inner vectors take
+    /// their left and right taps as unaligned loads (load ports) instead of VALIGND from the neighbouring vectors (port
+    /// 5, which the multiply-adds also need); the first and last vectors shift in the zero padding as before. The taps
+    /// are the same floats, so the same bits. 48 channels of 56×56 0.77-0.82 inside RepViT-M0.9, 144 of 56×56 with
+    /// ReLU6 0.80-0.87 inside MobileNetV2, 72 of 56×56 0.75-0.78 inside MobileNetV3-L, 192 of 64×64 0.98 inside
+    /// MobileViT-XS. On planes of 112 and 128 the input comes from beyond the L2 and the loads that straddle cache lines
+    /// cost more than the shifts (0.96-1.04), so those rows keep the shifts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row3x3Stride1LoadedTapsAvx512(float* r0, float* r1, float* r2, int width,
+        Vector512<float> w00, Vector512<float> w01, Vector512<float> w02, Vector512<float> w10, Vector512<float> w11, Vector512<float> w12,
+        Vector512<float> w20, Vector512<float> w21, Vector512<float> w22, float* outRow)
+    {
+        Vector512<float> a0 = Vector512.Load(r0), a1 = Vector512.Load(r1), a2 = Vector512.Load(r2);
+        Vector512.Store(Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+            InputRowsAvx512.ShiftInFromLeft(a0, Vector512<float>.Zero), a0, Vector512.Load(r0 + 1),
+            InputRowsAvx512.ShiftInFromLeft(a1, Vector512<float>.Zero), a1, Vector512.Load(r1 + 1),
+            InputRowsAvx512.ShiftInFromLeft(a2, Vector512<float>.Zero), a2, Vector512.Load(r2 + 1)), outRow);
+        int x = 16;
+        for (; x + 16 < width; x += 16)
+            Vector512.Store(Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+                Vector512.Load(r0 + x - 1), Vector512.Load(r0 + x), Vector512.Load(r0 + x + 1),
+                Vector512.Load(r1 + x - 1), Vector512.Load(r1 + x), Vector512.Load(r1 + x + 1),
+                Vector512.Load(r2 + x - 1), Vector512.Load(r2 + x), Vector512.Load(r2 + x + 1)), outRow + x);
+        // The last vector (1 to 16 floats): masked loads, so nothing past the row is read.
+        int valid = width - x;
+        a0 = Vector512Isa.LoadPartial(r0 + x, valid);
+        a1 = Vector512Isa.LoadPartial(r1 + x, valid);
+        a2 = Vector512Isa.LoadPartial(r2 + x, valid);
+        Vector512Isa.StorePartial(outRow + x, Sum3x3<Vector512Isa, Vector512<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
+            Vector512Isa.LoadPartial(r0 + x - 1, valid + 1), a0, InputRowsAvx512.ShiftByOne(Vector512<float>.Zero, a0),
+            Vector512Isa.LoadPartial(r1 + x - 1, valid + 1), a1, InputRowsAvx512.ShiftByOne(Vector512<float>.Zero, a1),
+            Vector512Isa.LoadPartial(r2 + x - 1, valid + 1), a2, InputRowsAvx512.ShiftByOne(Vector512<float>.Zero, a2)), valid);
     }
 
     /// <summary>
