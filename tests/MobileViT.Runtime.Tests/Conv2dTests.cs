@@ -68,6 +68,8 @@ public class Conv2dTests
         ["Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)"] = Geometry(1, 4, 30, 15, 4, 3, 1, 1, groups: 4),
         ["Depthwise 3x3 s1 p1 3ch 18x32 batch2 (direct rows: whole vectors only)"] = Geometry(2, 3, 18, 32, 3, 3, 1, 1, groups: 3),
         ["Depthwise 3x3 s1 p1 3ch 5x48 (direct rows: inner taps loaded, a whole last vector)"] = Geometry(1, 3, 5, 48, 3, 3, 1, 1, groups: 3),
+        ["Depthwise 3x3 s1 p1 3ch 6x17 (direct rows: taps loaded, a last vector of 1)"] = Geometry(1, 3, 6, 17, 3, 3, 1, 1, groups: 3),
+        ["Depthwise 3x3 s1 p1 2ch 5x28 (direct rows: taps loaded, no inner vector)"] = Geometry(1, 2, 5, 28, 2, 3, 1, 1, groups: 2),
         ["Depthwise 3x3 s1 p1 2ch 4x95 batch2 (direct rows: inner taps loaded, a last vector of 15)"] = Geometry(2, 2, 4, 95, 2, 3, 1, 1, groups: 2),
         ["Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)"] = Geometry(1, 2, 30, 57, 2, 3, 1, 1, groups: 2, padBottom: 0),
         ["Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)"] = Geometry(1, 2, 60, 64, 2, 3, 2, 1, groups: 2, padBottom: 0),

@@ -467,7 +467,7 @@ internal static unsafe class DepthwiseConvolution
             float* r1 = InputRowsAvx512.InputRow(plane, inY + 1, width, height, zeroRow);
             float* r2 = InputRowsAvx512.InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * width;
-            if (width > 32 && width < LoadedTapsMaxWidth)
+            if (width > 16 && width < LoadedTapsMaxWidth)
             {
                 Row3x3Stride1LoadedTapsAvx512(r0, r1, r2, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, outRow);
                 continue;
@@ -491,17 +491,18 @@ internal static unsafe class DepthwiseConvolution
         }
     }
 
-    /// <summary>Widths below which a row's inner vectors take their side taps as loads (<see cref="Row3x3Stride1LoadedTapsAvx512"/>).</summary>
+    /// <summary>Widths below which rows take their side taps as loads (<see cref="Row3x3Stride1LoadedTapsAvx512"/>).</summary>
     private const int LoadedTapsMaxWidth = 96;
 
     /// <summary>
-    /// One output row of <see cref="Rows3x3Stride1Avx512"/> for rows of three or more vectors: the inner vectors take
-    /// their left and right taps as unaligned loads (load ports) instead of VALIGND from the neighbouring vectors (port
-    /// 5, which the multiply-adds also need); the first and last vectors shift in the zero padding as before. The taps
-    /// are the same floats, so the same bits. 48 channels of 56×56 0.77-0.82 inside RepViT-M0.9, 144 of 56×56 with
-    /// ReLU6 0.80-0.87 inside MobileNetV2, 72 of 56×56 0.75-0.78 inside MobileNetV3-L, 192 of 64×64 0.98 inside
-    /// MobileViT-XS. On planes of 112 and 128 the input comes from beyond the L2 and the loads that straddle cache lines
-    /// cost more than the shifts (0.96-1.04), so those rows keep the shifts.
+    /// One output row of <see cref="Rows3x3Stride1Avx512"/> for rows of more than one vector: every tap that lies inside
+    /// the row is an unaligned load (load ports) instead of VALIGND from the neighbouring vectors (port 5, which the
+    /// multiply-adds also need); only the taps on the zero padding, left of the first vector and right of the last, are
+    /// still shifted in. The taps are the same floats, so the same bits. Inside the models: 48 channels of 56×56
+    /// 0.77-0.82 (RepViT-M0.9), 96 of 28×28 0.76-0.77 (RepViT-M0.9), 144 of 56×56 and 192 of 28×28 with ReLU6 0.80-0.87
+    /// (MobileNetV2), 72 of 56×56 0.75-0.78 (MobileNetV3-L), 192 of 64×64 0.98 (MobileViT-XS). On planes of 112 and 128
+    /// the input comes from beyond the L2 and the loads that straddle cache lines cost more than the shifts (0.96-1.04),
+    /// so those rows keep the shifts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row3x3Stride1LoadedTapsAvx512(float* r0, float* r1, float* r2, int width,
