@@ -272,7 +272,7 @@ public class Conv2dTests
     /// <summary>
     /// A NaN in the input stays NaN through a pointwise convolution's ReLU, Clip or plain epilogue, whether the GEMM's
     /// 6 × 4-vector tiles finish it in registers (the first 64-pixel panel, 12 output channels) or the pass over rows does
-    /// (the partial second panel): a clamp written as max/min would turn it into a bound.
+    /// (the partial second panel): a max or min with its operands the other way round would turn it into a bound.
     /// </summary>
     [Theory]
     [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
@@ -281,7 +281,8 @@ public class Conv2dTests
         KernelIsa isa = TestData.Isa(isaName);
         Conv2dGeometry g = Geometry(1, 8, 10, 10, 12, 1, 1, 0);
         float[] input = TestData.Random((int)g.InputLength, seed: 5);
-        int[] nanPixels = { 5, 80 };
+        // One NaN in each of the first panel's four vectors (the tiles' four stores per row) and one in the second panel.
+        int[] nanPixels = { 5, 21, 40, 63, 80 };
         foreach (int pixel in nanPixels) input[3 * 100 + pixel] = float.NaN;
         float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, seed: 6), g);
         float[] bias = TestData.Random(12, seed: 7), residual = TestData.Random((int)g.OutputLength, seed: 8);
