@@ -94,6 +94,19 @@ public class UnaryTests
             }
             Assert.True(float.IsNaN(output[11]), $"{isa} {kind}(NaN) = {output[11]}");
         }
+
+        // The clamps are a max and a min whose operand order keeps NaN (x86's return their second operand on NaN).
+        foreach (UnaryKind kind in new[] { UnaryKind.Relu, UnaryKind.Clip, UnaryKind.HardSigmoid, UnaryKind.HardSwish })
+        {
+            float alpha = kind == UnaryKind.Clip ? -1f : 0.2f, beta = kind == UnaryKind.Clip ? 1f : 0.5f;
+            UnaryF32.Run(kind, input, output, alpha, beta, isa);
+            for (int i = 0; i < 11; i++)
+            {
+                double exact = MathReference.Apply(kind, input[i], alpha, beta);
+                Assert.True(Math.Abs(output[i] - exact) <= 1e-6 + 2e-6 * Math.Abs(exact), $"{isa} {kind}({input[i]:R}) = {output[i]:R}, exact {exact:R}");
+            }
+            Assert.True(float.IsNaN(output[11]), $"{isa} {kind}(NaN) = {output[11]}");
+        }
     }
 
     [Fact]

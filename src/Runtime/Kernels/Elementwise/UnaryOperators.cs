@@ -109,10 +109,7 @@ internal readonly struct HardSigmoidOperator : IUnaryOperator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVector HardSigmoid<TIsa, TVector>(TVector linear) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-    {
-        TVector result = TIsa.Select(TIsa.LessThan(linear, TIsa.Zero), TIsa.Zero, linear);
-        return TIsa.Select(TIsa.GreaterThan(result, TIsa.Broadcast(1f)), TIsa.Broadcast(1f), result);
-    }
+        => TIsa.Min(TIsa.Broadcast(1f), TIsa.Max(TIsa.Zero, linear)); // NaN and -0 pass: see ClipOperator.
 }
 
 internal readonly struct HardSwishOperator : IUnaryOperator
