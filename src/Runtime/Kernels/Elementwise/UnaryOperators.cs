@@ -59,7 +59,7 @@ internal readonly struct ReluOperator : IUnaryOperator
     public static float Invoke(float x, float alpha, float beta) => x > 0f ? x : (float.IsNaN(x) ? x : 0f);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-        => TIsa.Max(TIsa.Zero, x); // NaN and -0 pass: see ClipOperator. MobileNetV3-L's depthwise steps 0.93-0.96.
+        => TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Zero, x); // Not a max: see ClipOperator.
 }
 
 internal readonly struct ClipOperator : IUnaryOperator
@@ -71,6 +71,9 @@ internal readonly struct ClipOperator : IUnaryOperator
         // One max and one min: x86's return their second operand when either is NaN or both are zeros, so NaN and -0
         // pass as with a compare and a blend per bound (the GEMM tiles' clamp has the same form, the same bits); the
         // portable max and min propagate NaN too. MobileNetV2's depthwise steps with ReLU6 0.95-0.97, whole 0.99.
+        // Only with bounds that are run-time values: the JIT takes x86's max and min as commutative when one operand is
+        // a constant and may swap them (HardSigmoid's max against a constant zero returned 0 for NaN with AVX2), which
+        // is why ReLU and HardSigmoid keep their compares and blends.
         return TIsa.Min(beta, TIsa.Max(alpha, x));
     }
 }
@@ -109,7 +112,11 @@ internal readonly struct HardSigmoidOperator : IUnaryOperator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static TVector HardSigmoid<TIsa, TVector>(TVector linear) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-        => TIsa.Min(TIsa.Broadcast(1f), TIsa.Max(TIsa.Zero, linear)); // NaN and -0 pass: see ClipOperator.
+    {
+        // Not a max and a min: see ClipOperator.
+        TVector result = TIsa.Select(TIsa.LessThan(linear, TIsa.Zero), TIsa.Zero, linear);
+        return TIsa.Select(TIsa.GreaterThan(result, TIsa.Broadcast(1f)), TIsa.Broadcast(1f), result);
+    }
 }
 
 internal readonly struct HardSwishOperator : IUnaryOperator
