@@ -126,6 +126,7 @@ public static unsafe class AttentionF32
         // O_hᵀ on the stack; heads whose output would not fit take the untransposed products instead.
         bool transposed = outputSize <= MaxTransposedOutput;
         float* outputTransposed = stackalloc float[transposed ? outputSize : 1];
+        float* inverseSums = stackalloc float[transposed ? job.Queries : 1];
         // Each head on this thread alone: the split is across heads.
         int previous = KernelParallelism.Enter(1);
         try
@@ -140,8 +141,10 @@ public static unsafe class AttentionF32
                 {
                     int stride = job.Padded ? RoundUp(job.Queries) : job.Queries;
                     GemmF32.RunStrided(k, false, job.KRowStride, q, true, job.QRowStride, scores, stride, job.Keys, job.HeadDim, job.Queries, 1f, job.Isa);
-                    SoftmaxF32.RunScaledColumns(scores, job.Keys, job.Queries, stride, job.Alpha, job.Isa);
+                    // The probabilities' last pass (each exponential times its column's 1 / sum) is left to O_hᵀ's few rows.
+                    SoftmaxF32.RunScaledColumns(scores, job.Keys, job.Queries, stride, job.Alpha, inverseSums, job.Isa);
                     GemmF32.RunStrided(v, true, job.VRowStride, scores, false, stride, outputTransposed, job.Queries, job.ValueDim, job.Keys, job.Queries, 1f, job.Isa);
+                    ScaleColumns(outputTransposed, job.ValueDim, job.Queries, inverseSums, job.Isa);
                     StridedCopyF32.Transpose(outputTransposed, job.ValueDim, job.Queries, output, job.OutputRowStride);
                     continue;
                 }
@@ -154,6 +157,40 @@ public static unsafe class AttentionF32
         finally
         {
             KernelParallelism.Exit(previous);
+        }
+    }
+
+    /// <summary>
+    /// Each of <paramref name="columns"/> columns of a row-major matrix times its factor: O_hᵀ's columns (one per query)
+    /// by the softmax's 1 / sum. 16 heads of 256 × 256 with head size 24: this on the 24 × 256 outputs instead of the
+    /// softmax's pass over the 256 × 256 probabilities: attention steps 0.89-0.93, MobileViT-XS 0.99, MobileViT-XXS
+    /// 0.98, MobileViTv3-XXS 0.97.
+    /// </summary>
+    private static void ScaleColumns(float* matrix, int rows, int columns, float* factors, KernelIsa isa)
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512: ScaleColumns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(matrix, rows, columns, factors); break;
+            case KernelIsa.Vector256: ScaleColumns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(matrix, rows, columns, factors); break;
+            case KernelIsa.Vector128: ScaleColumns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(matrix, rows, columns, factors); break;
+            default:
+                for (int r = 0; r < rows; r++)
+                    for (int j = 0; j < columns; j++) matrix[(nint)r * columns + j] *= factors[j];
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleColumns<TIsa, TVector>(float* matrix, int rows, int columns, float* factors)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count, whole = columns / width * width;
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = matrix + (nint)r * columns;
+            for (int j = 0; j < whole; j += width) TIsa.Store(row + j, TIsa.Multiply(TIsa.Load(row + j), TIsa.Load(factors + j)));
+            if (whole < columns)
+                TIsa.StorePartial(row + whole, TIsa.Multiply(TIsa.LoadPartial(row + whole, columns - whole), TIsa.LoadPartial(factors + whole, columns - whole)), columns - whole);
         }
     }
 

@@ -107,7 +107,8 @@ public static unsafe class SoftmaxF32
     /// in axis order, so its result does not depend on which other columns share the passes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StridedInPasses<TIsa, TVector>(float* x, float* y, int axisLength, int rowStride, int columns, TVector scaleVector, float* state)
+    private static void StridedInPasses<TIsa, TVector>(float* x, float* y, int axisLength, int rowStride, int columns, TVector scaleVector, float* state,
+        float* inverseSums = null)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
@@ -144,6 +145,12 @@ public static unsafe class SoftmaxF32
             }
         }
         for (int i = 0; i < padded; i += width) TIsa.Store(sum + i, TIsa.Divide(TIsa.Broadcast(1f), TIsa.Load(sum + i)));
+        if (inverseSums != null)
+        {
+            // The caller scales what it makes of the exponentials instead (attention: its few output rows per query).
+            new ReadOnlySpan<float>(sum, columns).CopyTo(new Span<float>(inverseSums, columns));
+            return;
+        }
         for (int a = 0; a < axisLength; a++)
         {
             float* target = y + (nint)a * rowStride;
@@ -179,26 +186,36 @@ public static unsafe class SoftmaxF32
     /// (one column per query), scaled as <see cref="RunScaledRows"/> scales.
     /// </summary>
     internal static void RunScaledColumns(float* matrix, int rows, int columns, int rowStride, float scale, KernelIsa isa)
+        => RunScaledColumns(matrix, rows, columns, rowStride, scale, null, isa);
+
+    /// <summary>
+    /// <see cref="RunScaledColumns(float*, int, int, int, float, KernelIsa)"/> without its last pass: the columns keep
+    /// exp(scale · x - max) and <paramref name="inverseSums"/> (columns floats) receives each column's 1 / sum, which the
+    /// caller applies to what it computes from them. The scalar variant normalizes in place and writes ones.
+    /// </summary>
+    internal static void RunScaledColumns(float* matrix, int rows, int columns, int rowStride, float scale, float* inverseSums, KernelIsa isa)
     {
         switch (isa)
         {
-            case KernelIsa.Vector512: Columns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(matrix, matrix, rows, columns, rowStride, scale); break;
-            case KernelIsa.Vector256: Columns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(matrix, matrix, rows, columns, rowStride, scale); break;
-            case KernelIsa.Vector128: Columns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(matrix, matrix, rows, columns, rowStride, scale); break;
+            case KernelIsa.Vector512: Columns<Vector512Isa, System.Runtime.Intrinsics.Vector512<float>>(matrix, matrix, rows, columns, rowStride, scale, inverseSums); break;
+            case KernelIsa.Vector256: Columns<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(matrix, matrix, rows, columns, rowStride, scale, inverseSums); break;
+            case KernelIsa.Vector128: Columns<Vector128Isa, System.Runtime.Intrinsics.Vector128<float>>(matrix, matrix, rows, columns, rowStride, scale, inverseSums); break;
             default:
                 for (int column = 0; column < columns; column++) ScalarSoftmax(matrix + column, matrix + column, rows, rowStride, scale);
+                if (inverseSums != null) new Span<float>(inverseSums, columns).Fill(1f);
                 break;
         }
     }
 
     /// <summary>The softmax down each of <paramref name="columns"/> columns of rows <paramref name="rowStride"/> floats apart, x to y.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns<TIsa, TVector>(float* x, float* y, int rows, int columns, int rowStride, float scale)
+    private static void Columns<TIsa, TVector>(float* x, float* y, int rows, int columns, int rowStride, float scale, float* inverseSums = null)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         float* columnState = stackalloc float[2 * (Math.Min(columns, MaxPassColumns) + TIsa.Count)];
         for (int column = 0; column < columns; column += MaxPassColumns)
-            StridedInPasses<TIsa, TVector>(x + column, y + column, rows, rowStride, Math.Min(MaxPassColumns, columns - column), TIsa.Broadcast(scale), columnState);
+            StridedInPasses<TIsa, TVector>(x + column, y + column, rows, rowStride, Math.Min(MaxPassColumns, columns - column), TIsa.Broadcast(scale), columnState,
+                inverseSums == null ? null : inverseSums + column);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
