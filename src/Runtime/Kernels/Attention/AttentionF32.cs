@@ -9,8 +9,8 @@ namespace MobileViT.Runtime;
 /// Q_h [queries, headDim], K_h [keys, headDim], V_h [keys, valueDim] at per-head offsets and O_h [queries, valueDim]
 /// packed one after another. Head by head, in one score buffer per thread (256 × 256 floats for a MobileViT block:
 /// 256 KB, written, normalized and read again while it is still in L2) instead of a buffer for every head (4 MB).
-/// The scores are computed transposed, Sᵀ = K_h · Q_hᵀ (one column per query), softmaxed down the columns, and
-/// O_hᵀ = V_hᵀ · Sᵀ: the head size (16–60 in MobileViT) is then the GEMM's rows, in whole 6-row tiles, instead of its
+/// The scores are computed transposed, Sᵀ = K_h · Q_hᵀ (one column per query), softmaxed down the columns (all but
+/// the division by each column's sum, which O_hᵀ's columns take afterwards), and O_hᵀ = V_hᵀ · Sᵀ: the head size (16–60 in MobileViT) is then the GEMM's rows, in whole 6-row tiles, instead of its
 /// columns, where 24 or 36 of them filled two or three 16-float vectors by half (16 heads of 256 × 256, head size
 /// 16 / 24 / 36: 684–717 → 604, 888–978 → 790, 1238–1564 → 1117 µs); O_hᵀ is transposed into place on the way out. The
 /// softmax applies alpha as it reads the scores, rounding each product as a separate scaling would. Above one thread
