@@ -128,6 +128,10 @@ public static unsafe class Conv2dF32
         int depth = inPerGroup * g.KernelHeight * g.KernelWidth;
         int outPlane = g.OutHeight * g.OutWidth;
         nint inStride = g.InputChannelStride, outStride = g.OutputChannelStride;
+        bool wholePlane = typeof(TVector) == typeof(Vector512<float>) && WholePlaneTaps.Applies(g);
+        int* tapOffsets = stackalloc int[wholePlane ? WholePlaneTaps.MaxTaps : 1];
+        float* tapMasks = stackalloc float[wholePlane ? WholePlaneTaps.MaxTaps * GemmDriver.PanelWidth : 1];
+        var taps = wholePlane ? WholePlaneTaps.Prepare(g, tapOffsets, tapMasks) : default;
         for (int n = 0; n < g.Batch; n++)
             for (int group = 0; group < g.Groups; group++)
             {
@@ -135,7 +139,7 @@ public static unsafe class Conv2dF32
                 nint outOffset = ((nint)n * g.OutChannels + group * outPerGroup) * outStride;
                 var epilogue = new GemmEpilogue(1f, bias == null ? null : bias + group * outPerGroup, null,
                     residual == null ? null : residual + outOffset, activation);
-                var source = new Im2colPanels<TIsa, TVector>(input + inOffset, g);
+                var source = new Im2colPanels<TIsa, TVector>(input + inOffset, g, taps);
                 GemmDriver.Run<TIsa, TVector, Im2colPanels<TIsa, TVector>>(ref source, weights + (nint)group * outPerGroup * depth, depth, 1,
                     output + outOffset, outStride, outPerGroup, depth, outPlane, epilogue);
             }

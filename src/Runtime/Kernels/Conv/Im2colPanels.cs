@@ -22,9 +22,12 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     private readonly int _kernelHeight, _kernelWidth, _strideHeight, _strideWidth, _padTop, _padLeft, _dilationHeight, _dilationWidth;
     private readonly int _channels; // input channels of the group
     private readonly nint _channelStride; // floats from one input plane to the next
+    private readonly WholePlaneTaps _wholePlane;
 
-    public Im2colPanels(float* input, in Conv2dGeometry g)
+    /// <param name="wholePlane">From <see cref="WholePlaneTaps.Prepare"/> for this geometry, or default.</param>
+    public Im2colPanels(float* input, in Conv2dGeometry g, WholePlaneTaps wholePlane = default)
     {
+        _wholePlane = wholePlane;
         _input = input;
         _channelStride = g.InputChannelStride;
         _inHeight = g.InHeight;
@@ -55,8 +58,8 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     {
         rowStride = GemmDriver.PanelWidth;
 #if NET9_0_OR_GREATER
-        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && IsWholePlaneSameSize)
-            return GetPanelOfWholePlane(columns, depth, depthCount, scratch);
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _wholePlane.Offsets != null)
+            return GetPanelOfWholePlane(depth, depthCount, scratch);
         if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _strideWidth <= 2)
             return GetPanelMasked(column, columns, depth, depthCount, scratch);
 #endif
@@ -153,41 +156,23 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
             }
     }
 
-    /// <summary>Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7): see <see cref="GetPanelOfWholePlane"/>.</summary>
-    private bool IsWholePlaneSameSize =>
-        _strideHeight == 1 && _strideWidth == 1 && _outHeight == _inHeight && _outWidth == _inWidth
-        && _outHeight * _outWidth <= GemmDriver.PanelWidth && _kernelHeight * _kernelWidth <= MaxWholePlaneTaps;
-
-    private const int MaxWholePlaneTaps = 49;
 
 #if NET9_0_OR_GREATER
     /// <summary>
     /// A plane of at most 64 cells that keeps its size (the 8×8 and 7×7 stages): the panel is the whole plane, and output
     /// cell i's tap (ky, kx) is input cell i + dy·width + dx of the same plane, or zero where that falls outside it. So a
-    /// depth row is four masked loads from the flattened input plane, one mask per tap and vector computed once per
-    /// panel, instead of a masked copy per output row (eight runs of 8 on 8×8). Same panel, so the same bits. Per step,
+    /// depth row is four masked loads from the flattened input plane, with the tap's offset and masks from
+    /// <see cref="WholePlaneTaps"/> (built once per convolution), instead of a masked copy per output row (eight runs of 8 on 8×8). Same panel, so the same bits. Per step,
     /// alone: 192 → 96 on 8×8 0.87, 96 → 96 0.84, 160 → 80 on 7×7 with SiLU 0.86; inside MobileViT-XS and XXS at 224
     /// (their last fusion convolutions) 0.97-0.98.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private float* GetPanelOfWholePlane(int columns, int depth, int depthCount, float* scratch)
+    private float* GetPanelOfWholePlane(int depth, int depthCount, float* scratch)
     {
         const int Lanes = 16, Vectors = GemmDriver.PanelWidth / Lanes;
         int taps = _kernelHeight * _kernelWidth;
-        int* offsets = stackalloc int[MaxWholePlaneTaps];
-        float* masks = stackalloc float[MaxWholePlaneTaps * GemmDriver.PanelWidth];
-        for (int ky = 0, tap = 0; ky < _kernelHeight; ky++)
-            for (int kx = 0; kx < _kernelWidth; kx++, tap++)
-            {
-                int dy = ky * _dilationHeight - _padTop, dx = kx * _dilationWidth - _padLeft;
-                offsets[tap] = dy * _inWidth + dx;
-                for (int cell = 0; cell < GemmDriver.PanelWidth; cell++)
-                {
-                    int y = cell / _outWidth + dy, x = cell % _outWidth + dx;
-                    bool inside = cell < columns && (uint)y < (uint)_inHeight && (uint)x < (uint)_inWidth;
-                    masks[tap * GemmDriver.PanelWidth + cell] = inside ? BitConverter.Int32BitsToSingle(-1) : 0f;
-                }
-            }
+        int* offsets = _wholePlane.Offsets;
+        float* masks = _wholePlane.Masks;
         int channel = depth / taps, t = depth % taps;
         for (int p = 0; p < depthCount; p++)
         {
@@ -328,5 +313,53 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
             return;
         }
         for (; i < count; i++) target[i] = source[(nint)i * stride];
+    }
+}
+
+/// <summary>
+/// The per-tap offsets and lane masks of <see cref="Im2colPanels{TIsa, TVector}"/>'s whole-plane panels, computed once
+/// per convolution into the caller's buffers (49 taps × 64 cells of masks) rather than for every depth chunk: a 3×3
+/// convolution of 192 channels on 8×8 asks for 14 chunks.
+/// </summary>
+internal readonly unsafe struct WholePlaneTaps
+{
+    /// <summary>The most taps a whole-plane panel takes (7×7 kernels).</summary>
+    public const int MaxTaps = 49;
+
+    public readonly int* Offsets;
+    public readonly float* Masks;
+
+    private WholePlaneTaps(int* offsets, float* masks)
+    {
+        Offsets = offsets;
+        Masks = masks;
+    }
+
+    /// <summary>Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7), with AVX-512.</summary>
+    public static bool Applies(in Conv2dGeometry g) =>
+        Avx512F.IsSupported && g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth
+        && g.OutHeight * g.OutWidth <= GemmDriver.PanelWidth && g.KernelHeight * g.KernelWidth <= MaxTaps;
+
+    /// <summary>
+    /// Output cell i's tap (ky, kx) is input cell i + dy·width + dx of the same plane, where that lies inside it: the
+    /// offset per tap, and per tap and cell a mask of all ones inside the plane, zero outside it or past the last cell.
+    /// <paramref name="offsets"/> holds <see cref="MaxTaps"/> ints, <paramref name="masks"/> MaxTaps · 64 floats.
+    /// </summary>
+    public static WholePlaneTaps Prepare(in Conv2dGeometry g, int* offsets, float* masks)
+    {
+        int cells = g.OutHeight * g.OutWidth;
+        for (int ky = 0, tap = 0; ky < g.KernelHeight; ky++)
+            for (int kx = 0; kx < g.KernelWidth; kx++, tap++)
+            {
+                int dy = ky * g.DilationHeight - g.PadTop, dx = kx * g.DilationWidth - g.PadLeft;
+                offsets[tap] = dy * g.InWidth + dx;
+                for (int cell = 0; cell < GemmDriver.PanelWidth; cell++)
+                {
+                    int y = cell / g.OutWidth + dy, x = cell % g.OutWidth + dx;
+                    bool inside = cell < cells && (uint)y < (uint)g.InHeight && (uint)x < (uint)g.InWidth;
+                    masks[tap * GemmDriver.PanelWidth + cell] = inside ? BitConverter.Int32BitsToSingle(-1) : 0f;
+                }
+            }
+        return new WholePlaneTaps(offsets, masks);
     }
 }
