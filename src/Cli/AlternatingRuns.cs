@@ -8,27 +8,18 @@ namespace MobileViT.Cli;
 /// What bench and profile share: their common options, the compiled model with its inputs and thread count, the
 /// warm-up of both engines, and medians.
 /// </summary>
-internal sealed class AlternatingRuns : IDisposable
+internal sealed class AlternatingRuns(ModelFile file, InProcessModel model, float[][] inputs, int threads, int warmup) : IDisposable
 {
     public static readonly OptionSpec ThreadsOption = new("--threads", "-t", "count", "Threads for each engine (default 1): the compiled model's Parallelism and ONNX Runtime's intra-op threads.");
     public static readonly OptionSpec WarmupOption = new("--warmup", null, "count", "Untimed runs of each engine first (default 30), continued until 2 s have passed, so the JIT has replaced its quick first code even on a small model.");
     public static readonly OptionSpec InputOption = new("--input", "-i", "file.bin", "Input tensor, raw float32, once per model input; default: a synthetic input.", Repeatable: true);
     public static readonly OptionSpec InputShapeOption = new("--input-shape", null, "shape", "Fix symbolic dimensions, e.g. 1x3x256x256 (the InputShape item metadata).");
 
-    private AlternatingRuns(ModelFile file, InProcessModel model, float[][] inputs, int threads, int warmup)
-    {
-        File = file;
-        Model = model;
-        Inputs = inputs;
-        Threads = threads;
-        Warmup = warmup;
-    }
-
-    public ModelFile File { get; }
-    public InProcessModel Model { get; }
-    public float[][] Inputs { get; }
-    public int Threads { get; }
-    public int Warmup { get; }
+    public ModelFile File { get; } = file;
+    public InProcessModel Model { get; } = model;
+    public float[][] Inputs { get; } = inputs;
+    public int Threads { get; } = threads;
+    public int Warmup { get; } = warmup;
 
     /// <summary>Reads the options, the model file and the inputs, and compiles the model; null after printing why not.</summary>
     public static AlternatingRuns? Prepare(CommandLine arguments, IAnsiConsole console, bool timeSteps = false)

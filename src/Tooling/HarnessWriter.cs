@@ -15,11 +15,14 @@ internal static class HarnessWriter
     public const string ClassName = "Harness";
 
     /// <summary>The harness method a model compiled for step timing calls after each step (CompileOptions.StepProbe).</summary>
-    public static string StepProbeMethod(string @namespace) => "global::" + (@namespace.Length > 0 ? @namespace + "." : "") + ClassName + ".StepDone";
+    public static string StepProbeMethod(string @namespace) => Qualified(@namespace, ClassName) + ".StepDone";
+
+    /// <summary>A type's name as the generated code spells it from anywhere: global::Namespace.Type.</summary>
+    private static string Qualified(string @namespace, string type) => "global::" + (@namespace.Length > 0 ? @namespace + "." : "") + type;
 
     public static string Write(string @namespace, string modelClass, IReadOnlyList<string> inputNames, IReadOnlyList<string> outputNames, bool stepClock)
     {
-        var model = "global::" + (@namespace.Length > 0 ? @namespace + "." : "") + modelClass;
+        var model = Qualified(@namespace, modelClass);
         var inputPrefixes = Prefixes(inputNames, "Input");
         var outputPrefixes = Prefixes(outputNames, "Output");
         var arguments = Enumerable.Range(0, inputNames.Count).Select(i => $"inputs[{i}]")

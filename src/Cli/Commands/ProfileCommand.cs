@@ -164,18 +164,20 @@ internal static class ProfileCommand
         ConsoleText.Line(console, $"ONNX Runtime nodes named apart from any source node: {byOrderCount}, {Microseconds(byOrder)} together, counted with the step before them; {unmatchedCount} before any, {Microseconds(unmatched)}");
     }
 
-    /// <summary>A step comment without its node names: "Conv1x1 + SiLU, [1,16,128,128] → [1,64,128,128]".</summary>
-    private static string WithoutNames(string step)
+    /// <summary>A step comment "nodes → operation, shapes → shapes" split at its first arrow; without one, all names.</summary>
+    private static (string Names, string? Described) Split(string step)
     {
         int arrow = step.IndexOf(" → ", StringComparison.Ordinal);
-        return arrow < 0 ? step : step.Substring(arrow + 3);
+        return arrow < 0 ? (step, null) : (step.Substring(0, arrow), step.Substring(arrow + 3));
     }
+
+    /// <summary>A step comment without its node names: "Conv1x1 + SiLU, [1,16,128,128] → [1,64,128,128]".</summary>
+    private static string WithoutNames(string step) => Split(step).Described ?? step;
 
     /// <summary>The ONNX node names of a step comment: "/a/{b/Conv + c/Mul} → ..." is "/a/b/Conv" and "/a/c/Mul".</summary>
     internal static IReadOnlyList<string> SourceNames(string step)
     {
-        int arrow = step.IndexOf(" → ", StringComparison.Ordinal);
-        var names = arrow < 0 ? step : step.Substring(0, arrow);
+        var names = Split(step).Names;
         int open = names.IndexOf('{');
         if (open >= 0 && names.EndsWith("}", StringComparison.Ordinal))
         {
@@ -206,10 +208,10 @@ internal static class ProfileCommand
     /// </summary>
     internal static string Operation(string step)
     {
-        int arrow = step.IndexOf(" → ", StringComparison.Ordinal);
-        if (arrow < 0) return step;
-        int shapes = step.IndexOf(", [", arrow, StringComparison.Ordinal);
-        var operation = shapes < 0 ? step.Substring(arrow + 3) : step.Substring(arrow + 3, shapes - arrow - 3);
+        var described = Split(step).Described;
+        if (described == null) return step;
+        int shapes = described.IndexOf(", [", StringComparison.Ordinal);
+        var operation = shapes < 0 ? described : described.Substring(0, shapes);
         int depth = 0;
         for (int i = 0; i + 2 < operation.Length; i++)
         {
