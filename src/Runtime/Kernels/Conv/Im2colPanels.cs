@@ -335,9 +335,17 @@ internal readonly unsafe struct WholePlaneTaps
         Masks = masks;
     }
 
-    /// <summary>Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7), with AVX-512.</summary>
+    /// <summary>
+    /// Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7), with AVX-512's masked loads
+    /// (.NET 9 and later; the .NET 8 build gathers these panels row by row).
+    /// </summary>
     public static bool Applies(in Conv2dGeometry g) =>
-        Avx512F.IsSupported && g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth
+#if NET9_0_OR_GREATER
+        Avx512F.IsSupported &&
+#else
+        false &&
+#endif
+        g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth
         && g.OutHeight * g.OutWidth <= GemmDriver.PanelWidth && g.KernelHeight * g.KernelWidth <= MaxTaps;
 
     /// <summary>
