@@ -12,6 +12,13 @@ public class StridedCopyTests
         new object[] { new[] { 2, 2, 16, 16, 96 }, new[] { 32, 1, 64, 2, 1024 }, new[] { 49152, 24576, 1536, 96, 1 } },
         // its fold
         new object[] { new[] { 96, 16, 2, 16, 2 }, new[] { 1, 1536, 49152, 96, 24576 }, new[] { 1024, 64, 32, 2, 1 } },
+        // the same on [1,40,14,14] (tails of channels and of patches) and on [1,144,8,8], each with its fold
+        new object[] { new[] { 2, 2, 7, 7, 40 }, new[] { 14, 1, 28, 2, 196 }, new[] { 3920, 1960, 280, 40, 1 } },
+        new object[] { new[] { 40, 7, 2, 7, 2 }, new[] { 1, 280, 3920, 40, 1960 }, new[] { 196, 28, 14, 2, 1 } },
+        new object[] { new[] { 2, 2, 4, 4, 144 }, new[] { 8, 1, 16, 2, 64 }, new[] { 4608, 2304, 576, 144, 1 } },
+        new object[] { new[] { 144, 4, 2, 4, 2 }, new[] { 1, 576, 4608, 144, 2304 }, new[] { 64, 16, 8, 2, 1 } },
+        // an unfold from padded channel planes (1040 floats apart) of 20 patches per row
+        new object[] { new[] { 2, 2, 3, 20, 17 }, new[] { 40, 1, 80, 2, 1040 }, new[] { 2040, 1020, 340, 17, 1 } },
         // plain 2-D transpose with tails in both tile directions
         new object[] { new[] { 37, 53 }, new[] { 1, 37 }, new[] { 53, 1 } },
         // no axis contiguous in the source (a strided slice)

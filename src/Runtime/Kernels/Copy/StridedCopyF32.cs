@@ -1,5 +1,8 @@
 using System.Runtime.CompilerServices;
 using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
 
@@ -44,11 +47,20 @@ public static unsafe class StridedCopyF32
         // Runs contiguous on both sides (splitting attention heads) are vector moves, not tiles.
         if (b >= 0 && (sourceStrides[b] >= destinationStrides[b] || (sourceStrides[a] == 1 && destinationStrides[a] == 1))) b = -1;
 
+        // 2 × 2 patches (MobileViT's unfold and fold) pair the two pixels of a patch row; see PatchPairs.
+        int sibling = -1;
+        bool unfold = false;
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated
+            && PatchPairs.Find(shape, sourceStrides, destinationStrides, out int pairA, out int pairB, out int pairSibling, out bool pairUnfold))
+        {
+            (a, b, sibling, unfold) = (pairA, pairB, pairSibling, pairUnfold);
+        }
+
         int* outer = stackalloc int[MaxRank];
         int* index = stackalloc int[MaxRank];
         int outerRank = 0;
         for (int d = 0; d < rank; d++)
-            if (d != a && d != b) outer[outerRank++] = d;
+            if (d != a && d != b && d != sibling) outer[outerRank++] = d;
 
         fixed (float* sourcePointer = source)
         fixed (float* destinationPointer = destination)
@@ -59,7 +71,11 @@ public static unsafe class StridedCopyF32
             {
                 float* from = sourcePointer + sourceOffset;
                 float* to = destinationPointer + destinationOffset;
-                if (b < 0) CopyAxis(from, sourceStrides[a], to, destinationStrides[a], shape[a]);
+                if (sibling >= 0 && unfold)
+                    PatchPairs.Unfold(from, sourceStrides[a], to, destinationStrides[b], destinationStrides[sibling], shape[a], shape[b]);
+                else if (sibling >= 0)
+                    PatchPairs.Fold(from, sourceStrides[a], sourceStrides[sibling], to, destinationStrides[b], shape[a], shape[b]);
+                else if (b < 0) CopyAxis(from, sourceStrides[a], to, destinationStrides[a], shape[a]);
                 else CopyTiles(from, sourceStrides[a], sourceStrides[b], to, destinationStrides[a], destinationStrides[b], shape[a], shape[b]);
 
                 // Odometer over the outer axes, innermost first.
