@@ -18,13 +18,20 @@ namespace MobileViT.Runtime.Simd;
 /// </summary>
 internal static class ExpAvx512
 {
-    private const float Log2E = 1.44269504088896341f;
+    public const float Log2E = 1.44269504088896341f;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Invoke(Vector512<float> x)
+    public static Vector512<float> Invoke(Vector512<float> x) => Exp2(x * Vector512.Create(Log2E));
+
+    /// <summary>
+    /// 2^t, for callers that fold log2(e) into a multiply-add they make anyway (the softmax: t = x · scale · log2(e) -
+    /// max · log2(e) in one instruction, where exp(x · scale - max) took three).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Exp2(Vector512<float> t)
     {
         // Max(bound, t): vmaxps returns its second operand when either is NaN, so NaN passes.
-        Vector512<float> t = Avx512F.Max(Vector512.Create(-126f), x * Vector512.Create(Log2E));
+        t = Avx512F.Max(Vector512.Create(-126f), t);
         Vector512<float> f = Avx512DQ.Reduce(t, 0x09); // round toward -inf (01), exceptions suppressed (08)
         // 2^f on [0, 1): degree 5 with the constant term held at 1 (so exp(0) = 1), the rest fitted to the relative
         // error (iteratively reweighted least squares on 20,001 points in double precision): 8.2e-8 in double, 1.4e-7

@@ -13,7 +13,7 @@ namespace MobileViT.Runtime;
 /// the division by each column's sum, which O_hᵀ's columns take afterwards), and O_hᵀ = V_hᵀ · Sᵀ: the head size (16–60 in MobileViT) is then the GEMM's rows, in whole 6-row tiles, instead of its
 /// columns, where 24 or 36 of them filled two or three 16-float vectors by half (16 heads of 256 × 256, head size
 /// 16 / 24 / 36: 684–717 → 604, 888–978 → 790, 1238–1564 → 1117 µs); O_hᵀ is transposed into place on the way out. The
-/// softmax applies alpha as it reads the scores, rounding each product as a separate scaling would. Above one thread
+/// softmax applies alpha as it reads the scores (with AVX-512 folded into the exponent's one multiply-add). Above one thread
 /// (<see cref="KernelParallelism"/>) whole heads go to each thread.
 /// </summary>
 public static unsafe class AttentionF32
