@@ -43,6 +43,33 @@ public class NormalizationTests
             }
     }
 
+    /// <summary>Rows go two at a time: each must come out with the bits it has when normalized alone.</summary>
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void LayerNorm_RowsInPairs_AreBitwiseEachRowAlone(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        foreach (var (rows, cols) in new[] { (5, 96), (4, 37), (3, 144), (2, 8) })
+            foreach (bool withBias in new[] { true, false })
+            {
+                // Rows of different means and spreads, so a row that took its partner's statistics shows.
+                float[] input = TestData.Random(rows * cols, rows * cols, -3f, 3f);
+                for (int i = 0; i < input.Length; i++) input[i] = input[i] * (1 + i / cols) + 2 * (i / cols);
+                float[] scale = TestData.Random(cols, 5, 0.5f, 1.5f);
+                float[] bias = withBias ? TestData.Random(cols, 6) : Array.Empty<float>();
+                var together = new float[rows * cols];
+                LayerNormF32.Run(input, scale, bias, together, rows, cols, 1e-5f, isa);
+                for (int r = 0; r < rows; r++)
+                {
+                    var alone = new float[cols];
+                    LayerNormF32.Run(input.AsSpan(r * cols, cols), scale, bias, alone, 1, cols, 1e-5f, isa);
+                    for (int c = 0; c < cols; c++)
+                        Assert.True(BitConverter.SingleToInt32Bits(alone[c]) == BitConverter.SingleToInt32Bits(together[r * cols + c]),
+                            $"{isa} {rows}x{cols} bias={withBias}: row {r}, column {c} is {together[r * cols + c]} with the others, {alone[c]} alone");
+                }
+            }
+    }
+
     [Theory]
     [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
     public void InstanceNorm_MatchesReference(string isaName)

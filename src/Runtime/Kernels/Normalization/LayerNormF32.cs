@@ -55,7 +55,6 @@ public static unsafe class LayerNormF32
     {
         ref Job job = ref System.Runtime.CompilerServices.Unsafe.AsRef<Job>(context);
         int first = WorkerPool.FirstUnit(job.Rows, part, job.Parts), end = WorkerPool.FirstUnit(job.Rows, part + 1, job.Parts);
-        for (int row = first; row < end; row++)
-            RowNormalization.Normalize(job.Isa, job.Input + (nint)row * job.Cols, job.Output + (nint)row * job.Cols, job.Cols, job.Epsilon, job.Scale, 1f, job.Bias, 0f);
+        RowNormalization.NormalizeRows(job.Isa, job.Input, job.Output, first, end, job.Cols, job.Epsilon, job.Scale, job.Bias);
     }
 }
