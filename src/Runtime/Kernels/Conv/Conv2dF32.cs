@@ -21,15 +21,23 @@ public static unsafe class Conv2dF32
     /// <summary>
     /// Weights in ONNX layout [OutChannels, InChannels/Groups, KH, KW] to the layout <see cref="Run"/> reads: for a
     /// pointwise convolution over more than one pixel with six or more output channels, <see cref="InterleavedRowTiles"/>
-    /// (each 6-channel tile's weights depth by depth, one stream for the GEMM tile's broadcasts); for every other
-    /// convolution the ONNX layout as-is (a row of W per output channel is one GEMM row of A), validated and copied.
+    /// (each 6-channel tile's weights depth by depth, one stream for the GEMM tile's broadcasts); for a 3×3 stride-1
+    /// convolution <see cref="WinogradConvolution"/> takes, the ONNX layout followed by the Winograd-transformed kernels
+    /// (16 / 9 times as many floats again); for every other convolution the ONNX layout as-is (a row of W per output
+    /// channel is one GEMM row of A), validated and copied.
     /// </summary>
     public static float[] PackWeights(ReadOnlySpan<float> weights, in Conv2dGeometry g)
     {
         g.Validate(convolution: true);
         if (weights.Length != g.WeightLength)
             throw new ArgumentException($"Expected {g.WeightLength} weights for {g}, got {weights.Length}.", nameof(weights));
-        return InterleavesWeights(g) ? InterleavedRowTiles.Pack(weights, g.OutChannels, g.InChannels) : weights.ToArray();
+        if (InterleavesWeights(g)) return InterleavedRowTiles.Pack(weights, g.OutChannels, g.InChannels);
+        if (!WinogradConvolution.Supports(g)) return weights.ToArray();
+        // The ONNX layout (the scalar reference reads it), then the Winograd kernels the vector paths read.
+        var packed = new float[g.WeightLength + WinogradConvolution.TransformedLength(g)];
+        weights.CopyTo(packed);
+        WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, packed.AsSpan((int)g.WeightLength));
+        return packed;
     }
 
     /// <summary>Whether <see cref="PackWeights"/> interleaves: the pointwise GEMM with at least one whole 6-row tile (one pixel is a GEMV over rows).</summary>
@@ -71,6 +79,8 @@ public static unsafe class Conv2dF32
             }
             if (IsPointwise(g))
                 RunPointwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else if (WinogradConvolution.Supports(g) && packedWeights.Length >= g.WeightLength + WinogradConvolution.TransformedLength(g))
+                WinogradConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (DepthwiseConvolution.Supports(g))
                 RunDepthwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && ShallowConv3x3Stride2.Supports(g))

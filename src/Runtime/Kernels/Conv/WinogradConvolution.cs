@@ -1,0 +1,323 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using MobileViT.Runtime.Simd;
+
+namespace MobileViT.Runtime;
+
+/// <summary>
+/// Dense 3×3 convolution, stride 1, padding 1 (MobileViT's local and fusion convolutions) by Winograd's F(2×2, 3×3):
+/// each 2 × 2 block of outputs ("tile") comes from a 4 × 4 block of input as Y = Aᵀ [U ⊙ V] A, with V = Bᵀ d B the
+/// input block's transform and U = G g Gᵀ the kernel's (done once, in <see cref="Conv2dF32.PackWeights"/>). Summed over
+/// the input channels, the 16 element-wise products are 16 GEMMs, [out × in] · [in × tiles]: 16 multiply-adds per
+/// tile and channel pair where the direct convolution takes 36, so 2.25 times fewer (128 → 64 on 32 × 32: 75.5 M
+/// multiply-adds direct, 33.6 M here, plus transforms that only add and subtract).
+/// The transforms' coefficients are 0, ±1 and ±1/2: the result differs from the direct sum by a few units in the last
+/// place of the larger terms (relative 1e-7 to 1e-6), as any reordering of the sum does.
+/// Tiles go in blocks of whole tile rows, so the transformed input of a block (16 × channels × tiles) stays in the L2.
+/// </summary>
+internal static unsafe class WinogradConvolution
+{
+    /// <summary>Elements of a transformed 4 × 4 block: one GEMM each.</summary>
+    public const int Elements = 16;
+
+    /// <summary>Input channels from which the GEMMs' depth repays the transforms.</summary>
+    private const int MinInChannels = 16;
+
+    /// <summary>
+    /// Tiles below which the direct convolution stays: the GEMMs' columns are the tiles, and fewer than a 64-column
+    /// panel (8 × 8 maps: 16 tiles) fill a quarter of it (192 → 96 on 8 × 8: 1.3-2.2 times the direct convolution's time).
+    /// </summary>
+    private const int MinTiles = 64;
+
+    /// <summary>Floats of transformed input per block of tiles (256 KiB), at least one 64-tile panel.</summary>
+    private const int BlockFloats = 1 << 16;
+
+    /// <summary>Floats (a cache line) after each channel's transformed rows.</summary>
+    private const int PlanePadding = 16;
+
+    [ThreadStatic] private static float[]? t_scratch;
+
+    public static bool Supports(in Conv2dGeometry g)
+        => g.Groups == 1 && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
+           && g.DilationHeight == 1 && g.DilationWidth == 1 && g.PadTop == 1 && g.PadLeft == 1
+           && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth
+           && g.InChannels >= MinInChannels && g.OutChannels >= GemmMicrokernels.TileRows
+           && (long)((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2) >= MinTiles;
+
+    /// <summary>Floats of the transformed kernels: 16 matrices [out × in], each interleaved for the GEMM's 6-row tiles.</summary>
+    public static long TransformedLength(in Conv2dGeometry g) => Elements * MatrixFloats(g.OutChannels, g.InChannels);
+
+    /// <summary>Floats from one interleaved kernel matrix to the next (with the padding the GEMM's tail reads).</summary>
+    private static long MatrixFloats(int outChannels, int inChannels) => (long)outChannels * inChannels + InterleavedRowTiles.Padding;
+
+    /// <summary>U = G g Gᵀ for every (out, in) pair, in double, into 16 interleaved [out × in] matrices.</summary>
+    public static void TransformWeights(ReadOnlySpan<float> weights, int outChannels, int inChannels, Span<float> destination)
+    {
+        ReadOnlySpan<double> gMatrix = stackalloc double[] { 1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1 };
+        var element = new float[Elements][];
+        for (int e = 0; e < Elements; e++) element[e] = new float[outChannels * inChannels];
+        Span<double> left = stackalloc double[12];
+        for (int o = 0; o < outChannels; o++)
+            for (int i = 0; i < inChannels; i++)
+            {
+                ReadOnlySpan<float> kernel = weights.Slice((o * inChannels + i) * 9, 9);
+                // G g (4 × 3), then (G g) Gᵀ (4 × 4).
+                for (int r = 0; r < 4; r++)
+                    for (int c = 0; c < 3; c++)
+                        left[r * 3 + c] = gMatrix[r * 3] * kernel[c] + gMatrix[r * 3 + 1] * kernel[3 + c] + gMatrix[r * 3 + 2] * kernel[6 + c];
+                for (int r = 0; r < 4; r++)
+                    for (int c = 0; c < 4; c++)
+                        element[r * 4 + c][o * inChannels + i] =
+                            (float)(left[r * 3] * gMatrix[c * 3] + left[r * 3 + 1] * gMatrix[c * 3 + 1] + left[r * 3 + 2] * gMatrix[c * 3 + 2]);
+            }
+        int size = (int)MatrixFloats(outChannels, inChannels);
+        for (int e = 0; e < Elements; e++)
+            InterleavedRowTiles.Pack(element[e], outChannels, inChannels).CopyTo(destination.Slice(e * size, size));
+    }
+
+    public static void Run(KernelIsa isa, float* input, float* transformed, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    {
+        switch (isa)
+        {
+            case KernelIsa.Vector512: Run<Vector512Isa, Vector512<float>>(input, transformed, bias, residual, output, g, activation); break;
+            case KernelIsa.Vector256: Run<Vector256Isa, Vector256<float>>(input, transformed, bias, residual, output, g, activation); break;
+            default: Run<Vector128Isa, Vector128<float>>(input, transformed, bias, residual, output, g, activation); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TIsa, TVector>(float* input, float* transformed, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int tileRows = (g.OutHeight + 1) / 2, tileColumns = (g.OutWidth + 1) / 2;
+        int inChannels = g.InChannels, outChannels = g.OutChannels;
+        // Whole 64-tile panels for the GEMMs where the budget allows fewer (160 → 80 on 16 × 16: 48 tiles 0.90, 64 tiles 0.81).
+        int targetTiles = Math.Max(GemmDriver.PanelWidth, BlockFloats / (Elements * inChannels) / GemmDriver.PanelWidth * GemmDriver.PanelWidth);
+        int blockTileRows = Math.Clamp((targetTiles + tileColumns - 1) / tileColumns, 1, tileRows);
+        int blockTiles = blockTileRows * tileColumns;
+        // A split input row: the even and the odd columns of the padded row, with a vector of zeros after them.
+        int splitRow = (tileColumns + 1 + TIsa.Count + 15) / 16 * 16;
+        int splitRows = 2 * blockTileRows + 2;
+        long splitFloats = 2L * splitRows * splitRow;
+        // Transformed inputs and products go channel by channel, the 16 elements' rows of a channel side by side: a
+        // tile's 16 values are then stored (and read) within a few KiB, where one matrix per element put them 16 matrices
+        // apart, each store a miss in the same L1 set. A line's gap keeps the channels' rows off 4 KiB multiples.
+        int channelStride = Elements * blockTiles + PlanePadding;
+        long transformedInput = (long)inChannels * channelStride, products = (long)outChannels * channelStride;
+        long length = splitFloats + transformedInput + products;
+        float[] buffer = t_scratch is { } existing && existing.Length >= length ? existing : t_scratch = GC.AllocateArray<float>((int)length, pinned: true);
+        fixed (float* scratch = buffer)
+        {
+            float* split = scratch, v = scratch + splitFloats, m = v + transformedInput;
+            for (int n = 0; n < g.Batch; n++)
+            {
+                float* image = input + (nint)n * inChannels * g.InputChannelStride;
+                float* result = output + (nint)n * outChannels * g.OutputChannelStride;
+                var epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + (nint)n * outChannels * g.OutputChannelStride, activation);
+                for (int firstTileRow = 0; firstTileRow < tileRows; firstTileRow += blockTileRows)
+                {
+                    int rows = Math.Min(blockTileRows, tileRows - firstTileRow), tiles = rows * tileColumns;
+                    int stride = Elements * tiles + PlanePadding;
+                    // Channel by channel, so the split rows are still in L1 when they are transformed.
+                    for (int c = 0; c < inChannels; c++)
+                    {
+                        SplitRows<TIsa, TVector>(image + (nint)c * g.InputChannelStride, g, firstTileRow, rows, split, splitRow);
+                        TransformInput<TIsa, TVector>(split, rows, tileColumns, splitRow, v + (nint)c * stride, tiles, c + 1 < inChannels ? stride : 0);
+                    }
+                    for (int e = 0; e < Elements; e++)
+                    {
+                        var source = new RowMajorPanels(v + (nint)e * tiles, stride);
+                        GemmDriver.Run<TIsa, TVector, RowMajorPanels>(ref source, transformed + (nint)(e * MatrixFloats(outChannels, inChannels)), inChannels, 1,
+                            m + (nint)e * tiles, stride, outChannels, inChannels, tiles, new GemmEpilogue(1f, null, null, null, Activation.None),
+                            interleavedA: true);
+                    }
+                    int firstRow = 2 * firstTileRow, lastRow = Math.Min(g.OutHeight, 2 * (firstTileRow + rows));
+                    TransformOutput<TIsa, TVector>(m, outChannels, tiles, stride, tileColumns, result + (nint)firstRow * g.OutWidth, g.OutputChannelStride,
+                        g.OutWidth, lastRow - firstRow);
+                    epilogue.Apply<TIsa, TVector>(result, g.OutputChannelStride, 0, outChannels, firstRow * g.OutWidth, (lastRow - firstRow) * g.OutWidth);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Input rows 2·firstTileRow - 1 onwards (splitRows of them, zero outside the plane), each split into its padded
+    /// row's even columns (input columns -1, 1, 3, ...) and odd columns (0, 2, 4, ...), so that the four columns of a
+    /// tile are four contiguous loads: even[t], odd[t], even[t + 1], odd[t + 1].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SplitRows<TIsa, TVector>(float* plane, in Conv2dGeometry g, int firstTileRow, int tileRows, float* split, int splitRow)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = g.InWidth, height = g.InHeight, lanes = TIsa.Count, rows = 2 * tileRows + 2;
+        int pairs = width / 2, wholePairs = pairs / lanes * lanes;
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                float* even = split + (nint)r * 2 * splitRow, odd = even + splitRow;
+                int y = 2 * firstTileRow - 1 + r;
+                if ((uint)y >= (uint)height)
+                {
+                    new Span<float>(even, 2 * splitRow).Clear();
+                    continue;
+                }
+                // Zeros where the row is not: column -1 and everything past the last column.
+                even[0] = 0f;
+                new Span<float>(even + width / 2 + 1, splitRow - width / 2 - 1).Clear();
+                new Span<float>(odd + (width + 1) / 2, splitRow - (width + 1) / 2).Clear();
+                float* row = plane + (nint)y * width;
+                // odd[j] = row[2j], even[j + 1] = row[2j + 1].
+                int j = 0;
+                for (; j < wholePairs; j += lanes)
+                {
+                    TIsa.Deinterleave(TIsa.Load(row + 2 * j), TIsa.Load(row + 2 * j + lanes), out TVector evens, out TVector odds);
+                    TIsa.Store(odd + j, evens);
+                    TIsa.Store(even + j + 1, odds);
+                }
+                for (int x = 2 * j; x < width; x++)
+                {
+                    if (x % 2 == 0) odd[x / 2] = row[x];
+                    else even[x / 2 + 1] = row[x];
+                }
+            }
+        }
+    }
+
+    /// <summary>V = Bᵀ d B for every channel and tile of the block, into 16 matrices [channels × tiles].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInput<TIsa, TVector>(float* split, int tileRows, int tileColumns, int splitRow, float* v, int tiles, int nextChannel)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int lanes = TIsa.Count;
+        nint elementStride = tiles;
+            for (int ty = 0; ty < tileRows; ty++)
+            {
+                float* r0 = split + (nint)(2 * ty) * 2 * splitRow;
+                float* r1 = r0 + 2 * splitRow, r2 = r1 + 2 * splitRow, r3 = r2 + 2 * splitRow;
+                float* target = v + ty * tileColumns;
+                // The next channel's lines of this tile row, so that its stores find them in L1.
+                if (nextChannel != 0 && Sse.IsSupported)
+                    for (int e = 0; e < Elements; e++) Sse.Prefetch0(target + nextChannel + e * elementStride);
+                for (int tx = 0; tx < tileColumns; tx += lanes)
+                {
+                    // Each row across its 4 columns (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same down the rows.
+                    Row<TIsa, TVector>(r0 + tx, splitRow, out TVector w00, out TVector w01, out TVector w02, out TVector w03);
+                    Row<TIsa, TVector>(r1 + tx, splitRow, out TVector w10, out TVector w11, out TVector w12, out TVector w13);
+                    Row<TIsa, TVector>(r2 + tx, splitRow, out TVector w20, out TVector w21, out TVector w22, out TVector w23);
+                    Row<TIsa, TVector>(r3 + tx, splitRow, out TVector w30, out TVector w31, out TVector w32, out TVector w33);
+                    int count = Math.Min(lanes, tileColumns - tx);
+                    float* t = target + tx;
+                    Store<TIsa, TVector>(t, 0 * elementStride, TIsa.Subtract(w00, w20), count);
+                    Store<TIsa, TVector>(t, 1 * elementStride, TIsa.Subtract(w01, w21), count);
+                    Store<TIsa, TVector>(t, 2 * elementStride, TIsa.Subtract(w02, w22), count);
+                    Store<TIsa, TVector>(t, 3 * elementStride, TIsa.Subtract(w03, w23), count);
+                    Store<TIsa, TVector>(t, 4 * elementStride, TIsa.Add(w10, w20), count);
+                    Store<TIsa, TVector>(t, 5 * elementStride, TIsa.Add(w11, w21), count);
+                    Store<TIsa, TVector>(t, 6 * elementStride, TIsa.Add(w12, w22), count);
+                    Store<TIsa, TVector>(t, 7 * elementStride, TIsa.Add(w13, w23), count);
+                    Store<TIsa, TVector>(t, 8 * elementStride, TIsa.Subtract(w20, w10), count);
+                    Store<TIsa, TVector>(t, 9 * elementStride, TIsa.Subtract(w21, w11), count);
+                    Store<TIsa, TVector>(t, 10 * elementStride, TIsa.Subtract(w22, w12), count);
+                    Store<TIsa, TVector>(t, 11 * elementStride, TIsa.Subtract(w23, w13), count);
+                    Store<TIsa, TVector>(t, 12 * elementStride, TIsa.Subtract(w10, w30), count);
+                    Store<TIsa, TVector>(t, 13 * elementStride, TIsa.Subtract(w11, w31), count);
+                    Store<TIsa, TVector>(t, 14 * elementStride, TIsa.Subtract(w12, w32), count);
+                    Store<TIsa, TVector>(t, 15 * elementStride, TIsa.Subtract(w13, w33), count);
+                }
+            }
+    }
+
+    /// <summary>One input row of a vector of tiles, across its 4 columns: d0 - d2, d1 + d2, d2 - d1, d1 - d3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row<TIsa, TVector>(float* even, int splitRow, out TVector w0, out TVector w1, out TVector w2, out TVector w3)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        float* odd = even + splitRow;
+        TVector d0 = TIsa.Load(even), d1 = TIsa.Load(odd), d2 = TIsa.Load(even + 1), d3 = TIsa.Load(odd + 1);
+        w0 = TIsa.Subtract(d0, d2);
+        w1 = TIsa.Add(d1, d2);
+        w2 = TIsa.Subtract(d2, d1);
+        w3 = TIsa.Subtract(d1, d3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TIsa, TVector>(float* target, nint offset, TVector value, int count)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (count == TIsa.Count) TIsa.Store(target + offset, value);
+        else TIsa.StorePartial(target + offset, value, count);
+    }
+
+    /// <summary>
+    /// Y = Aᵀ M A for every output channel and tile: rows (m0 + m1 + m2, m1 - m2 - m3), then the same across the
+    /// columns; the two outputs of a tile row interleaved into the output row. Rows past the last output row (an odd
+    /// height) and columns past its end (an odd width) are not stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformOutput<TIsa, TVector>(float* m, int channels, int tiles, int productStride, int tileColumns, float* output, nint channelStride,
+        int width, int rows)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int lanes = TIsa.Count;
+        nint elementStride = tiles;
+        float* pair = stackalloc float[4 * lanes];
+        for (int c = 0; c < channels; c++)
+        {
+            float* plane = output + c * channelStride;
+            for (int ty = 0; 2 * ty < rows; ty++)
+            {
+                float* source = m + (nint)c * productStride + ty * tileColumns;
+                float* top = plane + (nint)(2 * ty) * width;
+                float* bottom = 2 * ty + 1 < rows ? top + width : null;
+                for (int tx = 0; tx < tileColumns; tx += lanes)
+                {
+                    float* s = source + tx;
+                    // Down the rows: s_a,k for a = 0, 1 and the four columns k.
+                    TVector s00 = Column<TIsa, TVector>(s, 0, elementStride, out TVector s10);
+                    TVector s01 = Column<TIsa, TVector>(s, 1, elementStride, out TVector s11);
+                    TVector s02 = Column<TIsa, TVector>(s, 2, elementStride, out TVector s12);
+                    TVector s03 = Column<TIsa, TVector>(s, 3, elementStride, out TVector s13);
+                    TVector y00 = TIsa.Add(TIsa.Add(s00, s01), s02), y01 = TIsa.Subtract(TIsa.Subtract(s01, s02), s03);
+                    TVector y10 = TIsa.Add(TIsa.Add(s10, s11), s12), y11 = TIsa.Subtract(TIsa.Subtract(s11, s12), s13);
+                    int columns = Math.Min(2 * lanes, width - 2 * tx);
+                    StoreInterleaved<TIsa, TVector>(top + 2 * tx, y00, y01, columns, pair);
+                    if (bottom != null) StoreInterleaved<TIsa, TVector>(bottom + 2 * tx, y10, y11, columns, pair);
+                }
+            }
+        }
+    }
+
+    /// <summary>Column k of a vector of tiles' 4 × 4 products, down its rows: m0 + m1 + m2 (returned) and m1 - m2 - m3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector Column<TIsa, TVector>(float* s, int k, nint elementStride, out TVector second)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector m0 = TIsa.Load(s + k * elementStride), m1 = TIsa.Load(s + (4 + k) * elementStride);
+        TVector m2 = TIsa.Load(s + (8 + k) * elementStride), m3 = TIsa.Load(s + (12 + k) * elementStride);
+        second = TIsa.Subtract(TIsa.Subtract(m1, m2), m3);
+        return TIsa.Add(TIsa.Add(m0, m1), m2);
+    }
+
+    /// <summary>first[i], second[i] alternately into the first <paramref name="count"/> floats of row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreInterleaved<TIsa, TVector>(float* row, TVector first, TVector second, int count, float* pair)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported)
+        {
+            var a = (Vector512<float>)(object)first;
+            var b = (Vector512<float>)(object)second;
+            Vector512<float> low = Avx512F.PermuteVar16x32x2(a, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), b);
+            Vector512<float> high = Avx512F.PermuteVar16x32x2(a, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), b);
+            Vector512Isa.StorePartial(row, low, Math.Min(16, count));
+            if (count > 16) Vector512Isa.StorePartial(row + 16, high, count - 16);
+            return;
+        }
+        int lanes = TIsa.Count;
+        TIsa.Store(pair, first);
+        TIsa.Store(pair + lanes, second);
+        for (int i = 0; i < count; i++) row[i] = pair[(i & 1) * lanes + (i >> 1)];
+    }
+}

@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using MobileViT.Runtime.Simd;
+using MobileViT.Runtime.Tests.Reference;
+
+namespace MobileViT.Runtime.Tests;
+
+/// <summary>
+/// The Winograd F(2×2, 3×3) path of 3×3 stride-1 convolutions against the naive definition, and against the direct
+/// path the same convolution takes with unpacked (ONNX-layout) weights.
+/// </summary>
+public class WinogradTests
+{
+    private static readonly Dictionary<string, Conv2dGeometry> WinogradGeometries = new()
+    {
+        ["64->11 17x19 batch2 (odd sizes: a half tile at the bottom and right; blocks of 7 tile rows, the last of 2)"] = Conv2dTests.Geometry(2, 64, 17, 19, 11, 3, 1, 1),
+        ["24->6 16x16 (one 64-tile panel)"] = Conv2dTests.Geometry(1, 24, 16, 16, 6, 3, 1, 1),
+        ["128->64 32x32 (MobileViT-XS fusion: four blocks of 64 tiles)"] = Conv2dTests.Geometry(1, 128, 32, 32, 64, 3, 1, 1),
+        ["48->20 28x28 (rows of 14 tiles: blocks of 70)"] = Conv2dTests.Geometry(1, 48, 28, 28, 20, 3, 1, 1),
+    };
+
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (string name in WinogradGeometries.Keys)
+                yield return new object[] { isa.ToString(), name };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void MatchesNaive_AsTheDirectPathDoes(string isaName, string geometryName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        Conv2dGeometry g = WinogradGeometries[geometryName];
+        Assert.True(WinogradConvolution.Supports(g));
+        int seed = geometryName.Length;
+        float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed + 1);
+        float[] bias = TestData.Random(g.OutChannels, seed + 2);
+        float[] residual = TestData.Random((int)g.OutputLength, seed + 3);
+        var activation = new Activation(ActivationKind.SiLU);
+        float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        Assert.Equal(g.WeightLength + WinogradConvolution.TransformedLength(g), packed.Length);
+        foreach (bool transformed in new[] { true, false })
+        {
+            float[] output = TestData.Random((int)g.OutputLength, seed + 4); // stale values must be overwritten
+            Conv2dF32.Run(input, transformed ? packed : weights, bias, residual, output, g, activation, isa);
+            TestData.AssertClose(output, expected, 1e-5, $"{isa} {g} {(transformed ? "Winograd" : "direct")}");
+        }
+    }
+
+    [Fact]
+    public void TakesOnlyStrideOneThreeByThreeWithTilesAndChannelsEnough()
+    {
+        Assert.True(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 16, 16, 16, 6, 3, 1, 1)));
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 192, 8, 8, 96, 3, 1, 1)));   // 16 tiles
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 8, 32, 32, 8, 3, 1, 1)));    // 8 input channels
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 32, 32, 32, 4, 3, 1, 1)));   // fewer outputs than a tile's rows
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 32, 32, 32, 16, 3, 2, 1)));  // stride 2
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 32, 32, 32, 16, 3, 1, 2, dilation: 2)));
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 32, 32, 32, 32, 3, 1, 1, groups: 2)));
+        Assert.False(WinogradConvolution.Supports(Conv2dTests.Geometry(1, 32, 32, 32, 16, 5, 1, 2)));
+    }
+}
