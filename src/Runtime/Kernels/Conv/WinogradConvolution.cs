@@ -120,7 +120,10 @@ internal static unsafe class WinogradConvolution
                 {
                     int rows = Math.Min(blockTileRows, tileRows - firstTileRow), tiles = rows * tileColumns;
                     int stride = Elements * tiles + PlanePadding;
-                    // Channel by channel, so the split rows are still in L1 when they are transformed.
+                    // Channel by channel, so the split rows are still in L1 when they are transformed. Every channel
+                    // writes the same cells of the split rows, so the zeros (the padding, the rows outside the plane)
+                    // are written once per block.
+                    new Span<float>(split, (int)splitFloats).Clear();
                     for (int c = 0; c < inChannels; c++)
                     {
                         SplitRows<TIsa, TVector>(image + (nint)c * g.InputChannelStride, g, firstTileRow, rows, split, splitRow);
@@ -143,7 +146,7 @@ internal static unsafe class WinogradConvolution
     }
 
     /// <summary>
-    /// Input rows 2·firstTileRow - 1 onwards (splitRows of them, zero outside the plane), each split into its padded
+    /// Input rows 2·firstTileRow - 1 onwards (2 · tileRows + 2 of them; zero outside the plane, as cleared), each split into its padded
     /// row's even columns (input columns -1, 1, 3, ...) and odd columns (0, 2, 4, ...), so that the four columns of a
     /// tile are four contiguous loads: even[t], odd[t], even[t + 1], odd[t + 1].
     /// </summary>
@@ -158,15 +161,8 @@ internal static unsafe class WinogradConvolution
             {
                 float* even = split + (nint)r * 2 * splitRow, odd = even + splitRow;
                 int y = 2 * firstTileRow - 1 + r;
-                if ((uint)y >= (uint)height)
-                {
-                    new Span<float>(even, 2 * splitRow).Clear();
-                    continue;
-                }
-                // Zeros where the row is not: column -1 and everything past the last column.
-                even[0] = 0f;
-                new Span<float>(even + width / 2 + 1, splitRow - width / 2 - 1).Clear();
-                new Span<float>(odd + (width + 1) / 2, splitRow - (width + 1) / 2).Clear();
+                // Rows outside the plane, column -1 and the columns past the last stay as the caller cleared them.
+                if ((uint)y >= (uint)height) continue;
                 float* row = plane + (nint)y * width;
                 // odd[j] = row[2j], even[j + 1] = row[2j + 1].
                 int j = 0;
