@@ -101,16 +101,19 @@ internal static unsafe class WinogradConvolution
         int splitRow = (tileColumns + 1 + TIsa.Count + 15) / 16 * 16;
         int splitRows = 2 * blockTileRows + 2;
         long splitFloats = 2L * splitRows * splitRow;
+        // Above one thread the transforms split the channels too, each part with split rows of its own.
+        int degree = KernelParallelism.Current;
+        int parts = degree > 1 ? Math.Min(degree, Math.Min(inChannels, outChannels)) : 1;
         // Transformed inputs and products go channel by channel, the 16 elements' rows of a channel side by side: a
         // tile's 16 values are then stored (and read) within a few KiB, where one matrix per element put them 16 matrices
         // apart, each store a miss in the same L1 set. A line's gap keeps the channels' rows off 4 KiB multiples.
         int channelStride = Elements * blockTiles + PlanePadding;
         long transformedInput = (long)inChannels * channelStride, products = (long)outChannels * channelStride;
-        long length = splitFloats + transformedInput + products;
+        long length = parts * splitFloats + transformedInput + products;
         float[] buffer = t_scratch is { } existing && existing.Length >= length ? existing : t_scratch = GC.AllocateArray<float>((int)length, pinned: true);
         fixed (float* scratch = buffer)
         {
-            float* split = scratch, v = scratch + splitFloats, m = v + transformedInput;
+            float* split = scratch, v = scratch + parts * splitFloats, m = v + transformedInput;
             for (int n = 0; n < g.Batch; n++)
             {
                 float* image = input + (nint)n * inChannels * g.InputChannelStride;
@@ -120,15 +123,13 @@ internal static unsafe class WinogradConvolution
                 {
                     int rows = Math.Min(blockTileRows, tileRows - firstTileRow), tiles = rows * tileColumns;
                     int stride = Elements * tiles + PlanePadding;
-                    // Channel by channel, so the split rows are still in L1 when they are transformed. Every channel
-                    // writes the same cells of the split rows, so the zeros (the padding, the rows outside the plane)
-                    // are written once per block.
-                    new Span<float>(split, (int)splitFloats).Clear();
-                    for (int c = 0; c < inChannels; c++)
+                    var job = new TransformJob
                     {
-                        SplitRows<TIsa, TVector>(image + (nint)c * g.InputChannelStride, g, firstTileRow, rows, split, splitRow);
-                        TransformInput<TIsa, TVector>(split, rows, tileColumns, splitRow, v + (nint)c * stride, tiles, c + 1 < inChannels ? stride : 0);
-                    }
+                        Image = image, Geometry = g, FirstTileRow = firstTileRow, TileRows = rows, TileColumns = tileColumns, Tiles = tiles, Stride = stride,
+                        Split = split, SplitFloats = splitFloats, SplitRow = splitRow, V = v, M = m, Result = result, Epilogue = epilogue, Parts = parts,
+                    };
+                    if (parts > 1) WorkerPool.For(degree, parts, &TransformInputPart<TIsa, TVector>, Unsafe.AsPointer(ref job));
+                    else TransformInputPart<TIsa, TVector>(Unsafe.AsPointer(ref job), 0);
                     for (int e = 0; e < Elements; e++)
                     {
                         var source = new RowMajorPanels(v + (nint)e * tiles, stride);
@@ -136,13 +137,56 @@ internal static unsafe class WinogradConvolution
                             m + (nint)e * tiles, stride, outChannels, inChannels, tiles, new GemmEpilogue(1f, null, null, null, Activation.None),
                             interleavedA: true);
                     }
-                    int firstRow = 2 * firstTileRow, lastRow = Math.Min(g.OutHeight, 2 * (firstTileRow + rows));
-                    TransformOutput<TIsa, TVector>(m, outChannels, tiles, stride, tileColumns, result + (nint)firstRow * g.OutWidth, g.OutputChannelStride,
-                        g.OutWidth, lastRow - firstRow);
-                    epilogue.Apply<TIsa, TVector>(result, g.OutputChannelStride, 0, outChannels, firstRow * g.OutWidth, (lastRow - firstRow) * g.OutWidth);
+                    if (parts > 1) WorkerPool.For(degree, parts, &TransformOutputPart<TIsa, TVector>, Unsafe.AsPointer(ref job));
+                    else TransformOutputPart<TIsa, TVector>(Unsafe.AsPointer(ref job), 0);
                 }
             }
         }
+    }
+
+    /// <summary>One block of tiles, for the transforms' parts (each a range of channels, transformed as on one thread).</summary>
+    private struct TransformJob
+    {
+        public float* Image, Split, V, M, Result;
+        public Conv2dGeometry Geometry;
+        public GemmEpilogue Epilogue;
+        public long SplitFloats;
+        public int FirstTileRow, TileRows, TileColumns, Tiles, Stride, SplitRow, Parts;
+    }
+
+    /// <summary>
+    /// Input channels of one part, channel by channel, so the split rows are still in L1 when they are transformed.
+    /// Every channel writes the same cells of the split rows, so their zeros (the padding, the rows outside the plane)
+    /// are written once per part.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInputPart<TIsa, TVector>(void* context, int part)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        ref TransformJob job = ref Unsafe.AsRef<TransformJob>(context);
+        ref readonly Conv2dGeometry g = ref job.Geometry;
+        int first = WorkerPool.FirstUnit(g.InChannels, part, job.Parts), end = WorkerPool.FirstUnit(g.InChannels, part + 1, job.Parts);
+        float* split = job.Split + part * job.SplitFloats;
+        new Span<float>(split, (int)job.SplitFloats).Clear();
+        for (int c = first; c < end; c++)
+        {
+            SplitRows<TIsa, TVector>(job.Image + (nint)c * g.InputChannelStride, g, job.FirstTileRow, job.TileRows, split, job.SplitRow);
+            TransformInput<TIsa, TVector>(split, job.TileRows, job.TileColumns, job.SplitRow, job.V + (nint)c * job.Stride, job.Tiles, c + 1 < end ? job.Stride : 0);
+        }
+    }
+
+    /// <summary>Output channels of one part: Y = Aᵀ M A, then the bias, residual and activation over their rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformOutputPart<TIsa, TVector>(void* context, int part)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        ref TransformJob job = ref Unsafe.AsRef<TransformJob>(context);
+        ref readonly Conv2dGeometry g = ref job.Geometry;
+        int first = WorkerPool.FirstUnit(g.OutChannels, part, job.Parts), end = WorkerPool.FirstUnit(g.OutChannels, part + 1, job.Parts);
+        int firstRow = 2 * job.FirstTileRow, lastRow = Math.Min(g.OutHeight, 2 * (job.FirstTileRow + job.TileRows));
+        TransformOutput<TIsa, TVector>(job.M + (nint)first * job.Stride, end - first, job.Tiles, job.Stride, job.TileColumns,
+            job.Result + first * g.OutputChannelStride + (nint)firstRow * g.OutWidth, g.OutputChannelStride, g.OutWidth, lastRow - firstRow);
+        job.Epilogue.Apply<TIsa, TVector>(job.Result, g.OutputChannelStride, first, end - first, firstRow * g.OutWidth, (lastRow - firstRow) * g.OutWidth);
     }
 
     /// <summary>
