@@ -17,6 +17,8 @@ public class WinogradTests
         ["24->6 16x16 (one 64-tile panel)"] = Conv2dTests.Geometry(1, 24, 16, 16, 6, 3, 1, 1),
         ["128->64 32x32 (MobileViT-XS fusion: four blocks of 64 tiles)"] = Conv2dTests.Geometry(1, 128, 32, 32, 64, 3, 1, 1),
         ["48->20 28x28 (rows of 14 tiles: blocks of 70)"] = Conv2dTests.Geometry(1, 48, 28, 28, 20, 3, 1, 1),
+        ["96->20 14x14 (49 tiles: three vectors and a column of one panel)"] = Conv2dTests.Geometry(1, 96, 14, 14, 20, 3, 1, 1),
+        ["40->8 9x9 batch2 (25 tiles, the fewest taken; a half tile at the bottom and right)"] = Conv2dTests.Geometry(2, 40, 9, 9, 8, 3, 1, 1),
     };
 
     public static IEnumerable<object[]> Cases()
