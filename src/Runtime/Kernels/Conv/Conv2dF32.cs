@@ -47,7 +47,9 @@ public static unsafe class Conv2dF32
     /// <summary>
     /// input [Batch, InChannels, InHeight, InWidth] → output [Batch, OutChannels, OutHeight, OutWidth].
     /// bias empty or OutChannels long; residual empty or the output's shape. output must not overlap input or residual
-    /// (the raw sums are stored before the epilogue reads the residual).
+    /// (the raw sums are stored before the epilogue reads the residual). packedWeights as <see cref="PackWeights"/> made
+    /// them: for a 3×3 stride-1 convolution the Winograd kernel takes, weights longer than the ONNX layout are read as
+    /// carrying the transformed kernels after it, and weights of exactly that length take the direct convolution.
     /// </summary>
     public static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
         Span<float> output, in Conv2dGeometry g, Activation activation)

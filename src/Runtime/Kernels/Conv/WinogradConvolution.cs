@@ -75,7 +75,7 @@ internal static unsafe class WinogradConvolution
             }
         int size = (int)MatrixFloats(outChannels, inChannels);
         for (int e = 0; e < Elements; e++)
-            InterleavedRowTiles.Pack(element[e], outChannels, inChannels).CopyTo(destination.Slice(e * size, size));
+            InterleavedRowTiles.PackInto(element[e], outChannels, inChannels, destination.Slice(e * size, size));
     }
 
     public static void Run(KernelIsa isa, float* input, float* transformed, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
@@ -201,73 +201,75 @@ internal static unsafe class WinogradConvolution
     {
         int width = g.InWidth, height = g.InHeight, lanes = TIsa.Count, rows = 2 * tileRows + 2;
         int pairs = width / 2, wholePairs = pairs / lanes * lanes;
+        for (int r = 0; r < rows; r++)
         {
-            for (int r = 0; r < rows; r++)
+            float* even = split + (nint)r * 2 * splitRow, odd = even + splitRow;
+            int y = 2 * firstTileRow - 1 + r;
+            // Rows outside the plane, column -1 and the columns past the last stay as the caller cleared them.
+            if ((uint)y >= (uint)height) continue;
+            float* row = plane + (nint)y * width;
+            // odd[j] = row[2j], even[j + 1] = row[2j + 1].
+            int j = 0;
+            for (; j < wholePairs; j += lanes)
             {
-                float* even = split + (nint)r * 2 * splitRow, odd = even + splitRow;
-                int y = 2 * firstTileRow - 1 + r;
-                // Rows outside the plane, column -1 and the columns past the last stay as the caller cleared them.
-                if ((uint)y >= (uint)height) continue;
-                float* row = plane + (nint)y * width;
-                // odd[j] = row[2j], even[j + 1] = row[2j + 1].
-                int j = 0;
-                for (; j < wholePairs; j += lanes)
-                {
-                    TIsa.Deinterleave(TIsa.Load(row + 2 * j), TIsa.Load(row + 2 * j + lanes), out TVector evens, out TVector odds);
-                    TIsa.Store(odd + j, evens);
-                    TIsa.Store(even + j + 1, odds);
-                }
-                for (int x = 2 * j; x < width; x++)
-                {
-                    if (x % 2 == 0) odd[x / 2] = row[x];
-                    else even[x / 2 + 1] = row[x];
-                }
+                TIsa.Deinterleave(TIsa.Load(row + 2 * j), TIsa.Load(row + 2 * j + lanes), out TVector evens, out TVector odds);
+                TIsa.Store(odd + j, evens);
+                TIsa.Store(even + j + 1, odds);
+            }
+            for (int x = 2 * j; x < width; x++)
+            {
+                if (x % 2 == 0) odd[x / 2] = row[x];
+                else even[x / 2 + 1] = row[x];
             }
         }
     }
 
-    /// <summary>V = Bᵀ d B for every channel and tile of the block, into 16 matrices [channels × tiles].</summary>
+    /// <summary>
+    /// V = Bᵀ d B for every tile of one channel's split rows, into the channel's 16 rows of <paramref name="tiles"/>
+    /// floats at <paramref name="v"/>, side by side; <paramref name="nextChannel"/> is the floats to the next channel's
+    /// rows, or 0 for the part's last channel.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput<TIsa, TVector>(float* split, int tileRows, int tileColumns, int splitRow, float* v, int tiles, int nextChannel)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int lanes = TIsa.Count;
         nint elementStride = tiles;
-            for (int ty = 0; ty < tileRows; ty++)
+        for (int ty = 0; ty < tileRows; ty++)
+        {
+            float* r0 = split + (nint)(2 * ty) * 2 * splitRow;
+            float* r1 = r0 + 2 * splitRow, r2 = r1 + 2 * splitRow, r3 = r2 + 2 * splitRow;
+            float* target = v + ty * tileColumns;
+            // The next channel's lines of this tile row, so that its stores find them in L1.
+            if (nextChannel != 0 && Sse.IsSupported)
+                for (int e = 0; e < Elements; e++) Sse.Prefetch0(target + nextChannel + e * elementStride);
+            for (int tx = 0; tx < tileColumns; tx += lanes)
             {
-                float* r0 = split + (nint)(2 * ty) * 2 * splitRow;
-                float* r1 = r0 + 2 * splitRow, r2 = r1 + 2 * splitRow, r3 = r2 + 2 * splitRow;
-                float* target = v + ty * tileColumns;
-                // The next channel's lines of this tile row, so that its stores find them in L1.
-                if (nextChannel != 0 && Sse.IsSupported)
-                    for (int e = 0; e < Elements; e++) Sse.Prefetch0(target + nextChannel + e * elementStride);
-                for (int tx = 0; tx < tileColumns; tx += lanes)
-                {
-                    // Each row across its 4 columns (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same down the rows.
-                    Row<TIsa, TVector>(r0 + tx, splitRow, out TVector w00, out TVector w01, out TVector w02, out TVector w03);
-                    Row<TIsa, TVector>(r1 + tx, splitRow, out TVector w10, out TVector w11, out TVector w12, out TVector w13);
-                    Row<TIsa, TVector>(r2 + tx, splitRow, out TVector w20, out TVector w21, out TVector w22, out TVector w23);
-                    Row<TIsa, TVector>(r3 + tx, splitRow, out TVector w30, out TVector w31, out TVector w32, out TVector w33);
-                    int count = Math.Min(lanes, tileColumns - tx);
-                    float* t = target + tx;
-                    Store<TIsa, TVector>(t, 0 * elementStride, TIsa.Subtract(w00, w20), count);
-                    Store<TIsa, TVector>(t, 1 * elementStride, TIsa.Subtract(w01, w21), count);
-                    Store<TIsa, TVector>(t, 2 * elementStride, TIsa.Subtract(w02, w22), count);
-                    Store<TIsa, TVector>(t, 3 * elementStride, TIsa.Subtract(w03, w23), count);
-                    Store<TIsa, TVector>(t, 4 * elementStride, TIsa.Add(w10, w20), count);
-                    Store<TIsa, TVector>(t, 5 * elementStride, TIsa.Add(w11, w21), count);
-                    Store<TIsa, TVector>(t, 6 * elementStride, TIsa.Add(w12, w22), count);
-                    Store<TIsa, TVector>(t, 7 * elementStride, TIsa.Add(w13, w23), count);
-                    Store<TIsa, TVector>(t, 8 * elementStride, TIsa.Subtract(w20, w10), count);
-                    Store<TIsa, TVector>(t, 9 * elementStride, TIsa.Subtract(w21, w11), count);
-                    Store<TIsa, TVector>(t, 10 * elementStride, TIsa.Subtract(w22, w12), count);
-                    Store<TIsa, TVector>(t, 11 * elementStride, TIsa.Subtract(w23, w13), count);
-                    Store<TIsa, TVector>(t, 12 * elementStride, TIsa.Subtract(w10, w30), count);
-                    Store<TIsa, TVector>(t, 13 * elementStride, TIsa.Subtract(w11, w31), count);
-                    Store<TIsa, TVector>(t, 14 * elementStride, TIsa.Subtract(w12, w32), count);
-                    Store<TIsa, TVector>(t, 15 * elementStride, TIsa.Subtract(w13, w33), count);
-                }
+                // Each row across its 4 columns (d0 - d2, d1 + d2, d2 - d1, d1 - d3), then the same down the rows.
+                Row<TIsa, TVector>(r0 + tx, splitRow, out TVector w00, out TVector w01, out TVector w02, out TVector w03);
+                Row<TIsa, TVector>(r1 + tx, splitRow, out TVector w10, out TVector w11, out TVector w12, out TVector w13);
+                Row<TIsa, TVector>(r2 + tx, splitRow, out TVector w20, out TVector w21, out TVector w22, out TVector w23);
+                Row<TIsa, TVector>(r3 + tx, splitRow, out TVector w30, out TVector w31, out TVector w32, out TVector w33);
+                int count = Math.Min(lanes, tileColumns - tx);
+                float* t = target + tx;
+                TIsa.StorePartial(t + 0 * elementStride, TIsa.Subtract(w00, w20), count);
+                TIsa.StorePartial(t + 1 * elementStride, TIsa.Subtract(w01, w21), count);
+                TIsa.StorePartial(t + 2 * elementStride, TIsa.Subtract(w02, w22), count);
+                TIsa.StorePartial(t + 3 * elementStride, TIsa.Subtract(w03, w23), count);
+                TIsa.StorePartial(t + 4 * elementStride, TIsa.Add(w10, w20), count);
+                TIsa.StorePartial(t + 5 * elementStride, TIsa.Add(w11, w21), count);
+                TIsa.StorePartial(t + 6 * elementStride, TIsa.Add(w12, w22), count);
+                TIsa.StorePartial(t + 7 * elementStride, TIsa.Add(w13, w23), count);
+                TIsa.StorePartial(t + 8 * elementStride, TIsa.Subtract(w20, w10), count);
+                TIsa.StorePartial(t + 9 * elementStride, TIsa.Subtract(w21, w11), count);
+                TIsa.StorePartial(t + 10 * elementStride, TIsa.Subtract(w22, w12), count);
+                TIsa.StorePartial(t + 11 * elementStride, TIsa.Subtract(w23, w13), count);
+                TIsa.StorePartial(t + 12 * elementStride, TIsa.Subtract(w10, w30), count);
+                TIsa.StorePartial(t + 13 * elementStride, TIsa.Subtract(w11, w31), count);
+                TIsa.StorePartial(t + 14 * elementStride, TIsa.Subtract(w12, w32), count);
+                TIsa.StorePartial(t + 15 * elementStride, TIsa.Subtract(w13, w33), count);
             }
+        }
     }
 
     /// <summary>One input row of a vector of tiles, across its 4 columns: d0 - d2, d1 + d2, d2 - d1, d1 - d3.</summary>
@@ -283,18 +285,11 @@ internal static unsafe class WinogradConvolution
         w3 = TIsa.Subtract(d1, d3);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TIsa, TVector>(float* target, nint offset, TVector value, int count)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-    {
-        if (count == TIsa.Count) TIsa.Store(target + offset, value);
-        else TIsa.StorePartial(target + offset, value, count);
-    }
-
     /// <summary>
     /// Y = Aᵀ M A for every output channel and tile: rows (m0 + m1 + m2, m1 - m2 - m3), then the same across the
-    /// columns; the two outputs of a tile row interleaved into the output row. Rows past the last output row (an odd
-    /// height) and columns past its end (an odd width) are not stored.
+    /// columns. A tile row's even and odd output columns go into two rows of their own, then zipped into the output
+    /// row (<see cref="InterleaveF32.ZipRow"/>). Rows past the last output row (an odd height) and columns past its end
+    /// (an odd width) are not stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformOutput<TIsa, TVector>(float* m, int channels, int tiles, int productStride, int tileColumns, float* output, nint channelStride,
@@ -303,15 +298,16 @@ internal static unsafe class WinogradConvolution
     {
         int lanes = TIsa.Count;
         nint elementStride = tiles;
-        float* pair = stackalloc float[4 * lanes];
+        int columnRow = (tileColumns + lanes - 1) / lanes * lanes;
+        float* topEven = stackalloc float[4 * columnRow];
+        float* topOdd = topEven + columnRow, bottomEven = topOdd + columnRow, bottomOdd = bottomEven + columnRow;
+        int evenWidth = (width + 1) / 2, oddWidth = width / 2;
         for (int c = 0; c < channels; c++)
         {
             float* plane = output + c * channelStride;
             for (int ty = 0; 2 * ty < rows; ty++)
             {
                 float* source = m + (nint)c * productStride + ty * tileColumns;
-                float* top = plane + (nint)(2 * ty) * width;
-                float* bottom = 2 * ty + 1 < rows ? top + width : null;
                 for (int tx = 0; tx < tileColumns; tx += lanes)
                 {
                     float* s = source + tx;
@@ -320,12 +316,14 @@ internal static unsafe class WinogradConvolution
                     TVector s01 = Column<TIsa, TVector>(s, 1, elementStride, out TVector s11);
                     TVector s02 = Column<TIsa, TVector>(s, 2, elementStride, out TVector s12);
                     TVector s03 = Column<TIsa, TVector>(s, 3, elementStride, out TVector s13);
-                    TVector y00 = TIsa.Add(TIsa.Add(s00, s01), s02), y01 = TIsa.Subtract(TIsa.Subtract(s01, s02), s03);
-                    TVector y10 = TIsa.Add(TIsa.Add(s10, s11), s12), y11 = TIsa.Subtract(TIsa.Subtract(s11, s12), s13);
-                    int columns = Math.Min(2 * lanes, width - 2 * tx);
-                    StoreInterleaved<TIsa, TVector>(top + 2 * tx, y00, y01, columns, pair);
-                    if (bottom != null) StoreInterleaved<TIsa, TVector>(bottom + 2 * tx, y10, y11, columns, pair);
+                    TIsa.Store(topEven + tx, TIsa.Add(TIsa.Add(s00, s01), s02));
+                    TIsa.Store(topOdd + tx, TIsa.Subtract(TIsa.Subtract(s01, s02), s03));
+                    TIsa.Store(bottomEven + tx, TIsa.Add(TIsa.Add(s10, s11), s12));
+                    TIsa.Store(bottomOdd + tx, TIsa.Subtract(TIsa.Subtract(s11, s12), s13));
                 }
+                float* top = plane + (nint)(2 * ty) * width;
+                InterleaveF32.ZipRow(topEven, topOdd, top, evenWidth, oddWidth);
+                if (2 * ty + 1 < rows) InterleaveF32.ZipRow(bottomEven, bottomOdd, top + width, evenWidth, oddWidth);
             }
         }
     }
@@ -339,26 +337,5 @@ internal static unsafe class WinogradConvolution
         TVector m2 = TIsa.Load(s + (8 + k) * elementStride), m3 = TIsa.Load(s + (12 + k) * elementStride);
         second = TIsa.Subtract(TIsa.Subtract(m1, m2), m3);
         return TIsa.Add(TIsa.Add(m0, m1), m2);
-    }
-
-    /// <summary>first[i], second[i] alternately into the first <paramref name="count"/> floats of row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreInterleaved<TIsa, TVector>(float* row, TVector first, TVector second, int count, float* pair)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-    {
-        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported)
-        {
-            var a = (Vector512<float>)(object)first;
-            var b = (Vector512<float>)(object)second;
-            Vector512<float> low = Avx512F.PermuteVar16x32x2(a, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), b);
-            Vector512<float> high = Avx512F.PermuteVar16x32x2(a, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), b);
-            Vector512Isa.StorePartial(row, low, Math.Min(16, count));
-            if (count > 16) Vector512Isa.StorePartial(row + 16, high, count - 16);
-            return;
-        }
-        int lanes = TIsa.Count;
-        TIsa.Store(pair, first);
-        TIsa.Store(pair + lanes, second);
-        for (int i = 0; i < count; i++) row[i] = pair[(i & 1) * lanes + (i >> 1)];
     }
 }

@@ -44,8 +44,12 @@ public static unsafe class InterleaveF32
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ZipRow(float* even, float* odd, float* destination, int evenWidth, int oddWidth)
+    /// <summary>
+    /// destination[2i] = even[i], destination[2i + 1] = odd[i]; evenWidth is oddWidth or oddWidth + 1. Inlined: the
+    /// Winograd convolution's output transform and the patch fold call it for rows of 4 to 64 floats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ZipRow(float* even, float* odd, float* destination, int evenWidth, int oddWidth)
     {
         int i = 0;
         if (Avx512F.IsSupported)

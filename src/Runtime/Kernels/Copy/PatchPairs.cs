@@ -10,8 +10,9 @@ namespace MobileViT.Runtime;
 /// The unfold and fold of 2 × 2 patches with AVX-512, for <see cref="StridedCopyF32"/>. An unfold reads each channel's
 /// row with the patches' columns 2 floats apart, and a fold writes them so: the tiles of the general path then move
 /// element by element (an unfold of 96 channels of 32 × 32 took 66 µs, 6 GB/s). Here the two pixels of a patch row
-/// go together: a channel row's 32 floats are split into the even and the odd pixels (or joined from them) in
-/// registers, and each half is one 16 × 16 register transpose. Plain copies, so the result is the same in any order.
+/// go together: a channel row's 32 floats are split into the even and the odd pixels in registers
+/// (<see cref="Vector512Isa.Deinterleave"/>), or zipped from them (<see cref="InterleaveF32.ZipRow"/>), and each half
+/// is one 16 × 16 register transpose. Plain copies, so the result is the same in any order.
 /// </summary>
 internal static unsafe class PatchPairs
 {
@@ -60,8 +61,6 @@ internal static unsafe class PatchPairs
     {
         float* even = stackalloc float[2 * Tile * Tile];
         float* odd = even + Tile * Tile;
-        Vector512<int> evenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        Vector512<int> oddLanes = evenLanes + Vector512<int>.One;
         for (int a0 = 0; a0 < countA; a0 += Tile)
         {
             int rows = Math.Min(Tile, countA - a0);
@@ -73,8 +72,9 @@ internal static unsafe class PatchPairs
                     float* row = source + (a0 + r) * sourceStrideA + 2 * b0;
                     Vector512<float> low = Vector512Isa.LoadPartial(row, Math.Min(Tile, floats));
                     Vector512<float> high = floats > Tile ? Vector512Isa.LoadPartial(row + Tile, floats - Tile) : Vector512<float>.Zero;
-                    Vector512.Store(Avx512F.PermuteVar16x32x2(low, evenLanes, high), even + r * Tile);
-                    Vector512.Store(Avx512F.PermuteVar16x32x2(low, oddLanes, high), odd + r * Tile);
+                    Vector512Isa.Deinterleave(low, high, out Vector512<float> evens, out Vector512<float> odds);
+                    Vector512.Store(evens, even + r * Tile);
+                    Vector512.Store(odds, odd + r * Tile);
                 }
                 float* target = destination + b0 * destinationStrideB + a0;
                 Avx512Transpose.Transpose16(even, Tile, rows, lanes, target, destinationStrideB, lanes, rows);
@@ -92,11 +92,9 @@ internal static unsafe class PatchPairs
     {
         float* even = stackalloc float[2 * Tile * Tile];
         float* odd = even + Tile * Tile;
-        Vector512<int> lowLanes = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-        Vector512<int> highLanes = lowLanes + Vector512.Create(8);
         for (int a0 = 0; a0 < countA; a0 += Tile)
         {
-            int rows = Math.Min(Tile, countA - a0), floats = 2 * rows;
+            int rows = Math.Min(Tile, countA - a0);
             for (int b0 = 0; b0 < countB; b0 += Tile)
             {
                 int lanes = Math.Min(Tile, countB - b0);
@@ -104,12 +102,7 @@ internal static unsafe class PatchPairs
                 Avx512Transpose.Transpose16(from, sourceStrideA, rows, lanes, even, Tile, lanes, rows);
                 Avx512Transpose.Transpose16(from + sourceStrideSibling, sourceStrideA, rows, lanes, odd, Tile, lanes, rows);
                 for (int j = 0; j < lanes; j++)
-                {
-                    Vector512<float> e = Vector512.Load(even + j * Tile), o = Vector512.Load(odd + j * Tile);
-                    float* row = destination + (b0 + j) * destinationStrideB + 2 * a0;
-                    Vector512Isa.StorePartial(row, Avx512F.PermuteVar16x32x2(e, lowLanes, o), Math.Min(Tile, floats));
-                    if (floats > Tile) Vector512Isa.StorePartial(row + Tile, Avx512F.PermuteVar16x32x2(e, highLanes, o), floats - Tile);
-                }
+                    InterleaveF32.ZipRow(even + j * Tile, odd + j * Tile, destination + (b0 + j) * destinationStrideB + 2 * a0, rows, rows);
             }
         }
     }

@@ -25,6 +25,13 @@ internal static unsafe class InterleavedRowTiles
     public static float[] Pack(ReadOnlySpan<float> rowMajor, int m, int k)
     {
         var packed = new float[(long)m * k + Padding];
+        PackInto(rowMajor, m, k, packed);
+        return packed;
+    }
+
+    /// <summary><see cref="Pack"/> into <paramref name="packed"/>, m · k + <see cref="Padding"/> floats (the padding left as it is).</summary>
+    public static void PackInto(ReadOnlySpan<float> rowMajor, int m, int k, Span<float> packed)
+    {
         int tiled = m / Rows * Rows;
         for (int tile = 0; tile < tiled; tile += Rows)
             for (int r = 0; r < Rows; r++)
@@ -33,8 +40,7 @@ internal static unsafe class InterleavedRowTiles
                 int start = tile * k + r;
                 for (int p = 0; p < k; p++) packed[start + p * Rows] = row[p];
             }
-        rowMajor.Slice(tiled * k, (m - tiled) * k).CopyTo(packed.AsSpan(tiled * k));
-        return packed;
+        rowMajor.Slice(tiled * k, (m - tiled) * k).CopyTo(packed.Slice(tiled * k));
     }
 
     /// <summary>Scalar reference: C = epilogue(A · B) for interleaved A, B element (p, j) at b[p * ldb + j].</summary>
