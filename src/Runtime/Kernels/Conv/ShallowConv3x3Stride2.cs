@@ -147,16 +147,23 @@ internal static unsafe class ShallowConv3x3Stride2
             int rowStart = band * job.BandRows, rowEnd = Math.Min(g.OutHeight, rowStart + job.BandRows);
             float* image = job.Input + (nint)n * g.InChannels * inPlane;
             float* outImage = job.Output + (nint)n * g.OutChannels * outPlane;
-            for (int outY = rowStart; outY < rowEnd; outY += 2)
+            // Channel tiles outermost: the band's input rows (tens of KiB) are read again from cache for each tile, and the
+            // tile's 8 planes are written as 8 sequential streams. With the channel tiles innermost a stem wrote a line
+            // in each of 2 × 32 places at every step along the row, and its output arrives cold: 3 → 32 on 224×224 with
+            // the cache flushed before each run 262-270 → 218-220 µs, warm 146-164 → 144-160.
+            for (int channel = 0; channel < g.OutChannels; channel += ChannelTile)
             {
-                PrefetchRows(image, g, outY + 2 * PrefetchPairs);
-                bool secondRow = outY + 1 < rowEnd;
-                for (int x = 0; x < g.OutWidth; x += 16)
+                float* tileWeights = job.Weights + channel / ChannelTile * perTile;
+                int tileChannels = Math.Min(ChannelTile, g.OutChannels - channel);
+                var tileEpilogue = epilogue.ForChannels(channel);
+                for (int outY = rowStart; outY < rowEnd; outY += 2)
                 {
-                    int count = Math.Min(16, g.OutWidth - x);
-                    for (int channel = 0; channel < g.OutChannels; channel += ChannelTile)
-                        Tile<TOperator>(image, g, job.Weights + channel / ChannelTile * perTile, outImage + (nint)channel * outPlane + (nint)outY * g.OutWidth + x,
-                            outPlane, Math.Min(ChannelTile, g.OutChannels - channel), outY, x, count, secondRow, zeroRow, epilogue.ForChannels(channel));
+                    if (channel == 0) PrefetchRows(image, g, outY + 2 * PrefetchPairs);
+                    bool secondRow = outY + 1 < rowEnd;
+                    float* outRow = outImage + (nint)channel * outPlane + (nint)outY * g.OutWidth;
+                    for (int x = 0; x < g.OutWidth; x += 16)
+                        Tile<TOperator>(image, g, tileWeights, outRow + x, outPlane, tileChannels, outY, x, Math.Min(16, g.OutWidth - x), secondRow,
+                            zeroRow, tileEpilogue);
                 }
             }
             if (fused) continue;
