@@ -8,11 +8,12 @@ namespace MobileViT.Cli;
 /// What bench and profile share: their common options, the compiled model with its inputs and thread count, the
 /// warm-up of both engines, and medians.
 /// </summary>
-internal sealed class AlternatingRuns(ModelFile file, InProcessModel model, float[][] inputs, int threads, int warmup) : IDisposable
+internal sealed class AlternatingRuns(ModelFile file, InProcessModel model, float[][] inputs, int threads, int warmup, bool onnxRuntimeSpins) : IDisposable
 {
     public static readonly OptionSpec ThreadsOption = new("--threads", "-t", "count", "Threads for each engine (default 1): the compiled model's Parallelism and ONNX Runtime's intra-op threads.");
     public static readonly OptionSpec WarmupOption = new("--warmup", null, "count", "Untimed runs of each engine first (default 30), continued until 2 s have passed, so the JIT has replaced its quick first code even on a small model.");
     public static readonly OptionSpec InputOption = new("--input", "-i", "file.bin", "Input tensor, raw float32, once per model input; default: a synthetic input.", Repeatable: true);
+    public static readonly OptionSpec SpinOption = new("--ort-spin", null, "on|off", "Whether ONNX Runtime's intra-op threads spin between its runs (default on, its own default; off sets session.intra_op.allow_spinning=0). Above one thread its spinning keeps a core busy for tens of milliseconds after each of its runs, which the compiled model's next run then lacks.");
     public static readonly OptionSpec InputShapeOption = new("--input-shape", null, "shape", "Fix symbolic dimensions, e.g. 1x3x256x256 (the InputShape item metadata).");
 
     public ModelFile File { get; } = file;
@@ -20,6 +21,8 @@ internal sealed class AlternatingRuns(ModelFile file, InProcessModel model, floa
     public float[][] Inputs { get; } = inputs;
     public int Threads { get; } = threads;
     public int Warmup { get; } = warmup;
+    /// <summary>Whether ONNX Runtime's intra-op threads spin between runs (its default; --ort-spin off turns it off).</summary>
+    public bool OnnxRuntimeSpins { get; } = onnxRuntimeSpins;
 
     /// <summary>Reads the options, the model file and the inputs, and compiles the model; null after printing why not.</summary>
     public static AlternatingRuns? Prepare(CommandLine arguments, IAnsiConsole console, bool timeSteps = false)
@@ -27,6 +30,7 @@ internal sealed class AlternatingRuns(ModelFile file, InProcessModel model, floa
         int warmup = arguments.Integer("--warmup", 30, 0);
         int threads = arguments.Integer("--threads", 1, 1);
         if (threads > 64) throw new UsageException("option --threads must be at most 64");
+        bool onnxRuntimeSpins = arguments.Switch("--ort-spin", true);
         var file = ModelFile.Read(arguments.ModelPath, console);
         if (file == null) return null;
         var model = InProcessCompiler.Compile(file, arguments.Value("--input-shape"), console, timeSteps);
@@ -37,7 +41,7 @@ internal sealed class AlternatingRuns(ModelFile file, InProcessModel model, floa
                 ? InProcessCompiler.ReadInputs(model, arguments.Values("--input"), "--input")
                 : model.Inputs.Select(input => TensorFile.Synthetic(input.Length)).ToArray();
             model.Parallelism = threads;
-            return new AlternatingRuns(file, model, inputs, threads, warmup);
+            return new AlternatingRuns(file, model, inputs, threads, warmup, onnxRuntimeSpins);
         }
         catch
         {

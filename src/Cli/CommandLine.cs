@@ -72,6 +72,15 @@ internal sealed class CommandLine
         return value;
     }
 
+    /// <summary>An on|off option.</summary>
+    public bool Switch(string name, bool fallback) => Value(name) switch
+    {
+        null => fallback,
+        "on" => true,
+        "off" => false,
+        var text => throw new UsageException($"option {name} must be on or off, got '{text}'"),
+    };
+
     public double Number(string name, double fallback)
     {
         var text = Value(name);

@@ -24,8 +24,9 @@ internal sealed class OnnxRuntimeRunner : IDisposable
     /// <summary>The last run's outputs.</summary>
     public float[][] Outputs { get; }
 
+    /// <param name="spin">Whether the intra-op threads spin between runs (ONNX Runtime's default) or block at once.</param>
     /// <param name="profilePrefix">Where ONNX Runtime writes its profile (see <see cref="EndProfiling"/>); null runs without its profiler.</param>
-    public static OnnxRuntimeRunner Create(byte[] modelBytes, InProcessModel model, float[][] inputs, int threads, string? profilePrefix = null)
+    public static OnnxRuntimeRunner Create(byte[] modelBytes, InProcessModel model, float[][] inputs, int threads, bool spin, string? profilePrefix = null)
     {
         using var options = new SessionOptions
         {
@@ -34,6 +35,7 @@ internal sealed class OnnxRuntimeRunner : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        if (!spin) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (profilePrefix != null)
         {
             // The prefix first: setting EnableProfiling hands ONNX Runtime the prefix as it is at that moment.

@@ -17,6 +17,7 @@ internal static class BenchCommand
         new OptionSpec("--runs", "-n", "count", "Timed runs of each engine (default 20); the median is reported."),
         AlternatingRuns.ThreadsOption,
         AlternatingRuns.WarmupOption,
+        AlternatingRuns.SpinOption,
         AlternatingRuns.InputOption,
         AlternatingRuns.InputShapeOption,
     };
@@ -27,7 +28,7 @@ internal static class BenchCommand
         using var setup = AlternatingRuns.Prepare(arguments, console);
         if (setup == null) return Program.Failure;
         var (file, model, inputs, threads, warmup) = (setup.File, setup.Model, setup.Inputs, setup.Threads, setup.Warmup);
-        using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs, threads);
+        using var onnxRuntime = OnnxRuntimeRunner.Create(file.Bytes, model, inputs, threads, setup.OnnxRuntimeSpins);
         var compiledOutputs = model.Outputs.Select(output => new float[output.Length]).ToArray();
         var compiledTimes = new double[runs];
         var onnxRuntimeTimes = new double[runs];
@@ -40,7 +41,7 @@ internal static class BenchCommand
         });
 
         double compiledMedian = AlternatingRuns.Median(compiledTimes), onnxRuntimeMedian = AlternatingRuns.Median(onnxRuntimeTimes);
-        var table = new Table().Border(TableBorder.Rounded).Title($"{file.FileName}, {threads} thread{(threads == 1 ? "" : "s")}, {runs} runs after at least {warmup} warm-up runs");
+        var table = new Table().Border(TableBorder.Rounded).Title($"{file.FileName}, {threads} thread{(threads == 1 ? "" : "s")}{(setup.OnnxRuntimeSpins ? "" : " (ONNX Runtime not spinning)")}, {runs} runs after at least {warmup} warm-up runs");
         table.AddColumn("engine");
         table.AddColumn(new TableColumn("median").RightAligned());
         table.AddColumn(new TableColumn("min").RightAligned());

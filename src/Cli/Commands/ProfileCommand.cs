@@ -16,6 +16,7 @@ internal static class ProfileCommand
         new OptionSpec("--runs", "-n", "count", "Timed runs of each engine (default 50); each step's median is reported."),
         AlternatingRuns.ThreadsOption,
         AlternatingRuns.WarmupOption,
+        AlternatingRuns.SpinOption,
         new OptionSpec("--top", null, "count", "Steps and nodes listed one by one, the slowest first (default 15)."),
         AlternatingRuns.InputOption,
         AlternatingRuns.InputShapeOption,
@@ -51,7 +52,7 @@ internal static class ProfileCommand
     {
         var (model, inputs) = (setup.Model, setup.Inputs);
         var clock = model.StepClock!;
-        using var onnxRuntime = OnnxRuntimeRunner.Create(setup.File.Bytes, model, inputs, setup.Threads, Path.Combine(profileFolder, "onnxruntime"));
+        using var onnxRuntime = OnnxRuntimeRunner.Create(setup.File.Bytes, model, inputs, setup.Threads, setup.OnnxRuntimeSpins, Path.Combine(profileFolder, "onnxruntime"));
         var outputs = model.Outputs.Select(output => new float[output.Length]).ToArray();
         var ticks = new long[clock.Steps.Count];
         setup.WarmUp(outputs, onnxRuntime);

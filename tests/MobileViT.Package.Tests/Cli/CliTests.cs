@@ -141,6 +141,15 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void BenchWithOnnxRuntimeNotSpinningSaysSo()
+    {
+        var (exitCode, text) = Mvc("bench", ModelPath, "-i", InputPath, "--runs", "3", "--warmup", "0", "--threads", "2", "--ort-spin", "off");
+        Assert.Equal(0, exitCode);
+        Assert.Contains("2 threads (ONNX Runtime not spinning)", text);
+        Assert.Matches(@"output 'output' vs ONNX Runtime: relative L2 [0-9.]+E-0[5-9]", text);
+    }
+
+    [Fact]
     public void ProfileTimesEveryStepAndEveryOnnxRuntimeNode()
     {
         var (exitCode, text) = Mvc("profile", ModelPath, "-i", InputPath, "--runs", "3", "--warmup", "1", "--top", "4");
@@ -164,6 +173,7 @@ public sealed class CliTests(ITestOutputHelper output) : IDisposable
     [InlineData("inspect", "a.onnx", "--no-such-option", "1")]
     [InlineData("bench", "a.onnx", "--runs", "0")]
     [InlineData("bench", "a.onnx", "--threads", "65")]
+    [InlineData("profile", "a.onnx", "--ort-spin", "no")]
     public void WrongArgumentsAreAUsageError(params string[] args)
     {
         var (exitCode, text) = Mvc(args);
