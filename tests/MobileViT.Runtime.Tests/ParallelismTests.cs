@@ -23,6 +23,7 @@ public class ParallelismTests
         (13, 512, 300),
         (640, 96, 64),    // MobileViT's last stage: many rows, one 8x8 plane
         (96, 200, 196),   // a 14x14 plane: three whole panels and 4 columns, split by rows, depth past one chunk
+        (1, 1283, 100),   // a classifier on pooled features: one row, few multiply-adds, split for its weights
     };
 
     public static IEnumerable<object[]> VectorIsas() =>
@@ -123,6 +124,7 @@ public class ParallelismTests
             ["depthwise 5x5 s2 96ch 28x28 (channel blocks with AVX-512)"] = Conv2dTests.Geometry(1, 96, 28, 28, 96, 5, 2, 2, groups: 96),
             ["depthwise 3x3 s2 40ch 28x28 (direct rows with AVX-512)"] = Conv2dTests.Geometry(1, 40, 28, 28, 40, 3, 2, 1, groups: 40),
             ["depthwise 5x5 s1 20ch 40x40 batch2 (channel blocks in bands)"] = Conv2dTests.Geometry(2, 20, 40, 40, 20, 5, 1, 2, groups: 20),
+            ["pointwise 963->241 1x1 (squeeze-and-excitation: a GEMV split by four-row groups, a partial last group)"] = Conv2dTests.Geometry(1, 963, 1, 1, 241, 1, 1, 0),
             ["pointwise 96->40 14x14 (a 4-column panel tail as dot products)"] = Conv2dTests.Geometry(1, 96, 14, 14, 40, 1, 1, 0),
             ["pointwise 24->58 100x120 (rows in groups of 24 within each thread's columns)"] = Conv2dTests.Geometry(1, 24, 100, 120, 58, 1, 1, 0),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),

@@ -80,7 +80,10 @@ internal static unsafe class GemmDriver
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TSource : struct, IPanelSource
     {
         int degree = KernelParallelism.Current;
-        if (degree > 1 && (long)m * n * Math.Max(k, 1) >= ParallelWorkThreshold)
+        // A product of a row or a few (a classifier on pooled features) streams B from memory once: worth a second
+        // thread from GemvF32's weight count on, however few its multiply-adds.
+        if (degree > 1 && ((long)m * n * Math.Max(k, 1) >= ParallelWorkThreshold
+                           || m < GemmMicrokernels.TileRows && (long)n * k >= GemvF32.ParallelWeightThreshold))
         {
             // Split the columns in whole panels or, when there are too few, the rows in whole 6-row tiles: every element
             // is then computed by the same microkernel and epilogue code as on one thread, so the result is bitwise equal.
