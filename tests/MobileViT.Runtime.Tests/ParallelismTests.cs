@@ -132,6 +132,7 @@ public class ParallelismTests
             ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),
             ["dense 3x3 24->20 20x32 batch2 (Winograd)"] = Conv2dTests.Geometry(2, 24, 20, 32, 20, 3, 1, 1),
             ["dense 3x3 128->64 31x32 (Winograd: blocks of 64 tiles, a half tile row, transforms split by channels)"] = Conv2dTests.Geometry(1, 128, 31, 32, 64, 3, 1, 1),
+            ["dense 3x3 d12 192->200 20x20 batch2 (one GEMM per tap; gathers, adds and the finish split by channels)"] = Conv2dTests.Geometry(2, 192, 20, 20, 200, 3, 1, 12, dilation: 12),
             ["dense 3x3 12->10 20x32 (padded input with AVX-512: too few channels for Winograd)"] = Conv2dTests.Geometry(1, 12, 20, 32, 10, 3, 1, 1),
         };
         foreach (var isa in TestData.AllIsas.Where(i => i != KernelIsa.Scalar))

@@ -23,8 +23,9 @@ public static unsafe class Conv2dF32
     /// pointwise convolution over more than one pixel with six or more output channels, <see cref="InterleavedRowTiles"/>
     /// (each 6-channel tile's weights depth by depth, one stream for the GEMM tile's broadcasts); for a 3×3 stride-1
     /// convolution <see cref="WinogradConvolution"/> takes, the ONNX layout followed by the Winograd-transformed kernels
-    /// (16 / 9 times as many floats again); for every other convolution the ONNX layout as-is (a row of W per output
-    /// channel is one GEMM row of A), validated and copied.
+    /// (16 / 9 times as many floats again); for a convolution whose taps mostly read the zero padding
+    /// (<see cref="TapwiseConvolution"/>), the ONNX layout followed by one interleaved [out × in] matrix per tap; for every
+    /// other convolution the ONNX layout as-is (a row of W per output channel is one GEMM row of A), validated and copied.
     /// </summary>
     public static float[] PackWeights(ReadOnlySpan<float> weights, in Conv2dGeometry g)
     {
@@ -32,12 +33,22 @@ public static unsafe class Conv2dF32
         if (weights.Length != g.WeightLength)
             throw new ArgumentException($"Expected {g.WeightLength} weights for {g}, got {weights.Length}.", nameof(weights));
         if (InterleavesWeights(g)) return InterleavedRowTiles.Pack(weights, g.OutChannels, g.InChannels);
-        if (!WinogradConvolution.Supports(g)) return weights.ToArray();
-        // The ONNX layout (the scalar reference reads it), then the Winograd kernels the vector paths read.
-        var packed = new float[g.WeightLength + WinogradConvolution.TransformedLength(g)];
-        weights.CopyTo(packed);
-        WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, packed.AsSpan((int)g.WeightLength));
-        return packed;
+        // The ONNX layout (the scalar reference reads it), then the Winograd kernels or the per-tap matrices the vector paths read.
+        if (WinogradConvolution.Supports(g))
+        {
+            var transformed = new float[g.WeightLength + WinogradConvolution.TransformedLength(g)];
+            weights.CopyTo(transformed);
+            WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, transformed.AsSpan((int)g.WeightLength));
+            return transformed;
+        }
+        if (TapwiseConvolution.Supports(g))
+        {
+            var perTap = new float[g.WeightLength + TapwiseConvolution.TransformedLength(g)];
+            weights.CopyTo(perTap);
+            TapwiseConvolution.PackWeights(weights, g, perTap.AsSpan((int)g.WeightLength));
+            return perTap;
+        }
+        return weights.ToArray();
     }
 
     /// <summary>Whether <see cref="PackWeights"/> interleaves: the pointwise GEMM with at least one whole 6-row tile (one pixel is a GEMV over rows).</summary>
@@ -49,7 +60,8 @@ public static unsafe class Conv2dF32
     /// bias empty or OutChannels long; residual empty or the output's shape. output must not overlap input or residual
     /// (the raw sums are stored before the epilogue reads the residual). packedWeights as <see cref="PackWeights"/> made
     /// them: for a 3×3 stride-1 convolution the Winograd kernel takes, weights longer than the ONNX layout are read as
-    /// carrying the transformed kernels after it, and weights of exactly that length take the direct convolution.
+    /// carrying the transformed kernels after it, and weights of exactly that length take the direct convolution; the
+    /// same holds for the per-tap matrices of <see cref="TapwiseConvolution"/>.
     /// </summary>
     public static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
         Span<float> output, in Conv2dGeometry g, Activation activation)
@@ -85,6 +97,8 @@ public static unsafe class Conv2dF32
                 WinogradConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (DepthwiseConvolution.Supports(g))
                 RunDepthwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else if (TapwiseConvolution.Supports(g) && packedWeights.Length >= g.WeightLength + TapwiseConvolution.TransformedLength(g))
+                TapwiseConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && ShallowConv3x3Stride2.Supports(g))
                 ShallowConv3x3Stride2.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && PaddedInputConvolution.Supports(g))
