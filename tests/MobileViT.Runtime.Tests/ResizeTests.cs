@@ -67,6 +67,8 @@ public class ResizeTests
         (3, 4, 7, 9, 2.5f, 2.4f),       // output floor(in * scale)
         (1, 1, 3, 3, null, null),       // single input cell
         (7, 35, 7, 70, 1f, 2f),         // one axis unchanged
+        (5, 20, 80, 323, null, null),   // 16x up (DeepLabV3's logits): gathered columns and a 3-column tail
+        (1, 1, 20, 21, null, null),     // a single input cell to a map (DeepLab's pooled branch): one output repeated
     };
 
     public static IEnumerable<object[]> Cases()
@@ -91,6 +93,30 @@ public class ResizeTests
             TestData.AssertClose(output, LinearReference(input, planes, inH, inW, outH, outW, scaleH, scaleW, transform), 1e-5,
                 $"{isa} {transform} {inH}x{inW} -> {outH}x{outW}");
         }
+    }
+
+    [Theory]
+    [InlineData(CoordinateTransform.HalfPixel, 20)]
+    [InlineData(CoordinateTransform.AlignCorners, 20)]
+    [InlineData(CoordinateTransform.Asymmetric, 32)]
+    [InlineData(CoordinateTransform.HalfPixel, 1)]
+    [InlineData(CoordinateTransform.HalfPixel, 45)]
+    public void Bilinear_GatheredColumnsAreBitwiseTheColumnLoop(CoordinateTransform transform, int inW)
+    {
+        // Vector128 blends the columns one at a time; AVX2 gathers eight at a time, AVX-512 permutes sixteen from rows
+        // of up to 32 floats.
+        const int planes = 2, inH = 7, outH = 30, outW = 157;
+        float[] input = TestData.Random(planes * inH * inW, 9);
+        float[] Resize(KernelIsa isa)
+        {
+            var output = new float[planes * outH * outW];
+            ResizeF32.Bilinear(input, output, planes, inH, inW, outH, outW, (float)outH / inH, (float)outW / inW, transform, isa);
+            return output;
+        }
+        float[] columnLoop = Resize(KernelIsa.Vector128);
+        foreach (KernelIsa isa in TestData.AllIsas)
+            if (isa is KernelIsa.Vector256 or KernelIsa.Vector512)
+                Assert.True(columnLoop.AsSpan().SequenceEqual(Resize(isa)), $"{isa} {transform}");
     }
 
     [Theory]

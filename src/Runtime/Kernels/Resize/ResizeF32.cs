@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -76,7 +78,7 @@ public static unsafe class ResizeF32
         float scaleH, float scaleW, CoordinateTransform transform, KernelIsa isa)
     {
         Validate(input, output, planes, inHeight, inWidth, outHeight, outWidth);
-        bool tablesFit = 3L * outWidth + inWidth + 16 <= MaxStackFloats;
+        bool tablesFit = 4L * outWidth + inWidth + 16 <= MaxStackFloats;
         fixed (float* inputPointer = input)
         fixed (float* outputPointer = output)
         {
@@ -116,7 +118,12 @@ public static unsafe class ResizeF32
         }
     }
 
-    /// <summary>Blends the two source rows vertically with vectors, then gathers the horizontal taps from the blended row.</summary>
+    /// <summary>
+    /// Blends the two source rows vertically with vectors, then gathers the horizontal taps from the blended row: with
+    /// AVX2 eight output columns at a time (a gather of each tap's column from the blended row, which is in L1), else
+    /// one column at a time. Same products in the same order either way. DeepLabV3's 21 class planes
+    /// from 20 × 20 to 320 × 320 took 2.0 ms one column at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Bilinear<TIsa, TVector>(float* input, float* output, int planes, int inHeight, int inWidth, int outHeight, int outWidth,
         float scaleH, float scaleW, CoordinateTransform transform)
@@ -126,15 +133,27 @@ public static unsafe class ResizeF32
         int* left = stackalloc int[outWidth];
         int* right = stackalloc int[outWidth];
         float* weights = stackalloc float[outWidth];
-        float* blended = stackalloc float[inWidth];
+        float* leftWeights = stackalloc float[outWidth];
+        float* blended = stackalloc float[Math.Max(inWidth, 32)];
         for (int outX = 0; outX < outWidth; outX++)
+        {
             LinearTaps(outX, scaleW, inWidth, outWidth, transform, out left[outX], out right[outX], out weights[outX]);
+            leftWeights[outX] = 1f - weights[outX];
+        }
+        // Rows of up to 32 floats fit two AVX-512 registers, from which a two-table permute picks sixteen columns' taps at
+        // once; longer rows take AVX2's gather, eight columns at a time (there is no 512-bit gather to call).
+        bool permuted = typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && inWidth <= 32;
+        int step = permuted ? 16 : 8;
+        int gathered = typeof(TVector) != typeof(Vector128<float>) && Avx2.IsSupported ? outWidth / step * step : 0;
+        // A single input cell (DeepLab's pooled branch, 1 × 1 → the feature map): every output has the same taps and
+        // weights, so the plane is its first output repeated.
+        bool single = inHeight == 1 && inWidth == 1;
 
         for (int plane = 0; plane < planes; plane++)
         {
             float* x = input + (nint)plane * inHeight * inWidth;
             float* y = output + (nint)plane * outHeight * outWidth;
-            for (int outY = 0; outY < outHeight; outY++)
+            for (int outY = 0; outY < (single ? 1 : outHeight); outY++)
             {
                 LinearTaps(outY, scaleH, inHeight, outHeight, transform, out int y0, out int y1, out float wy);
                 float* top = x + (nint)y0 * inWidth;
@@ -147,12 +166,31 @@ public static unsafe class ResizeF32
                     TIsa.StorePartial(blended + i, TIsa.MultiplyAdd(TIsa.LoadPartial(top + i, inWidth - i), topWeight,
                         TIsa.Multiply(TIsa.LoadPartial(bottom + i, inWidth - i), bottomWeight)), inWidth - i);
                 float* outRow = y + (nint)outY * outWidth;
-                for (int outX = 0; outX < outWidth; outX++)
+                if (permuted)
+                {
+                    Vector512<float> low = Avx512F.LoadVector512(blended), high = Avx512F.LoadVector512(blended + 16);
+                    for (int outX = 0; outX < gathered; outX += 16)
+                    {
+                        Vector512<float> l = Avx512F.PermuteVar16x32x2(low, Avx512F.LoadVector512(left + outX), high);
+                        Vector512<float> r = Avx512F.PermuteVar16x32x2(low, Avx512F.LoadVector512(right + outX), high);
+                        Avx512F.Store(outRow + outX, Avx512F.Add(Avx512F.Multiply(l, Avx512F.LoadVector512(leftWeights + outX)),
+                            Avx512F.Multiply(r, Avx512F.LoadVector512(weights + outX))));
+                    }
+                }
+                else
+                for (int outX = 0; outX < gathered; outX += 8)
+                {
+                    Vector256<float> l = Avx2.GatherVector256(blended, Avx.LoadVector256(left + outX), 4);
+                    Vector256<float> r = Avx2.GatherVector256(blended, Avx.LoadVector256(right + outX), 4);
+                    Avx.Store(outRow + outX, Avx.Add(Avx.Multiply(l, Avx.LoadVector256(leftWeights + outX)), Avx.Multiply(r, Avx.LoadVector256(weights + outX))));
+                }
+                for (int outX = gathered; outX < outWidth; outX++)
                 {
                     float w = weights[outX];
                     outRow[outX] = blended[left[outX]] * (1f - w) + blended[right[outX]] * w;
                 }
             }
+            if (single) new Span<float>(y, outHeight * outWidth).Fill(y[0]);
         }
     }
 
