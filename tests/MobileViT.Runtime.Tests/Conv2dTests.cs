@@ -58,6 +58,7 @@ public class Conv2dTests
         ["Depthwise 5x5 s1 p2 17ch 14x13 (channel blocks, 25 taps)"] = Geometry(1, 17, 14, 13, 17, 5, 1, 2, groups: 17),
         ["Depthwise 3x3 s2 p0 18ch 28x28 TF SAME (channel blocks, bottom padding only)"] = Geometry(1, 18, 28, 28, 18, 3, 2, 0, groups: 18, padBottom: 1),
         ["Depthwise 7x7 s1 p3 16ch 9x9 (channel blocks, 49 taps)"] = Geometry(1, 16, 9, 9, 16, 7, 1, 3, groups: 16),
+        ["Depthwise 5x5 s2 p2 17ch 70x66 (channel blocks on a plane over 56x56, in bands)"] = Geometry(1, 17, 70, 66, 17, 5, 2, 2, groups: 17),
         ["Depthwise 3x3 d2 p2 16ch 12x12 (channel blocks, dilated)"] = Geometry(1, 16, 12, 12, 16, 3, 1, 2, dilation: 2, groups: 16),
         ["Depthwise 5x5 s2 p2 20ch 50x56 (channel blocks in bands of output rows)"] = Geometry(1, 20, 50, 56, 20, 5, 2, 2, groups: 20),
         ["Depthwise 3x3 s2 p1 20ch 50x56 (direct rows, not channel blocks: rows of 28 outputs)"] = Geometry(1, 20, 50, 56, 20, 3, 2, 1, groups: 20),

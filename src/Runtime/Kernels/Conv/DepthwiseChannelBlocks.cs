@@ -7,8 +7,9 @@ using MobileViT.Runtime.Simd;
 namespace MobileViT.Runtime;
 
 /// <summary>
-/// Depthwise convolution with AVX-512, 16 channels at a time, on planes up to 56 × 56: stride-2 and larger-than-3×3
-/// layers, and 3×3 at stride 1 on small planes (the last stages of MobileNets and RepViT). Vectorized along the output
+/// Depthwise convolution with AVX-512, 16 channels at a time: stride-2 3×3 layers on planes up to 56 × 56,
+/// larger-than-3×3 layers on any plane (MobileNetV3's 5×5 at the 80×80 and larger maps of segmentation inputs), and
+/// 3×3 at stride 1 on small planes (the last stages of MobileNets and RepViT). Vectorized along the output
 /// row, a 7- or 14-wide row fills under one vector and each plane pays its own setup; a stride-2 layer from 14×14 to
 /// 7×7 ran at 1/6 of ONNX Runtime's speed that way. Here the 16 planes of a block are transposed (16 × 16 register
 /// transposes) into a channel-blocked scratch, [y][x][16 channels] with a zero border, band by band of output rows,
@@ -64,7 +65,9 @@ internal static unsafe class DepthwiseChannelBlocks
         bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
         bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)
                     && !DepthwiseConvolution.PrefersDirectRows(g);
-        return pays && inPlane <= 56 * 56 && g.OutWidth <= MaxOutWidth && BandRows(g) >= 1;
+        // Kernels larger than 3 × 3 on any plane: their row kernel costs grow with the taps (5 × 5 at stride 2 on 72 channels
+        // of 80×80: 231 → 117 µs; on 112×112 426 → 242; at stride 1 on 120 of 64×64 675 → 339; 7 × 7 on 96 of 96×96 2078 → 981).
+        return pays && (inPlane <= 56 * 56 || g.KernelHeight * g.KernelWidth > 9) && g.OutWidth <= MaxOutWidth && BandRows(g) >= 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
