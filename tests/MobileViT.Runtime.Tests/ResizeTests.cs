@@ -101,10 +101,11 @@ public class ResizeTests
     [InlineData(CoordinateTransform.Asymmetric, 32)]
     [InlineData(CoordinateTransform.HalfPixel, 1)]
     [InlineData(CoordinateTransform.HalfPixel, 45)]
+    [InlineData(CoordinateTransform.HalfPixel, 400)]
     public void Bilinear_GatheredColumnsAreBitwiseTheColumnLoop(CoordinateTransform transform, int inW)
     {
-        // Vector128 blends the columns one at a time; AVX2 gathers eight at a time, AVX-512 permutes sixteen from rows
-        // of up to 32 floats.
+        // Vector128 blends the columns one at a time; AVX2 gathers eight at a time; AVX-512 permutes sixteen from a
+        // window of 32 cells when every run of sixteen columns reads within one (upscaling), else gathers too (400 → 157).
         const int planes = 2, inH = 7, outH = 30, outW = 157;
         float[] input = TestData.Random(planes * inH * inW, 9);
         float[] Resize(KernelIsa isa)
