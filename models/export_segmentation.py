@@ -1,13 +1,14 @@
 """torchvision's own segmentation heads on a small backbone, to test the heads users attach to mobile networks.
 
-- DeepLabHead (DeepLabv3): ASPP with atrous rates 12, 24 and 36 and image pooling, on the 1/16 map. On a 10 x 14 map
-  most taps of those dilations read only padding; the compiler drops them (DropPaddingTaps).
+- DeepLabHead (DeepLabv3): ASPP with atrous rates 12, 24 and 36 and image pooling, on the 1/16 map, 128 channels. On a
+  20 x 20 map every off-centre tap of rates 24 and 36 reads only padding and the compiler drops them (DropPaddingTaps);
+  rate 12 keeps its nine taps, most of whose reads are padding, and runs one GEMM per tap (TapwiseConvolution).
 - LRASPPHead (LR-ASPP, MobileNetV3's segmentation head): a sigmoid-gated 1/16 branch upsampled to 1/8 and added to a
   classifier of the 1/8 map.
 
 Both heads read the same four-convolution backbone (1/2, 1/4, 1/8, 1/16) and are upsampled to the input size with
 bilinear interpolation as torchvision's segmentation models do; the network has two outputs, `deeplab` and `lraspp`,
-[1, 3, 160, 224] each. Random weights (seeded), BatchNorm statistics perturbed; input ~U(-1, 1); outputs are PyTorch's
+[1, 3, 320, 320] each. Random weights (seeded), BatchNorm statistics perturbed; input ~U(-1, 1); outputs are PyTorch's
 eval() outputs for it. Opset 17:
 
     apt-get install python3-torch python3-onnx python3-torchvision
@@ -32,9 +33,9 @@ class TwoHeads(nn.Module):
     def __init__(self, classes=3):
         super().__init__()
         self.stages = nn.Sequential(conv_bn(3, 16, 2), conv_bn(16, 16, 2), conv_bn(16, 16, 2))  # 1/8, 16 channels
-        self.last = conv_bn(16, 32, 2)                                                         # 1/16, 32 channels
-        self.deeplab = DeepLabHead(32, classes)
-        self.lraspp = LRASPPHead(16, 32, classes, 64)
+        self.last = conv_bn(16, 128, 2)                                                        # 1/16, 128 channels
+        self.deeplab = DeepLabHead(128, classes)
+        self.lraspp = LRASPPHead(16, 128, classes, 64)
 
     def forward(self, x):
         size = x.shape[-2:]
@@ -55,7 +56,7 @@ def main():
             module.running_var.uniform_(0.5, 1.5)
             module.weight.data.uniform_(0.5, 1.5)
             module.bias.data.normal_(0, 0.1)
-    x = torch.rand(1, 3, 160, 224, generator=torch.Generator().manual_seed(11)) * 2 - 1
+    x = torch.rand(1, 3, 320, 320, generator=torch.Generator().manual_seed(11)) * 2 - 1
     with torch.no_grad():
         deeplab, lraspp = model(x)
     x.numpy().astype(np.float32).tofile(os.path.join(OUT, "segmentation_heads.input.bin"))

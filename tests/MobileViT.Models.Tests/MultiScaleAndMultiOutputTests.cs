@@ -37,19 +37,20 @@ public sealed class MultiScaleAndMultiOutputTests(ITestOutputHelper output)
 
     /// <summary>
     /// torchvision's DeepLabHead and LRASPPHead on one backbone (models/export_segmentation.py): atrous rates 12, 24, 36
-    /// on a 10 × 14 map, where DropPaddingTaps turns two of the three 3 × 3 convolutions into 1 × 1 and one into 1 × 3.
+    /// on a 20 × 20 map of 128 channels, where DropPaddingTaps turns the 3 × 3 convolutions of rates 24 and 36 into
+    /// 1 × 1 and rate 12, whose taps read the input for 36 % of their pixels, runs one GEMM per tap (TapwiseConvolution).
     /// </summary>
     [Fact]
     public void SegmentationHeadsMatchPyTorchAndOnnxRuntime()
     {
         string folder = Path.Combine(RepositoryPaths.Models, "segmentation");
         var input = RepositoryPaths.ReadFloats(Path.Combine(folder, "segmentation_heads.input.bin"));
-        Assert.Equal(new[] { 1, 3, 160, 224 }, SegmentationHeads.DeeplabShape.ToArray());
+        Assert.Equal(new[] { 1, 3, 320, 320 }, SegmentationHeads.DeeplabShape.ToArray());
         var deeplab = new float[SegmentationHeads.DeeplabLength];
         var lraspp = new float[SegmentationHeads.LrasppLength];
         SegmentationHeads.Run(input, deeplab, lraspp);
 
-        var onnxRuntime = OnnxRuntimeOracle.RunAll(Path.Combine(folder, "segmentation_heads_opset17.onnx"), input, new[] { 1, 3, 160, 224 });
+        var onnxRuntime = OnnxRuntimeOracle.RunAll(Path.Combine(folder, "segmentation_heads_opset17.onnx"), input, new[] { 1, 3, 320, 320 });
         foreach (var (actual, name, reference) in new[] { (deeplab, "deeplab", onnxRuntime[0]), (lraspp, "lraspp", onnxRuntime[1]) })
         {
             var pytorch = RepositoryPaths.ReadFloats(Path.Combine(folder, $"segmentation_heads.{name}.output.bin"));
