@@ -114,10 +114,13 @@ public class ResizeTests
             ResizeF32.Bilinear(input, output, planes, inH, inW, outH, outW, (float)outH / inH, (float)outW / inW, transform, isa);
             return output;
         }
+        // Only widths the hardware runs: an emulated vector's multiply-add in the vertical blend is not fused like
+        // Vector128's, which would differ for reasons that have nothing to do with the columns.
         float[] columnLoop = Resize(KernelIsa.Vector128);
-        foreach (KernelIsa isa in TestData.AllIsas)
-            if (isa is KernelIsa.Vector256 or KernelIsa.Vector512)
-                Assert.True(columnLoop.AsSpan().SequenceEqual(Resize(isa)), $"{isa} {transform}");
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.True(columnLoop.AsSpan().SequenceEqual(Resize(KernelIsa.Vector256)), $"Vector256 {transform}");
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            Assert.True(columnLoop.AsSpan().SequenceEqual(Resize(KernelIsa.Vector512)), $"Vector512 {transform}");
     }
 
     [Theory]
