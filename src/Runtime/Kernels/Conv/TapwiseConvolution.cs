@@ -151,7 +151,7 @@ internal static unsafe class TapwiseConvolution
                     Residual = residual == null ? null : residual + (nint)n * g.OutChannels * g.OutputChannelStride,
                     Bias = bias, Activation = activation, Gathered = gathered, Products = products, Geometry = g, Rectangles = rectangles,
                 };
-                ForChannels(ref job, g.InChannels, gatheredFloats, &GatherPart);
+                ForChannels(ref job, g.InChannels, gatheredFloats, &GatherPart<TIsa, TVector>);
                 for (int o = 0; o < g.OutChannels; o++) new Span<float>(job.OutImage + (nint)o * g.OutputChannelStride, outPlane).Clear();
                 for (int tap = 0; tap < taps; tap++)
                 {
@@ -201,7 +201,9 @@ internal static unsafe class TapwiseConvolution
     /// For every tap, [in channel][pixel of its rectangle, row-major] from the tap's offset on: the input each pixel's
     /// window reads at that tap, for this part's channels.
     /// </summary>
-    private static void GatherPart(void* context, int part)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherPart<TIsa, TVector>(void* context, int part)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         ref TapJob job = ref Unsafe.AsRef<TapJob>(context);
         Conv2dGeometry g = job.Geometry;
@@ -222,7 +224,13 @@ internal static unsafe class TapwiseConvolution
                         int inY = (rectangle.Y0 + r) * g.StrideHeight - g.PadTop + ky * g.DilationHeight;
                         float* row = plane + (nint)inY * g.InWidth + columnOffset;
                         if (g.StrideWidth == 1)
-                            Buffer.MemoryCopy(row, destination, columns * sizeof(float), columns * sizeof(float));
+                        {
+                            // Rows of a few vectors (8-20 floats for an atrous tap on a 20 × 20 map): inline vector
+                            // copies, not a call per row.
+                            int c = 0;
+                            for (; c + TIsa.Count <= columns; c += TIsa.Count) TIsa.Store(destination + c, TIsa.Load(row + c));
+                            if (c < columns) TIsa.StorePartial(destination + c, TIsa.LoadPartial(row + c, columns - c), columns - c);
+                        }
                         else
                             for (int c = 0; c < columns; c++) destination[c] = row[c * g.StrideWidth];
                     }
