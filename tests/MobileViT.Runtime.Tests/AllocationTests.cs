@@ -38,6 +38,15 @@ public class AllocationTests
             float[] bias = TestData.Random(g.OutChannels, 6);
             AssertNoAllocation($"Conv2dF32 {g}", () => Conv2dF32.Run(input, w, bias, residual, output, g, silu));
         }
+        {
+            // One GEMM per tap (an atrous 3 × 3 whose taps mostly read padding): its gather buffer is kept per thread.
+            var g = Conv2dTests.Geometry(1, 128, 20, 20, 256, 3, 1, 12, dilation: 12);
+            Assert.True(TapwiseConvolution.Supports(g));
+            float[] w = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 3), g);
+            float[] input = TestData.Random((int)g.InputLength, 4), output = new float[g.OutputLength], residual = TestData.Random((int)g.OutputLength, 5);
+            float[] bias = TestData.Random(g.OutChannels, 6);
+            AssertNoAllocation($"Conv2dF32 per tap {g}", () => Conv2dF32.Run(input, w, bias, residual, output, g, silu));
+        }
         float[] packed = GemmF32.PackB(z.AsSpan(0, 100 * 70), 100, 70, true);
         AssertNoAllocation("GemmF32.RunPackedB", () => GemmF32.RunPackedB(x.AsSpan(0, 33 * 100), packed, z.AsSpan(0, 70), z.AsSpan(0, 33 * 70), y, 33, 100, 70, silu));
         AssertNoAllocation("GemmF32.Run", () => GemmF32.Run(x.AsSpan(0, 300 * 40), true, z.AsSpan(0, 300 * 50), true, y, 40, 300, 50, 0.5f));
