@@ -9,6 +9,30 @@ namespace MobileViT.Runtime.Tests;
 /// <summary>Tester for the convolution family: every variant and every internal kernel against the naive definition.</summary>
 public class Conv2dTests
 {
+    /// <summary>
+    /// For convolutions whose <see cref="Conv2dF32.PackWeights"/> appends a second layout after the ONNX one (Winograd's
+    /// kernels, per-tap matrices): the packed weights are that long, and both they (the appended layout's path) and the
+    /// ONNX layout alone (the path they replace) match the naive definition with bias, residual and activation,
+    /// overwriting whatever the output held.
+    /// </summary>
+    internal static void AssertBothWeightLayoutsMatchNaive(Conv2dGeometry g, KernelIsa isa, int seed, long appendedLength,
+        Activation activation, string appendedPath, string onnxLayoutPath)
+    {
+        float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed + 1);
+        float[] bias = TestData.Random(g.OutChannels, seed + 2);
+        float[] residual = TestData.Random((int)g.OutputLength, seed + 3);
+        float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        Assert.Equal(g.WeightLength + appendedLength, packed.Length);
+        foreach (bool appended in new[] { true, false })
+        {
+            float[] output = TestData.Random((int)g.OutputLength, seed + 4); // stale values must be overwritten
+            Conv2dF32.Run(input, appended ? packed : weights, bias, residual, output, g, activation, isa);
+            TestData.AssertClose(output, expected, 1e-5, $"{isa} {g} {(appended ? appendedPath : onnxLayoutPath)}");
+        }
+    }
+
     /// <summary>Geometry with output size from the ONNX formula; bottom/right padding defaults to top/left.</summary>
     internal static Conv2dGeometry Geometry(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int pad,
         int dilation = 1, int groups = 1, int? padBottom = null, int? kernelWidth = null, int? padLeft = null)

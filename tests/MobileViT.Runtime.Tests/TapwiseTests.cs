@@ -34,21 +34,8 @@ public class TapwiseTests
         KernelIsa isa = TestData.Isa(isaName);
         Conv2dGeometry g = TapwiseGeometries[geometryName];
         Assert.True(TapwiseConvolution.Supports(g), $"{g}: {TapwiseConvolution.InsideShare(g):P0} inside");
-        int seed = geometryName.Length;
-        float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
-        float[] weights = TestData.Random((int)g.WeightLength, seed + 1);
-        float[] bias = TestData.Random(g.OutChannels, seed + 2);
-        float[] residual = TestData.Random((int)g.OutputLength, seed + 3);
-        var activation = new Activation(ActivationKind.HardSwish);
-        float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
-        float[] packed = Conv2dF32.PackWeights(weights, g);
-        Assert.Equal(g.WeightLength + TapwiseConvolution.TransformedLength(g), packed.Length);
-        foreach (bool perTap in new[] { true, false })
-        {
-            float[] output = TestData.Random((int)g.OutputLength, seed + 4); // stale values must be overwritten
-            Conv2dF32.Run(input, perTap ? packed : weights, bias, residual, output, g, activation, isa);
-            TestData.AssertClose(output, expected, 1e-5, $"{isa} {g} {(perTap ? "per tap" : "im2col")}");
-        }
+        Conv2dTests.AssertBothWeightLayoutsMatchNaive(g, isa, geometryName.Length, TapwiseConvolution.TransformedLength(g),
+            new Activation(ActivationKind.HardSwish), "per tap", "im2col");
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using MobileViT.Runtime.Simd;
-using MobileViT.Runtime.Tests.Reference;
 
 namespace MobileViT.Runtime.Tests;
 
@@ -35,21 +34,8 @@ public class WinogradTests
         KernelIsa isa = TestData.Isa(isaName);
         Conv2dGeometry g = WinogradGeometries[geometryName];
         Assert.True(WinogradConvolution.Supports(g));
-        int seed = geometryName.Length;
-        float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
-        float[] weights = TestData.Random((int)g.WeightLength, seed + 1);
-        float[] bias = TestData.Random(g.OutChannels, seed + 2);
-        float[] residual = TestData.Random((int)g.OutputLength, seed + 3);
-        var activation = new Activation(ActivationKind.SiLU);
-        float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
-        float[] packed = Conv2dF32.PackWeights(weights, g);
-        Assert.Equal(g.WeightLength + WinogradConvolution.TransformedLength(g), packed.Length);
-        foreach (bool transformed in new[] { true, false })
-        {
-            float[] output = TestData.Random((int)g.OutputLength, seed + 4); // stale values must be overwritten
-            Conv2dF32.Run(input, transformed ? packed : weights, bias, residual, output, g, activation, isa);
-            TestData.AssertClose(output, expected, 1e-5, $"{isa} {g} {(transformed ? "Winograd" : "direct")}");
-        }
+        Conv2dTests.AssertBothWeightLayoutsMatchNaive(g, isa, geometryName.Length, WinogradConvolution.TransformedLength(g),
+            new Activation(ActivationKind.SiLU), "Winograd", "direct");
     }
 
     [Fact]

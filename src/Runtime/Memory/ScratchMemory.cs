@@ -23,6 +23,18 @@ public static unsafe class ScratchMemory
     public static float[] Allocate(int length) => GC.AllocateArray<float>(length + Slack, pinned: true);
 
     /// <summary>
+    /// A kernel's working buffer of at least <paramref name="length"/> floats, kept in <paramref name="slot"/> (a
+    /// [ThreadStatic] field of the kernel) and replaced only when a larger one is needed: the first call on a thread
+    /// allocates, later calls of the same or smaller size allocate nothing. Pinned, so it can be used by pointer.
+    /// </summary>
+    internal static float[] Reuse(ref float[]? slot, long length)
+    {
+        if (slot is { } existing && existing.Length >= length) return existing;
+        if (length > Array.MaxLength) throw new ArgumentException($"A kernel's working buffer of {length} floats exceeds an array's size.", nameof(length));
+        return slot = GC.AllocateArray<float>((int)length, pinned: true);
+    }
+
+    /// <summary>
     /// <paramref name="length"/> floats of <paramref name="buffer"/> starting at its first 64-byte boundary when the buffer
     /// has room for that (<see cref="Slack"/> floats more than the arena), else from its start. The buffer must be pinned
     /// or otherwise fixed in memory for the alignment to hold (buffers from <see cref="Allocate"/>, stack or native memory).

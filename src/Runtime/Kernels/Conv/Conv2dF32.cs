@@ -34,21 +34,14 @@ public static unsafe class Conv2dF32
             throw new ArgumentException($"Expected {g.WeightLength} weights for {g}, got {weights.Length}.", nameof(weights));
         if (InterleavesWeights(g)) return InterleavedRowTiles.Pack(weights, g.OutChannels, g.InChannels);
         // The ONNX layout (the scalar reference reads it), then the Winograd kernels or the per-tap matrices the vector paths read.
-        if (WinogradConvolution.Supports(g))
-        {
-            var transformed = new float[g.WeightLength + WinogradConvolution.TransformedLength(g)];
-            weights.CopyTo(transformed);
-            WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, transformed.AsSpan((int)g.WeightLength));
-            return transformed;
-        }
-        if (TapwiseConvolution.Supports(g))
-        {
-            var perTap = new float[g.WeightLength + TapwiseConvolution.TransformedLength(g)];
-            weights.CopyTo(perTap);
-            TapwiseConvolution.PackWeights(weights, g, perTap.AsSpan((int)g.WeightLength));
-            return perTap;
-        }
-        return weights.ToArray();
+        bool winograd = WinogradConvolution.Supports(g), perTap = !winograd && TapwiseConvolution.Supports(g);
+        long appended = winograd ? WinogradConvolution.TransformedLength(g) : perTap ? TapwiseConvolution.TransformedLength(g) : 0;
+        var packed = new float[g.WeightLength + appended];
+        weights.CopyTo(packed);
+        Span<float> after = packed.AsSpan((int)g.WeightLength);
+        if (winograd) WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, after);
+        else if (perTap) TapwiseConvolution.PackWeights(weights, g, after);
+        return packed;
     }
 
     /// <summary>Whether <see cref="PackWeights"/> interleaves: the pointwise GEMM with at least one whole 6-row tile (one pixel is a GEMV over rows).</summary>
@@ -97,7 +90,7 @@ public static unsafe class Conv2dF32
                 WinogradConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (DepthwiseConvolution.Supports(g))
                 RunDepthwise(isa, inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
-            else if (TapwiseConvolution.Supports(g) && packedWeights.Length >= g.WeightLength + TapwiseConvolution.TransformedLength(g))
+            else if (packedWeights.Length >= g.WeightLength + TapwiseConvolution.TransformedLength(g) && TapwiseConvolution.Supports(g))
                 TapwiseConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && ShallowConv3x3Stride2.Supports(g))
                 ShallowConv3x3Stride2.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);

@@ -71,12 +71,11 @@ internal static unsafe class PaddedInputConvolution
         // The last tile of a plane whose size is not a multiple of 64 loads (and never stores) vectors one output row
         // further down: slack after the last channel keeps those loads inside the buffer.
         long length = g.InChannels * paddedPlane + (PanelWidth / 16 + 1) * (long)paddedWidth + PanelWidth;
-        float[] buffer = t_padded is { } existing && existing.Length >= length ? existing : t_padded = GC.AllocateArray<float>((int)length, pinned: true);
+        float[] buffer = ScratchMemory.Reuse(ref t_padded, length);
         int plane = g.OutHeight * g.OutWidth;
         bool wide = g.OutWidth % 16 != 0;
         int widePlane = g.OutHeight * paddedWidth;
-        float[] wideBuffer = !wide ? buffer
-            : t_wide is { } previous && previous.Length >= (long)g.OutChannels * widePlane ? previous : t_wide = GC.AllocateArray<float>(g.OutChannels * widePlane, pinned: true);
+        float[] wideBuffer = wide ? ScratchMemory.Reuse(ref t_wide, (long)g.OutChannels * widePlane) : buffer;
         fixed (float* padded = buffer)
         fixed (float* wideResults = wideBuffer)
         {

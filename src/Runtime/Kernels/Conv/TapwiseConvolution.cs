@@ -135,11 +135,10 @@ internal static unsafe class TapwiseConvolution
         // Every tap's inputs are gathered before the first product. A buffer rewritten for each tap was still in the
         // cache of the other thread that had just read it for the tap before, and each line written had to be taken
         // back from there first: at two threads the gathers took three times as long as at one.
-        float[] gatheredArray = Scratch(ref t_gathered, gatheredFloats);
-        float[] productsArray = Scratch(ref t_products, (long)g.OutChannels * largest);
+        float[] gatheredArray = ScratchMemory.Reuse(ref t_gathered, gatheredFloats);
+        float[] productsArray = ScratchMemory.Reuse(ref t_products, (long)g.OutChannels * largest);
         int outPlane = g.OutHeight * g.OutWidth;
         var noEpilogue = new GemmEpilogue(1f, null, null, null, Activation.None);
-        bool finishes = bias != null || residual != null || activation.Kind != ActivationKind.None;
         fixed (float* gathered = gatheredArray)
         fixed (float* products = productsArray)
             for (int n = 0; n < g.Batch; n++)
@@ -148,8 +147,8 @@ internal static unsafe class TapwiseConvolution
                 {
                     Image = input + (nint)n * g.InChannels * g.InputChannelStride,
                     OutImage = output + (nint)n * g.OutChannels * g.OutputChannelStride,
-                    Residual = residual == null ? null : residual + (nint)n * g.OutChannels * g.OutputChannelStride,
-                    Bias = bias, Activation = activation, Gathered = gathered, Products = products, Geometry = g, Rectangles = rectangles,
+                    Epilogue = new GemmEpilogue(1f, bias, null, residual == null ? null : residual + (nint)n * g.OutChannels * g.OutputChannelStride, activation),
+                    Gathered = gathered, Products = products, Geometry = g, Rectangles = rectangles,
                 };
                 ForChannels(ref job, g.InChannels, gatheredFloats, &GatherPart<TIsa, TVector>);
                 for (int o = 0; o < g.OutChannels; o++) new Span<float>(job.OutImage + (nint)o * g.OutputChannelStride, outPlane).Clear();
@@ -163,24 +162,17 @@ internal static unsafe class TapwiseConvolution
                     job.Tap = tap;
                     ForChannels(ref job, g.OutChannels, (long)g.OutChannels * pixels, &AddPart<TIsa, TVector>);
                 }
-                if (finishes) ForChannels(ref job, g.OutChannels, (long)g.OutChannels * outPlane, &FinishPart<TIsa, TVector>);
+                if (!job.Epilogue.IsIdentity) ForChannels(ref job, g.OutChannels, (long)g.OutChannels * outPlane, &FinishPart<TIsa, TVector>);
             }
-    }
-
-    private static float[] Scratch(ref float[]? array, long length)
-    {
-        if (length > Array.MaxLength) throw new ArgumentException("The per-tap scratch of this convolution is too large.");
-        if (array == null || array.Length < length) array = new float[length];
-        return array;
     }
 
     /// <summary>The taps' rectangles, the buffers and the epilogue, for the parts of the gather, of one tap's adds and of the finish.</summary>
     private struct TapJob
     {
-        public float* Image, OutImage, Residual, Bias, Gathered, Products;
+        public float* Image, OutImage, Gathered, Products;
         public TapRectangle* Rectangles;
         public Conv2dGeometry Geometry;
-        public Activation Activation;
+        public GemmEpilogue Epilogue;
         public int Tap, Channels, Parts;
     }
 
@@ -263,21 +255,13 @@ internal static unsafe class TapwiseConvolution
         }
     }
 
-    /// <summary>Bias, residual and activation over this part's output planes, as the GEMM's row epilogue computes them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Bias, residual and activation over this part's output planes: the GEMM's epilogue, rows being channels.</summary>
     private static void FinishPart<TIsa, TVector>(void* context, int part)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         ref TapJob job = ref Unsafe.AsRef<TapJob>(context);
         Conv2dGeometry g = job.Geometry;
-        int outPlane = g.OutHeight * g.OutWidth;
-        UnaryKind kind = Activation.ToUnaryKind(job.Activation.Kind);
         int first = WorkerPool.FirstUnit(job.Channels, part, job.Parts), end = WorkerPool.FirstUnit(job.Channels, part + 1, job.Parts);
-        for (int o = first; o < end; o++)
-        {
-            nint offset = (nint)o * g.OutputChannelStride;
-            ElementwiseRow.Apply<TIsa, TVector>(kind, job.Activation.Alpha, job.Activation.Beta, job.OutImage + offset, job.OutImage + offset, outPlane,
-                1f, job.Bias == null ? 0f : job.Bias[o], null, job.Residual == null ? null : job.Residual + offset);
-        }
+        job.Epilogue.Apply<TIsa, TVector>(job.OutImage, g.OutputChannelStride, first, end - first, 0, g.OutHeight * g.OutWidth);
     }
 }

@@ -111,7 +111,7 @@ internal static unsafe class WinogradConvolution
         int channelStride = Elements * blockTiles + PlanePadding;
         long transformedInput = (long)inChannels * channelStride, products = (long)outChannels * channelStride;
         long length = parts * splitFloats + transformedInput + products;
-        float[] buffer = t_scratch is { } existing && existing.Length >= length ? existing : t_scratch = GC.AllocateArray<float>((int)length, pinned: true);
+        float[] buffer = ScratchMemory.Reuse(ref t_scratch, length);
         fixed (float* scratch = buffer)
         {
             float* split = scratch, v = scratch + parts * splitFloats, m = v + transformedInput;
