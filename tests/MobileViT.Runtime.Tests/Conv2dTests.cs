@@ -59,6 +59,7 @@ public class Conv2dTests
         ["Pointwise 150->30 14x14 (a last panel of 4 columns over two depth chunks, 24 rows four tiles at a time)"] = Geometry(1, 150, 14, 14, 30, 1, 1, 0),
         ["Pointwise 200->14 16x16 (whole panels read in place in depth chunks of 128 and 72; the 6 x 4-vector tiles finish the epilogue on the last)"] = Geometry(1, 200, 16, 16, 14, 1, 1, 0),
         ["Pointwise 16->50 80x70 (a shallow product with 280,000 outputs: rows in groups of 24, the last of 2)"] = Geometry(1, 16, 80, 70, 50, 1, 1, 0),
+        ["Pointwise 20->50 64x96 (a shallow product on rows 4 KiB apart: rows in groups of 24, each block of B copied once for all groups)"] = Geometry(1, 20, 64, 96, 50, 1, 1, 0),
         ["Pointwise 200->40 5x5 (an SSD head's plane: a narrow panel of 25 columns, two-vector tiles over two depth chunks)"] = Geometry(1, 200, 5, 5, 40, 1, 1, 0),
         ["Pointwise 37->21 on a 1x1 plane batch 2 (squeeze-excitation: one column)"] = Geometry(2, 37, 1, 1, 21, 1, 1, 0),
         ["Pointwise 64->8 on a 1x1 plane (depth a multiple of every vector width)"] = Geometry(1, 64, 1, 1, 8, 1, 1, 0),

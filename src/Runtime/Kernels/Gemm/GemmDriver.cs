@@ -127,11 +127,28 @@ internal static unsafe class GemmDriver
             RunColumns<TIsa, TVector, TSource>(ref source, a, aRowStride, aColStride, c, ldc, m, k, columnStart, columnEnd, n, epilogue, interleavedA);
             return;
         }
-        for (int rowStart = 0; rowStart < m; rowStart += RowGroupRows)
+        if (!source.UsesScratch(PanelWidth))
         {
-            var group = epilogue.FromRow(rowStart, ldc);
-            RunColumns<TIsa, TVector, TSource>(ref source, a + rowStart * aRowStride, aRowStride, aColStride, c + rowStart * ldc, ldc,
-                Math.Min(RowGroupRows, m - rowStart), k, columnStart, columnEnd, n, group, interleavedA);
+            for (int rowStart = 0; rowStart < m; rowStart += RowGroupRows)
+            {
+                var group = epilogue.FromRow(rowStart, ldc);
+                RunColumns<TIsa, TVector, TSource>(ref source, a + rowStart * aRowStride, aRowStride, aColStride, c + rowStart * ldc, ldc,
+                    Math.Min(RowGroupRows, m - rowStart), k, columnStart, columnEnd, n, group, interleavedA);
+            }
+            return;
+        }
+        // A source that copies its panels copies each block once, for all the groups, instead of once per group.
+        float* blockBuffer = stackalloc float[BlockPanels<TSource>.BufferFloats(RowGroupDepth)];
+        for (int block = columnStart; block < columnEnd; block += BlockWidth)
+        {
+            int blockEnd = Math.Min(columnEnd, block + BlockWidth);
+            var panels = new BlockPanels<TSource>(ref source, blockBuffer, block, blockEnd, n, k);
+            for (int rowStart = 0; rowStart < m; rowStart += RowGroupRows)
+            {
+                var group = epilogue.FromRow(rowStart, ldc);
+                RunColumns<TIsa, TVector, BlockPanels<TSource>>(ref panels, a + rowStart * aRowStride, aRowStride, aColStride, c + rowStart * ldc, ldc,
+                    Math.Min(RowGroupRows, m - rowStart), k, block, blockEnd, n, group, interleavedA);
+            }
         }
     }
 
