@@ -109,6 +109,33 @@ public class UnaryTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public void TwoVectorStepsAreTheOneVectorStepBitwise(string isaName)
+    {
+        // Rows go two vectors per step (SiLU's two exps interleaved), and one vector and a partial one at their ends: an
+        // element must not depend on which step it fell in. Each vector alone (a run shorter than two) takes the one-vector step.
+        KernelIsa isa = TestData.Isa(isaName);
+        int width = isa switch { KernelIsa.Vector512 => 16, KernelIsa.Vector256 => 8, KernelIsa.Vector128 => 4, _ => 1 };
+        float[] input = TestData.Random(6 * width, seed: 11, -12f, 12f);
+        float[] special = { 0f, -0f, 100f, -100f, 88.5f, -87f, -90f, float.NaN, float.PositiveInfinity, float.NegativeInfinity };
+        Array.Copy(special, input, Math.Min(special.Length, input.Length));
+        foreach (UnaryKind kind in Enum.GetValues<UnaryKind>())
+        {
+            var (_, _, alpha, beta) = Domain(kind);
+            var rows = new float[input.Length];
+            UnaryF32.Run(kind, input, rows, alpha, beta, isa);
+            var alone = new float[width];
+            for (int start = 0; start < input.Length; start += width)
+            {
+                UnaryF32.Run(kind, input.AsSpan(start, width), alone, alpha, beta, isa);
+                for (int j = 0; j < width; j++)
+                    Assert.True(BitConverter.SingleToInt32Bits(rows[start + j]) == BitConverter.SingleToInt32Bits(alone[j]),
+                        $"{isa} {kind}({input[start + j]:R}): {rows[start + j]:R} in a row, {alone[j]:R} alone");
+            }
+        }
+    }
+
     [Fact]
     public void ActivationApplyMatchesUnary()
     {

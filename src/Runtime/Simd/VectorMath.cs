@@ -65,6 +65,58 @@ internal static class VectorMath
     }
 
     /// <summary>
+    /// <see cref="ExpClamped{TIsa, TVector}"/> of two vectors, their operations interleaved: the same operations in the same
+    /// order per vector (bitwise the same results), but two independent dependency chains side by side. One chain at a
+    /// time is latency-bound: its ~45-cycle chain fills the out-of-order window of a Zen 3 before the next element's can
+    /// start (SiLU over an L1-resident row, Vector256: 5.1 → 3.9 ns per vector, a per-loop timer while developing).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ExpClampedPair<TIsa, TVector>(ref TVector first, ref TVector second)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (typeof(TVector) == typeof(Vector512<float>) && Avx512DQ.IsSupported)
+        {
+            first = ExpClamped<TIsa, TVector>(first);
+            second = ExpClamped<TIsa, TVector>(second);
+            return;
+        }
+        const float Magic = 12582912f + 127f;
+        TVector x0 = TIsa.Min(TIsa.Max(first, TIsa.Broadcast(-87.3f)), TIsa.Broadcast(88.3f));
+        TVector x1 = TIsa.Min(TIsa.Max(second, TIsa.Broadcast(-87.3f)), TIsa.Broadcast(88.3f));
+        TVector shifted0 = TIsa.MultiplyAdd(x0, TIsa.Broadcast(Log2E), TIsa.Broadcast(Magic));
+        TVector shifted1 = TIsa.MultiplyAdd(x1, TIsa.Broadcast(Log2E), TIsa.Broadcast(Magic));
+        TVector n0 = TIsa.Subtract(shifted0, TIsa.Broadcast(Magic));
+        TVector n1 = TIsa.Subtract(shifted1, TIsa.Broadcast(Magic));
+        TVector r0 = TIsa.MultiplyAdd(n0, TIsa.Broadcast(-Ln2High), x0);
+        TVector r1 = TIsa.MultiplyAdd(n1, TIsa.Broadcast(-Ln2High), x1);
+        r0 = TIsa.MultiplyAdd(n0, TIsa.Broadcast(-Ln2Low), r0);
+        r1 = TIsa.MultiplyAdd(n1, TIsa.Broadcast(-Ln2Low), r1);
+        ExpOfReducedPair<TIsa, TVector>(ref r0, ref r1);
+        first = TIsa.Multiply(r0, TIsa.ExponentBitsToFloat(shifted0));
+        second = TIsa.Multiply(r1, TIsa.ExponentBitsToFloat(shifted1));
+    }
+
+    /// <summary><see cref="ExpOfReduced{TIsa, TVector}"/> of two vectors, interleaved (see <see cref="ExpClampedPair{TIsa, TVector}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExpOfReducedPair<TIsa, TVector>(ref TVector first, ref TVector second)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector r = first, s = second;
+        TVector r2 = TIsa.Multiply(r, r), s2 = TIsa.Multiply(s, s);
+        TVector r4 = TIsa.Multiply(r2, r2), s4 = TIsa.Multiply(s2, s2);
+        TVector p01 = TIsa.MultiplyAdd(TIsa.Broadcast(1.6666665459E-1f), r, TIsa.Broadcast(5.0000001201E-1f));
+        TVector q01 = TIsa.MultiplyAdd(TIsa.Broadcast(1.6666665459E-1f), s, TIsa.Broadcast(5.0000001201E-1f));
+        TVector p23 = TIsa.MultiplyAdd(TIsa.Broadcast(8.3334519073E-3f), r, TIsa.Broadcast(4.1665795894E-2f));
+        TVector q23 = TIsa.MultiplyAdd(TIsa.Broadcast(8.3334519073E-3f), s, TIsa.Broadcast(4.1665795894E-2f));
+        TVector p45 = TIsa.MultiplyAdd(TIsa.Broadcast(1.9875691500E-4f), r, TIsa.Broadcast(1.3981999507E-3f));
+        TVector q45 = TIsa.MultiplyAdd(TIsa.Broadcast(1.9875691500E-4f), s, TIsa.Broadcast(1.3981999507E-3f));
+        TVector p = TIsa.MultiplyAdd(p45, r4, TIsa.MultiplyAdd(p23, r2, p01));
+        TVector q = TIsa.MultiplyAdd(q45, s4, TIsa.MultiplyAdd(q23, s2, q01));
+        first = TIsa.MultiplyAdd(p, r2, TIsa.Add(r, TIsa.Broadcast(1f)));
+        second = TIsa.MultiplyAdd(q, s2, TIsa.Add(s, TIsa.Broadcast(1f)));
+    }
+
+    /// <summary>
     /// exp(r) on the reduced argument |r| &lt;= ln2/2 as 1 + r + r²·P(r). P (Cephes' degree-5 fit) is evaluated in Estrin's
     /// scheme, pairs first and then r², r⁴, so its dependency chain is three multiply-adds deep instead of Horner's six:
     /// activations in epilogues are limited by that chain's latency, not by throughput.

@@ -59,6 +59,13 @@ internal static unsafe class ElementwiseRow
         int index = 0;
         if (plain)
         {
+            for (; index <= count - 2 * width; index += 2 * width)
+            {
+                TVector first = TIsa.Load(input + index), second = TIsa.Load(input + index + width);
+                UnaryPair.Invoke<TIsa, TVector, TOperator>(ref first, ref second, alphaVector, betaVector);
+                TIsa.Store(output + index, first);
+                TIsa.Store(output + index + width, second);
+            }
             for (; index <= count - width; index += width)
                 TIsa.Store(output + index, TOperator.Invoke<TIsa, TVector>(TIsa.Load(input + index), alphaVector, betaVector));
             if (index < count)
@@ -68,6 +75,25 @@ internal static unsafe class ElementwiseRow
 
         TVector scaleVector = TIsa.Broadcast(scale);
         TVector rowBiasVector = TIsa.Broadcast(rowBias);
+        // Two vectors per step (see UnaryPair), each formed exactly as the one-vector step below forms it.
+        for (; index <= count - 2 * width; index += 2 * width)
+        {
+            TVector first = TIsa.MultiplyAdd(TIsa.Load(input + index), scaleVector, rowBiasVector);
+            TVector second = TIsa.MultiplyAdd(TIsa.Load(input + index + width), scaleVector, rowBiasVector);
+            if (columnBias != null)
+            {
+                first = TIsa.Add(first, TIsa.Load(columnBias + index));
+                second = TIsa.Add(second, TIsa.Load(columnBias + index + width));
+            }
+            if (residual != null)
+            {
+                first = TIsa.Add(first, TIsa.Load(residual + index));
+                second = TIsa.Add(second, TIsa.Load(residual + index + width));
+            }
+            UnaryPair.Invoke<TIsa, TVector, TOperator>(ref first, ref second, alphaVector, betaVector);
+            TIsa.Store(output + index, first);
+            TIsa.Store(output + index + width, second);
+        }
         for (; index <= count - width; index += width)
         {
             TVector value = TIsa.MultiplyAdd(TIsa.Load(input + index), scaleVector, rowBiasVector);

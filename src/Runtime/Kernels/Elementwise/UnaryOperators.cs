@@ -15,6 +15,26 @@ internal interface IUnaryOperator
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct;
 }
 
+/// <summary>
+/// An operator on two vectors at once, bitwise as its Invoke on each: operators with a long dependency chain (an exp)
+/// interleave the two, so the out-of-order core has independent work while one chain waits.
+/// </summary>
+internal static class UnaryPair
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Invoke<TIsa, TVector, TOperator>(ref TVector first, ref TVector second, TVector alpha, TVector beta)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
+    {
+        if (typeof(TOperator) == typeof(SiLUOperator))
+        {
+            SiLUOperator.InvokePair<TIsa, TVector>(ref first, ref second);
+            return;
+        }
+        first = TOperator.Invoke<TIsa, TVector>(first, alpha, beta);
+        second = TOperator.Invoke<TIsa, TVector>(second, alpha, beta);
+    }
+}
+
 internal static class UnaryOperators
 {
     public static float ApplyScalar(UnaryKind kind, float x, float alpha, float beta) => kind switch
@@ -92,6 +112,16 @@ internal readonly struct SiLUOperator : IUnaryOperator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
         => TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(x))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void InvokePair<TIsa, TVector>(ref TVector first, ref TVector second)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector e0 = TIsa.Negate(first), e1 = TIsa.Negate(second);
+        VectorMath.ExpClampedPair<TIsa, TVector>(ref e0, ref e1);
+        first = TIsa.Divide(first, TIsa.Add(TIsa.Broadcast(1f), e0));
+        second = TIsa.Divide(second, TIsa.Add(TIsa.Broadcast(1f), e1));
+    }
 }
 
 /// <summary>ONNX Swish: x·sigmoid(alpha·x), SiLU with the sigmoid's input scaled.</summary>
