@@ -147,7 +147,7 @@ public static unsafe class Conv2dF32
         int depth = inPerGroup * g.KernelHeight * g.KernelWidth;
         int outPlane = g.OutHeight * g.OutWidth;
         nint inStride = g.InputChannelStride, outStride = g.OutputChannelStride;
-        bool wholePlane = typeof(TVector) == typeof(Vector512<float>) && WholePlaneTaps.Applies(g);
+        bool wholePlane = WholePlaneTaps.Applies<TVector>(g);
         int* tapOffsets = stackalloc int[wholePlane ? WholePlaneTaps.MaxTaps : 1];
         float* tapMasks = stackalloc float[wholePlane ? WholePlaneTaps.MaxTaps * GemmDriver.PanelWidth : 1];
         var taps = wholePlane ? WholePlaneTaps.Prepare(g, tapOffsets, tapMasks) : default;

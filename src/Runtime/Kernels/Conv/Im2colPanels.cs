@@ -57,6 +57,8 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         rowStride = GemmDriver.PanelWidth;
+        if (typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported && _wholePlane.Offsets != null)
+            return GetPanelOfWholePlaneAvx(depth, depthCount, scratch);
 #if NET9_0_OR_GREATER
         if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _wholePlane.Offsets != null)
             return GetPanelOfWholePlane(depth, depthCount, scratch);
@@ -126,6 +128,35 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
                     kernelY = 0;
                     channel++;
                 }
+            }
+        }
+        return scratch;
+    }
+
+    /// <summary>
+    /// <see cref="GetPanelOfWholePlane"/> with AVX's masked loads, eight lanes at a time: without AVX-512 the run-by-run
+    /// gather (eight runs of 8 per depth row on 8×8, each clipped and zero-filled element by element) took 60 % as long
+    /// as the products of 192 → 96 on 8×8 (Zen 3). Masked-off lanes read as zero and never fault.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float* GetPanelOfWholePlaneAvx(int depth, int depthCount, float* scratch)
+    {
+        const int Lanes = 8, Vectors = GemmDriver.PanelWidth / Lanes;
+        int taps = _kernelHeight * _kernelWidth;
+        int* offsets = _wholePlane.Offsets;
+        float* masks = _wholePlane.Masks;
+        int channel = depth / taps, t = depth % taps;
+        for (int p = 0; p < depthCount; p++)
+        {
+            float* source = _input + channel * _channelStride + offsets[t];
+            float* destination = scratch + p * GemmDriver.PanelWidth;
+            float* mask = masks + t * GemmDriver.PanelWidth;
+            for (int v = 0; v < Vectors; v++)
+                Avx.Store(destination + v * Lanes, Avx.MaskLoad(source + v * Lanes, Avx.LoadVector256(mask + v * Lanes)));
+            if (++t == taps)
+            {
+                t = 0;
+                channel++;
             }
         }
         return scratch;
@@ -336,14 +367,14 @@ internal readonly unsafe struct WholePlaneTaps
     }
 
     /// <summary>
-    /// Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7), with AVX-512's masked loads
-    /// (.NET 9 and later; the .NET 8 build gathers these panels row by row).
+    /// Stride 1, output the input's size, the whole output plane one panel (8×8, 7×7), with 512-bit vectors and AVX-512's
+    /// masked loads (.NET 9 and later; the .NET 8 build gathers those panels row by row) or 256-bit vectors and AVX's.
     /// </summary>
-    public static bool Applies(in Conv2dGeometry g) =>
+    public static bool Applies<TVector>(in Conv2dGeometry g) where TVector : struct =>
 #if NET9_0_OR_GREATER
-        Avx512F.IsSupported &&
+        (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported || typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported) &&
 #else
-        false &&
+        typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported &&
 #endif
         g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth
         && g.OutHeight * g.OutWidth <= GemmDriver.PanelWidth && g.KernelHeight * g.KernelWidth <= MaxTaps;
