@@ -168,7 +168,10 @@ public static unsafe class Conv2dF32
     {
         switch (isa)
         {
-            case KernelIsa.Vector512 when DepthwiseChannelBlocks.Supports(g): DepthwiseChannelBlocks.Run(input, weights, bias, residual, output, g, activation); break;
+            case KernelIsa.Vector512 when DepthwiseChannelBlocks.Supports<Vector512<float>>(g):
+                DepthwiseChannelBlocks.Run<Vector512Isa, Vector512<float>>(input, weights, bias, residual, output, g, activation); break;
+            case KernelIsa.Vector256 when DepthwiseChannelBlocks.Supports<Vector256<float>>(g):
+                DepthwiseChannelBlocks.Run<Vector256Isa, Vector256<float>>(input, weights, bias, residual, output, g, activation); break;
             case KernelIsa.Vector512: DepthwiseConvolution.Run<Vector512Isa, Vector512<float>>(input, weights, bias, residual, output, g, activation); break;
             case KernelIsa.Vector256: DepthwiseConvolution.Run<Vector256Isa, Vector256<float>>(input, weights, bias, residual, output, g, activation); break;
             default: DepthwiseConvolution.Run<Vector128Isa, Vector128<float>>(input, weights, bias, residual, output, g, activation); break;

@@ -7,7 +7,7 @@ using MobileViT.Runtime.Simd;
 namespace MobileViT.Runtime;
 
 /// <summary>
-/// Depthwise convolution with AVX-512, 16 channels at a time: stride-2 3×3 layers on planes up to 56 × 56,
+/// Depthwise convolution with AVX-512, 16 channels at a time, or with AVX and FMA, 8 at a time: stride-2 3×3 layers on planes up to 56 × 56,
 /// larger-than-3×3 layers on any plane (MobileNetV3's 5×5 at the 80×80 and larger maps of segmentation inputs), and
 /// 3×3 at stride 1 on small planes (the last stages of MobileNets and RepViT). Vectorized along the output
 /// row, a 7- or 14-wide row fills under one vector and each plane pays its own setup; a stride-2 layer from 14×14 to
@@ -22,7 +22,6 @@ namespace MobileViT.Runtime;
 /// </summary>
 internal static unsafe class DepthwiseChannelBlocks
 {
-    private const int Block = 16;
 
     /// <summary>Scratch budget (floats) for one band of a block's padded rows: 72 KiB, a whole 32 × 32 padded plane of 16 channels.</summary>
     private const int MaxScratchFloats = 18 * 1024;
@@ -39,9 +38,9 @@ internal static unsafe class DepthwiseChannelBlocks
     private static int PaddedWidth(in Conv2dGeometry g) => (g.OutWidth - 1) * g.StrideWidth + (g.KernelWidth - 1) * g.DilationWidth + 1;
 
     /// <summary>Output rows per band: as many as the scratch holds the padded input rows of, all of them when the plane fits.</summary>
-    private static int BandRows(in Conv2dGeometry g)
+    private static int BandRows(in Conv2dGeometry g, int block)
     {
-        int paddedRows = MaxScratchFloats / (PaddedWidth(g) * Block);
+        int paddedRows = MaxScratchFloats / (PaddedWidth(g) * block);
         return Math.Clamp((paddedRows - (g.KernelHeight - 1) * g.DilationHeight - 1) / g.StrideHeight + 1, 0, g.OutHeight);
     }
 
@@ -57,23 +56,30 @@ internal static unsafe class DepthwiseChannelBlocks
     /// 3 × 3 planes with output rows of 12 or more at stride 2 and 16 or more at stride 1 stay with it
     /// (<see cref="DepthwiseConvolution.PrefersDirectRows"/>).
     /// </summary>
-    public static bool Supports(in Conv2dGeometry g)
+    public static bool Supports<TVector>(in Conv2dGeometry g) where TVector : struct
     {
-        if (!Avx512F.IsSupported || !Vector512.IsHardwareAccelerated) return false;
+        // 16 channels with AVX-512, 8 with AVX and FMA, which have no direct-row kernel to leave planes to. On a Zen 3,
+        // against ONNX Runtime, the padded band → 8-channel blocks: stride 2, 384 channels of 16×16 0.54 → 0.98, 256 of
+        // 32×32 0.76 → 0.97; stride 1, 192 of 16×16 0.84 → 0.83.
+        bool wide = typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+        bool narrow = typeof(TVector) == typeof(Vector256<float>) && Avx2.IsSupported && Fma.IsSupported;
+        if (!wide && !narrow) return false;
         if (g.Groups != g.InChannels || g.InChannels != g.OutChannels || g.KernelHeight * g.KernelWidth > MaxTaps) return false;
         int inPlane = g.InHeight * g.InWidth;
         bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
         bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)
-                    && !DepthwiseConvolution.PrefersDirectRows(g);
+                    && (narrow || !DepthwiseConvolution.PrefersDirectRows(g));
         // Kernels larger than 3 × 3 on any plane: their row kernel costs grow with the taps (5 × 5 at stride 2 on 72 channels
         // of 80×80: 231 → 117 µs; on 112×112 426 → 242; at stride 1 on 120 of 64×64 675 → 339; 7 × 7 on 96 of 96×96 2078 → 981).
-        return pays && (inPlane <= 56 * 56 || g.KernelHeight * g.KernelWidth > 9) && g.OutWidth <= MaxOutWidth && BandRows(g) >= 1;
+        return pays && (inPlane <= 56 * 56 || g.KernelHeight * g.KernelWidth > 9) && g.OutWidth <= MaxOutWidth && BandRows(g, wide ? 16 : 8) >= 1;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+    public static void Run<TIsa, TVector>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        int blocksPerItem = (g.InChannels + Block - 1) / Block;
+        int blockWidth = TIsa.Count;
+        int blocksPerItem = (g.InChannels + blockWidth - 1) / blockWidth;
         int units = g.Batch * blocksPerItem;
         int degree = KernelParallelism.Current;
         var job = new BlockJob
@@ -84,10 +90,10 @@ internal static unsafe class DepthwiseChannelBlocks
         if (degree > 1 && units > 1 && (long)g.Batch * g.OutChannels * g.OutHeight * g.OutWidth >= DepthwiseConvolution.ParallelOutputThreshold)
         {
             job.Parts = WorkerPool.PartsFor(units, degree);
-            WorkerPool.For(degree, job.Parts, &RunPart, Unsafe.AsPointer(ref job));
+            WorkerPool.For(degree, job.Parts, &RunPart<TIsa, TVector>, Unsafe.AsPointer(ref job));
             return;
         }
-        RunPart(Unsafe.AsPointer(ref job), 0);
+        RunPart<TIsa, TVector>(Unsafe.AsPointer(ref job), 0);
     }
 
     private struct BlockJob
@@ -99,28 +105,30 @@ internal static unsafe class DepthwiseChannelBlocks
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPart(void* context, int part)
+    private static void RunPart<TIsa, TVector>(void* context, int part)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        int blockWidth = TIsa.Count;
         ref BlockJob job = ref Unsafe.AsRef<BlockJob>(context);
         Conv2dGeometry g = job.Geometry;
         int first = WorkerPool.FirstUnit(job.Units, part, job.Parts), end = WorkerPool.FirstUnit(job.Units, part + 1, job.Parts);
-        int paddedWidth = PaddedWidth(g), bandRows = BandRows(g), paddedRows = PaddedRowsFor(g, bandRows);
+        int paddedWidth = PaddedWidth(g), bandRows = BandRows(g, blockWidth), paddedRows = PaddedRowsFor(g, bandRows);
         // Eight-cell groups run past a row's last cell (their extra results are never stored), reading up to OverReach
         // cells past the grid's last row.
-        int overReach = OverReach(g);
-        float* paddedUnaligned = stackalloc float[(paddedRows * paddedWidth + overReach) * Block + 16];
+        int overReach = OverReach(g, blockWidth);
+        float* paddedUnaligned = stackalloc float[(paddedRows * paddedWidth + overReach) * blockWidth + 16];
         float* padded = Align(paddedUnaligned);
-        new Span<float>(padded + (nint)paddedRows * paddedWidth * Block, overReach * Block).Clear();
-        float* stagingUnaligned = stackalloc float[StagingCells(g) * Block + 16];
+        new Span<float>(padded + (nint)paddedRows * paddedWidth * blockWidth, overReach * blockWidth).Clear();
+        float* stagingUnaligned = stackalloc float[StagingCells(g, blockWidth) * blockWidth + 16];
         float* staging = Align(stagingUnaligned);
-        float* tablesUnaligned = stackalloc float[(MaxTaps + Block) * Block + 16];
+        float* tablesUnaligned = stackalloc float[(MaxTaps + blockWidth) * blockWidth + 16];
         float* tapWeights = Align(tablesUnaligned);
-        float* biasTable = tapWeights + MaxTaps * Block;
+        float* biasTable = tapWeights + MaxTaps * blockWidth;
         int tapCount = g.KernelHeight * g.KernelWidth;
         int* tapOffsets = stackalloc int[tapCount];
         for (int ky = 0, t = 0; ky < g.KernelHeight; ky++)
             for (int kx = 0; kx < g.KernelWidth; kx++, t++)
-                tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * Block;
+                tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * blockWidth;
         var epilogue = new BlockEpilogue(job.Activation, job.Residual == null ? biasTable : null);
         // The columns left and right of the input are zeroed once and stay zero for every band (FillBand writes only the
         // input's cells; rows above and below the input it clears whole). Clearing the whole scratch instead cost each
@@ -128,34 +136,34 @@ internal static unsafe class DepthwiseChannelBlocks
         int left = Math.Min(g.PadLeft, paddedWidth), right = Math.Min(paddedWidth, g.PadLeft + Math.Max(0, InputCells(g, paddedWidth)));
         for (int r = 0; r < paddedRows; r++)
         {
-            float* row = padded + (nint)r * paddedWidth * Block;
-            new Span<float>(row, left * Block).Clear();
-            new Span<float>(row + right * Block, (paddedWidth - right) * Block).Clear();
+            float* row = padded + (nint)r * paddedWidth * blockWidth;
+            new Span<float>(row, left * blockWidth).Clear();
+            new Span<float>(row + right * blockWidth, (paddedWidth - right) * blockWidth).Clear();
         }
         // Plane starts: contiguous planes or padded ones (Conv2dGeometry's channel strides).
         int inPlane = g.InputChannelStride, outPlane = g.OutputChannelStride, outPlaneSize = g.OutHeight * g.OutWidth;
         for (int unit = first; unit < end; unit++)
         {
-            int n = unit / job.BlocksPerItem, firstChannel = unit % job.BlocksPerItem * Block;
-            int channels = Math.Min(Block, g.InChannels - firstChannel);
+            int n = unit / job.BlocksPerItem, firstChannel = unit % job.BlocksPerItem * blockWidth;
+            int channels = Math.Min(blockWidth, g.InChannels - firstChannel);
             nint inOffset = ((nint)n * g.InChannels + firstChannel) * inPlane, outOffset = ((nint)n * g.OutChannels + firstChannel) * outPlane;
 
             // The block's weights as one vector of 16 channels per tap (zero for channels past the last): the [channel][tap]
             // weights transposed, 16 taps at a time.
-            for (int t = 0; t < tapCount; t += Block)
-                Avx512Transpose.Transpose16(job.Weights + firstChannel * tapCount + t, tapCount, channels, Math.Min(Block, tapCount - t), tapWeights + t * Block, Block, Math.Min(Block, tapCount - t), Block);
+            for (int t = 0; t < tapCount; t += blockWidth)
+                Transpose<TIsa, TVector>(job.Weights + firstChannel * tapCount + t, tapCount, channels, Math.Min(blockWidth, tapCount - t), tapWeights + t * blockWidth, blockWidth, Math.Min(blockWidth, tapCount - t), blockWidth);
             if (epilogue.InBlocks)
             {
                 // Bias per channel is per lane here; 16 copies make it a bias for a whole 16 × 16 staging block.
-                Vector512<float> bias = job.Bias == null ? Vector512<float>.Zero : Vector512Isa.LoadPartial(job.Bias + firstChannel, channels);
-                for (int j = 0; j < Block; j++) Vector512.Store(bias, biasTable + j * Block);
+                TVector bias = job.Bias == null ? TIsa.Zero : TIsa.LoadPartial(job.Bias + firstChannel, channels);
+                for (int j = 0; j < blockWidth; j++) TIsa.Store(biasTable + j * blockWidth, bias);
             }
 
             for (int bandStart = 0; bandStart < g.OutHeight; bandStart += bandRows)
             {
                 int rows = Math.Min(bandRows, g.OutHeight - bandStart);
-                FillBand(job.Input + inOffset, inPlane, channels, g, bandStart * g.StrideHeight - g.PadTop, PaddedRowsFor(g, rows), padded, paddedWidth);
-                Convolve(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows,
+                FillBand<TIsa, TVector>(job.Input + inOffset, inPlane, channels, g, bandStart * g.StrideHeight - g.PadTop, PaddedRowsFor(g, rows), padded, paddedWidth);
+                Convolve<TIsa, TVector>(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows,
                     outPlane, channels, staging, epilogue);
             }
 
@@ -163,7 +171,7 @@ internal static unsafe class DepthwiseChannelBlocks
                 for (int c = 0; c < channels; c++)
                 {
                     float* plane = job.Output + outOffset + (nint)c * outPlane;
-                    ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(epilogue.Kind, job.Activation.Alpha, job.Activation.Beta, plane, plane, outPlaneSize, 1f,
+                    ElementwiseRow.Apply<TIsa, TVector>(epilogue.Kind, job.Activation.Alpha, job.Activation.Beta, plane, plane, outPlaneSize, 1f,
                         job.Bias == null ? 0f : job.Bias[firstChannel + c], null, job.Residual + outOffset + (nint)c * outPlane);
                 }
         }
@@ -193,6 +201,15 @@ internal static unsafe class DepthwiseChannelBlocks
     /// <summary>Input cells of a row that some window reaches (the rest of the row lies past the last window).</summary>
     private static int InputCells(in Conv2dGeometry g, int paddedWidth) => Math.Min(g.InWidth, paddedWidth - g.PadLeft);
 
+    /// <summary>The transpose of the block's width: <see cref="Avx512Transpose.Transpose16"/> or <see cref="AvxTranspose.Transpose8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose<TIsa, TVector>(float* source, nint sourceStride, int rows, int lanes, float* destination, nint destinationStride, int storeRows, int storeLanes)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (TIsa.Count == 16) Avx512Transpose.Transpose16(source, sourceStride, rows, lanes, destination, destinationStride, storeRows, storeLanes);
+        else AvxTranspose.Transpose8(source, sourceStride, rows, lanes, destination, destinationStride, storeRows, storeLanes);
+    }
+
     private static float* Align(float* pointer) => (float*)(((nint)pointer + 63) & ~(nint)63);
 
     /// <summary>
@@ -202,23 +219,25 @@ internal static unsafe class DepthwiseChannelBlocks
     /// reaches are left out.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FillBand(float* input, int inPlane, int channels, in Conv2dGeometry g, int firstRow, int paddedRows, float* padded, int paddedWidth)
+    private static void FillBand<TIsa, TVector>(float* input, int inPlane, int channels, in Conv2dGeometry g, int firstRow, int paddedRows, float* padded, int paddedWidth)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        int blockWidth = TIsa.Count;
         int width = InputCells(g, paddedWidth);
         for (int r = 0; r < paddedRows; r++)
         {
             int y = firstRow + r;
-            float* row = padded + (nint)r * paddedWidth * Block;
+            float* row = padded + (nint)r * paddedWidth * blockWidth;
             if ((uint)y >= (uint)g.InHeight)
             {
-                new Span<float>(row, paddedWidth * Block).Clear();
+                new Span<float>(row, paddedWidth * blockWidth).Clear();
                 continue;
             }
-            float* destination = row + g.PadLeft * Block;
-            for (int x = 0; x < width; x += Block)
+            float* destination = row + g.PadLeft * blockWidth;
+            for (int x = 0; x < width; x += blockWidth)
             {
-                int cells = Math.Min(Block, width - x);
-                Avx512Transpose.Transpose16(input + (nint)y * g.InWidth + x, inPlane, channels, cells, destination + x * Block, Block, cells, Block);
+                int cells = Math.Min(blockWidth, width - x);
+                Transpose<TIsa, TVector>(input + (nint)y * g.InWidth + x, inPlane, channels, cells, destination + x * blockWidth, blockWidth, cells, blockWidth);
             }
         }
     }
@@ -227,10 +246,10 @@ internal static unsafe class DepthwiseChannelBlocks
     private const int GroupCells = 8;
 
     /// <summary>Cells past the grid's end that the last row's last group reads (its window, plus one look-ahead load).</summary>
-    private static int OverReach(in Conv2dGeometry g) => g.StrideWidth * GroupCells + (g.KernelWidth - 1) * g.DilationWidth + 2;
+    private static int OverReach(in Conv2dGeometry g, int block) => g.StrideWidth * GroupCells + (g.KernelWidth - 1) * g.DilationWidth + 2;
 
     /// <summary>Result cells held before they go out: up to 15 waiting for a whole 16, a row, and a group's overrun.</summary>
-    private static int StagingCells(in Conv2dGeometry g) => Block - 1 + g.OutWidth + GroupCells;
+    private static int StagingCells(in Conv2dGeometry g, int block) => block - 1 + g.OutWidth + GroupCells;
 
     /// <summary>
     /// The band's output rows, eight cells of a row at a time, into the staging cells (channels along the lanes); every
@@ -238,36 +257,38 @@ internal static unsafe class DepthwiseChannelBlocks
     /// the output planes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Convolve(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
+    private static void Convolve<TIsa, TVector>(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
         float* output, int firstCell, int rows, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        int blockWidth = TIsa.Count;
         bool slides = g.DilationWidth == 1 && g.StrideWidth <= 2;
-        nint cellStride = g.StrideWidth * Block, kernelRowStride = (nint)g.DilationHeight * paddedWidth * Block;
+        nint cellStride = g.StrideWidth * blockWidth, kernelRowStride = (nint)g.DilationHeight * paddedWidth * blockWidth;
         int pending = 0, stored = 0;
         for (int oy = 0; oy < rows; oy++)
         {
-            float* windowRow = padded + (nint)oy * g.StrideHeight * paddedWidth * Block;
-            float* results = staging + (nint)pending * Block;
+            float* windowRow = padded + (nint)oy * g.StrideHeight * paddedWidth * blockWidth;
+            float* results = staging + (nint)pending * blockWidth;
             for (int ox = 0; ox < g.OutWidth; ox += GroupCells)
             {
                 if (slides)
-                    SlidingEightCells(windowRow + ox * cellStride, g.KernelHeight, g.KernelWidth, g.StrideWidth, kernelRowStride, tapWeights, results + ox * Block);
+                    SlidingEightCells<TIsa, TVector>(windowRow + ox * cellStride, g.KernelHeight, g.KernelWidth, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth);
                 else
-                    EightCells(windowRow + ox * cellStride, cellStride, tapWeights, tapOffsets, tapCount, results + ox * Block);
+                    EightCells<TIsa, TVector>(windowRow + ox * cellStride, cellStride, tapWeights, tapOffsets, tapCount, results + ox * blockWidth);
             }
             pending += g.OutWidth;
-            int ready = oy == rows - 1 ? pending : pending / Block * Block;
-            for (int c = 0; c < ready; c += Block)
+            int ready = oy == rows - 1 ? pending : pending / blockWidth * blockWidth;
+            for (int c = 0; c < ready; c += blockWidth)
             {
-                int cells = Math.Min(Block, ready - c);
-                float* block = staging + (nint)c * Block;
+                int cells = Math.Min(blockWidth, ready - c);
+                float* block = staging + (nint)c * blockWidth;
                 if (epilogue.InBlocks)
-                    ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(epilogue.Kind, epilogue.Alpha, epilogue.Beta, block, block, cells * Block, 1f, 0f, epilogue.BiasTable, null);
-                Avx512Transpose.Transpose16(block, Block, cells, Block, output + firstCell + stored + c, outPlane, channels, cells);
+                    ElementwiseRow.Apply<TIsa, TVector>(epilogue.Kind, epilogue.Alpha, epilogue.Beta, block, block, cells * blockWidth, 1f, 0f, epilogue.BiasTable, null);
+                Transpose<TIsa, TVector>(block, blockWidth, cells, blockWidth, output + firstCell + stored + c, outPlane, channels, cells);
             }
             stored += ready;
             pending -= ready;
-            if (pending > 0) Buffer.MemoryCopy(staging + (nint)ready * Block, staging, (nint)pending * Block * sizeof(float), (nint)pending * Block * sizeof(float));
+            if (pending > 0) Buffer.MemoryCopy(staging + (nint)ready * blockWidth, staging, (nint)pending * blockWidth * sizeof(float), (nint)pending * blockWidth * sizeof(float));
         }
     }
 
@@ -278,72 +299,78 @@ internal static unsafe class DepthwiseChannelBlocks
     /// weight per eight multiply-adds instead of nine loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SlidingEightCells(float* first, int kernelHeight, int kernelWidth, int stride, nint kernelRowStride, float* tapWeights, float* results)
+    private static void SlidingEightCells<TIsa, TVector>(float* first, int kernelHeight, int kernelWidth, int stride, nint kernelRowStride, float* tapWeights, float* results)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        nint step = stride * Block;
+        int blockWidth = TIsa.Count;
+        TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        nint step = stride * blockWidth;
         for (int ky = 0; ky < kernelHeight; ky++)
         {
             float* row = first + ky * kernelRowStride;
-            float* weights = tapWeights + ky * kernelWidth * Block;
+            float* weights = tapWeights + ky * kernelWidth * blockWidth;
             for (int phase = 0; phase < stride && phase < kernelWidth; phase++)
             {
-                float* input = row + phase * Block;
-                Vector512<float> v0 = Vector512.Load(input), v1 = Vector512.Load(input + step), v2 = Vector512.Load(input + 2 * step);
-                Vector512<float> v3 = Vector512.Load(input + 3 * step), v4 = Vector512.Load(input + 4 * step), v5 = Vector512.Load(input + 5 * step);
-                Vector512<float> v6 = Vector512.Load(input + 6 * step), v7 = Vector512.Load(input + 7 * step);
+                float* input = row + phase * blockWidth;
+                TVector v0 = TIsa.Load(input), v1 = TIsa.Load(input + step), v2 = TIsa.Load(input + 2 * step);
+                TVector v3 = TIsa.Load(input + 3 * step), v4 = TIsa.Load(input + 4 * step), v5 = TIsa.Load(input + 5 * step);
+                TVector v6 = TIsa.Load(input + 6 * step), v7 = TIsa.Load(input + 7 * step);
                 for (int kx = phase; kx < kernelWidth; kx += stride)
                 {
-                    Vector512<float> w = Vector512.Load(weights + kx * Block);
-                    a0 = Avx512F.FusedMultiplyAdd(v0, w, a0);
-                    a1 = Avx512F.FusedMultiplyAdd(v1, w, a1);
-                    a2 = Avx512F.FusedMultiplyAdd(v2, w, a2);
-                    a3 = Avx512F.FusedMultiplyAdd(v3, w, a3);
-                    a4 = Avx512F.FusedMultiplyAdd(v4, w, a4);
-                    a5 = Avx512F.FusedMultiplyAdd(v5, w, a5);
-                    a6 = Avx512F.FusedMultiplyAdd(v6, w, a6);
-                    a7 = Avx512F.FusedMultiplyAdd(v7, w, a7);
-                    input += Block * stride;
+                    TVector w = TIsa.Load(weights + kx * blockWidth);
+                    a0 = TIsa.MultiplyAdd(v0, w, a0);
+                    a1 = TIsa.MultiplyAdd(v1, w, a1);
+                    a2 = TIsa.MultiplyAdd(v2, w, a2);
+                    a3 = TIsa.MultiplyAdd(v3, w, a3);
+                    a4 = TIsa.MultiplyAdd(v4, w, a4);
+                    a5 = TIsa.MultiplyAdd(v5, w, a5);
+                    a6 = TIsa.MultiplyAdd(v6, w, a6);
+                    a7 = TIsa.MultiplyAdd(v7, w, a7);
+                    input += blockWidth * stride;
                     v0 = v1; v1 = v2; v2 = v3; v3 = v4; v4 = v5; v5 = v6; v6 = v7;
-                    v7 = Vector512.Load(input + 7 * step);
+                    v7 = TIsa.Load(input + 7 * step);
                 }
             }
         }
-        Store8(results, a0, a1, a2, a3, a4, a5, a6, a7);
+        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     /// <summary>Eight cells <paramref name="cellStride"/> apart, any dilation: each tap is a weight load and eight input loads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightCells(float* first, nint cellStride, float* tapWeights, int* tapOffsets, int tapCount, float* results)
+    private static void EightCells<TIsa, TVector>(float* first, nint cellStride, float* tapWeights, int* tapOffsets, int tapCount, float* results)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        int blockWidth = TIsa.Count;
+        TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int t = 0; t < tapCount; t++)
         {
-            Vector512<float> w = Vector512.Load(tapWeights + t * Block);
+            TVector w = TIsa.Load(tapWeights + t * blockWidth);
             float* p = first + tapOffsets[t];
-            a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(p), w, a0);
-            a1 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + cellStride), w, a1);
-            a2 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 2 * cellStride), w, a2);
-            a3 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 3 * cellStride), w, a3);
-            a4 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 4 * cellStride), w, a4);
-            a5 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 5 * cellStride), w, a5);
-            a6 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 6 * cellStride), w, a6);
-            a7 = Avx512F.FusedMultiplyAdd(Vector512.Load(p + 7 * cellStride), w, a7);
+            a0 = TIsa.MultiplyAdd(TIsa.Load(p), w, a0);
+            a1 = TIsa.MultiplyAdd(TIsa.Load(p + cellStride), w, a1);
+            a2 = TIsa.MultiplyAdd(TIsa.Load(p + 2 * cellStride), w, a2);
+            a3 = TIsa.MultiplyAdd(TIsa.Load(p + 3 * cellStride), w, a3);
+            a4 = TIsa.MultiplyAdd(TIsa.Load(p + 4 * cellStride), w, a4);
+            a5 = TIsa.MultiplyAdd(TIsa.Load(p + 5 * cellStride), w, a5);
+            a6 = TIsa.MultiplyAdd(TIsa.Load(p + 6 * cellStride), w, a6);
+            a7 = TIsa.MultiplyAdd(TIsa.Load(p + 7 * cellStride), w, a7);
         }
-        Store8(results, a0, a1, a2, a3, a4, a5, a6, a7);
+        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store8(float* results, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
-        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7)
+    private static void Store8<TIsa, TVector>(float* results, TVector a0, TVector a1, TVector a2, TVector a3,
+        TVector a4, TVector a5, TVector a6, TVector a7)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        Vector512.Store(a0, results);
-        Vector512.Store(a1, results + Block);
-        Vector512.Store(a2, results + 2 * Block);
-        Vector512.Store(a3, results + 3 * Block);
-        Vector512.Store(a4, results + 4 * Block);
-        Vector512.Store(a5, results + 5 * Block);
-        Vector512.Store(a6, results + 6 * Block);
-        Vector512.Store(a7, results + 7 * Block);
+        int blockWidth = TIsa.Count;
+        TIsa.Store(results, a0);
+        TIsa.Store(results + blockWidth, a1);
+        TIsa.Store(results + 2 * blockWidth, a2);
+        TIsa.Store(results + 3 * blockWidth, a3);
+        TIsa.Store(results + 4 * blockWidth, a4);
+        TIsa.Store(results + 5 * blockWidth, a5);
+        TIsa.Store(results + 6 * blockWidth, a6);
+        TIsa.Store(results + 7 * blockWidth, a7);
     }
 }
