@@ -162,7 +162,9 @@ internal static unsafe class DepthwiseConvolution
                 }
                 if (direct)
                 {
-                    if (g.StrideWidth == 1)
+                    if (typeof(TVector) == typeof(Vector256<float>))
+                        DepthwiseRowsAvx.Rows3x3Stride1(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
+                    else if (g.StrideWidth == 1)
                         Rows3x3Stride1Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
                     else
                         Rows3x3Stride2Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, g.OutWidth, rowStart, rowEnd, zeroRow);
@@ -424,10 +426,12 @@ internal static unsafe class DepthwiseConvolution
     /// <summary>
     /// 3×3 at stride 1 with one cell of padding left and right, or at stride 2 with one on the left (the depthwise steps
     /// of every MobileNet and MV2 block), with AVX-512: <see cref="Rows3x3Stride1Avx512"/> and
-    /// <see cref="Rows3x3Stride2Avx512"/> instead of the padded band.
+    /// <see cref="Rows3x3Stride2Avx512"/> instead of the padded band; at stride 1 with AVX and FMA,
+    /// <see cref="DepthwiseRowsAvx.Rows3x3Stride1"/>.
     /// </summary>
     private static bool UsesDirectRows<TVector>(in Conv2dGeometry g) where TVector : struct
-        => typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported
+        => (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported
+            || typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported && Fma.IsSupported && g.StrideWidth == 1)
            && g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationHeight == 1 && g.DilationWidth == 1 && g.PadLeft == 1
            && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.InWidth)
                || (g.StrideHeight == 2 && g.StrideWidth == 2 && 2 * g.OutWidth <= g.InWidth + 1));
@@ -583,7 +587,7 @@ internal static unsafe class DepthwiseConvolution
     /// vector width) sums through here, which is why they agree to the bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVector Sum3x3<TIsa, TVector>(TVector w00, TVector w01, TVector w02, TVector w10, TVector w11, TVector w12,
+    internal static TVector Sum3x3<TIsa, TVector>(TVector w00, TVector w01, TVector w02, TVector w10, TVector w11, TVector w12,
         TVector w20, TVector w21, TVector w22, TVector t00, TVector t01, TVector t02, TVector t10, TVector t11, TVector t12,
         TVector t20, TVector t21, TVector t22)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
