@@ -63,7 +63,7 @@ internal static unsafe class DepthwiseRowsAvx
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Lanes(int start, int width)
     {
-        Vector256<int> cell = Vector256.Create(start) + Vector256<int>.Indices;
+        Vector256<int> cell = Vector256.Create(start) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         return Vector256.LessThan(cell.AsUInt32(), Vector256.Create((uint)width)).AsSingle();
     }
 }
