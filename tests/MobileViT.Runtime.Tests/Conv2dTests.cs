@@ -100,6 +100,9 @@ public class Conv2dTests
         ["Depthwise 3x3 s1 p1 2ch 4x95 batch2 (direct rows: inner taps loaded, a last vector of 15)"] = Geometry(2, 2, 4, 95, 2, 3, 1, 1, groups: 2),
         ["Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)"] = Geometry(1, 2, 30, 57, 2, 3, 1, 1, groups: 2, padBottom: 0),
         ["Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)"] = Geometry(1, 2, 60, 64, 2, 3, 2, 1, groups: 2, padBottom: 0),
+        ["Depthwise 3x3 s2 p1 2ch 64x67 (direct rows: odd width, 34 outputs a row)"] = Geometry(1, 2, 64, 67, 2, 3, 2, 1, groups: 2),
+        ["Depthwise 3x3 s2 p1 2ch 300x13 batch2 (direct rows: 7 outputs a row, every load masked)"] = Geometry(2, 2, 300, 13, 2, 3, 2, 1, groups: 2),
+        ["Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)"] = Geometry(1, 2, 120, 36, 2, 3, 2, 1, groups: 2),
         ["Depthwise 3x3 s1 p0 3ch 20x40 (no padding: the padded band, taps by VALIGND)"] = Geometry(1, 3, 20, 40, 3, 3, 1, 0, groups: 3),
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
@@ -387,6 +390,30 @@ public class Conv2dTests
     }
 
     /// <summary>
+    /// With AVX2 and FMA, 3×3 depthwise planes at stride 1 and 2 that channel blocks leave are read straight from the
+    /// input rows with 256-bit vectors (DepthwiseRowsAvx; stride 2 shuffles its taps out of the row and puts the sums back
+    /// in order once): the same products in the same order as the 128-bit build's padded band, so the same bits. The
+    /// widths give inner vectors, masked first and last vectors, odd rows (a right tap on the padding) and rows narrower
+    /// than one vector of outputs.
+    /// </summary>
+    [Theory]
+    [InlineData("Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)")]
+    [InlineData("Depthwise 3x3 s1 p1 2ch 4x95 batch2 (direct rows: inner taps loaded, a last vector of 15)")]
+    [InlineData("Depthwise 3x3 s2 p1 3ch 70x75 (rows split in whole vectors and a tail)")]
+    [InlineData("Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)")]
+    [InlineData("Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)")]
+    [InlineData("Depthwise 3x3 s2 p1 2ch 64x67 (direct rows: odd width, 34 outputs a row)")]
+    [InlineData("Depthwise 3x3 s2 p1 2ch 300x13 batch2 (direct rows: 7 outputs a row, every load masked)")]
+    [InlineData("Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)")]
+    public void DirectRowsAvx_AreBitwiseTheBandPath(string geometryName)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        Assert.False(DepthwiseChannelBlocks.Supports<System.Runtime.Intrinsics.Vector256<float>>(Geometries[geometryName]), "channel blocks take the geometry: the test would not reach the direct rows");
+        AssertIsasBitwise(geometryName, withResidual: true, KernelIsa.Vector256, KernelIsa.Vector128);
+        AssertIsasBitwise(geometryName, withResidual: false, KernelIsa.Vector256, KernelIsa.Vector128);
+    }
+
+    /// <summary>
     /// With AVX-512, dense stride-1 convolutions keeping the input's size read B in place from a zero-padded copy of the
     /// input. Each output is one multiply-add chain over the depth in the implicit GEMM's order, so where the GEMM does not
     /// split the depth (up to 128) the 256-bit build (gathered panels) must give the same bits (not for a single channel
@@ -440,6 +467,10 @@ public class Conv2dTests
     /// the same bits, after checking the output is not all clipped (the comparison would then prove nothing).
     /// </summary>
     private static void AssertVector512IsVector256Bitwise(string geometryName, bool withResidual)
+        => AssertIsasBitwise(geometryName, withResidual, KernelIsa.Vector512, KernelIsa.Vector256);
+
+    /// <summary>The same check between any two builds, <paramref name="wideIsa"/> and <paramref name="narrowIsa"/>.</summary>
+    private static void AssertIsasBitwise(string geometryName, bool withResidual, KernelIsa wideIsa, KernelIsa narrowIsa)
     {
         Conv2dGeometry g = Geometries[geometryName];
         float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
@@ -449,8 +480,8 @@ public class Conv2dTests
         var activation = new Activation(ActivationKind.Clip, 0f, 6f);
         var wide = new float[g.OutputLength];
         var narrow = new float[g.OutputLength];
-        Conv2dF32.Run(input, weights, bias, residual, wide, g, activation, KernelIsa.Vector512);
-        Conv2dF32.Run(input, weights, bias, residual, narrow, g, activation, KernelIsa.Vector256);
+        Conv2dF32.Run(input, weights, bias, residual, wide, g, activation, wideIsa);
+        Conv2dF32.Run(input, weights, bias, residual, narrow, g, activation, narrowIsa);
         Assert.True(wide.Any(v => v != 0f && v != 6f), "the output is all clipped: the comparison would prove nothing");
         for (int i = 0; i < wide.Length; i++)
             Assert.True(BitConverter.SingleToInt32Bits(wide[i]) == BitConverter.SingleToInt32Bits(narrow[i]),

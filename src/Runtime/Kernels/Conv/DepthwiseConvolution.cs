@@ -162,8 +162,10 @@ internal static unsafe class DepthwiseConvolution
                 }
                 if (direct)
                 {
-                    if (typeof(TVector) == typeof(Vector256<float>))
+                    if (typeof(TVector) == typeof(Vector256<float>) && g.StrideWidth == 1)
                         DepthwiseRowsAvx.Rows3x3Stride1(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
+                    else if (typeof(TVector) == typeof(Vector256<float>))
+                        DepthwiseRowsAvx.Rows3x3Stride2(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, g.OutWidth, rowStart, rowEnd, zeroRow);
                     else if (g.StrideWidth == 1)
                         Rows3x3Stride1Avx512(plane, g.InWidth, g.InHeight, g.PadTop, kernel, output + outOffset, rowStart, rowEnd, zeroRow);
                     else
@@ -431,7 +433,7 @@ internal static unsafe class DepthwiseConvolution
     /// </summary>
     private static bool UsesDirectRows<TVector>(in Conv2dGeometry g) where TVector : struct
         => (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported
-            || typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported && Fma.IsSupported && g.StrideWidth == 1)
+            || typeof(TVector) == typeof(Vector256<float>) && Avx2.IsSupported && Fma.IsSupported)
            && g.KernelHeight == 3 && g.KernelWidth == 3 && g.DilationHeight == 1 && g.DilationWidth == 1 && g.PadLeft == 1
            && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.OutWidth == g.InWidth)
                || (g.StrideHeight == 2 && g.StrideWidth == 2 && 2 * g.OutWidth <= g.InWidth + 1));
