@@ -263,6 +263,9 @@ internal static unsafe class DepthwiseChannelBlocks
     {
         int blockWidth = TIsa.Count;
         bool slides = g.DilationWidth == 1 && g.StrideWidth <= 2;
+        // With sixteen 256-bit registers the sliding window's eight inputs and eight sums do not fit; kernel rows of three
+        // get their taps spelled out instead (AVX-512's 32 registers hold the sliding window).
+        bool threeWide = slides && blockWidth == 8 && g.KernelWidth == 3;
         nint cellStride = g.StrideWidth * blockWidth, kernelRowStride = (nint)g.DilationHeight * paddedWidth * blockWidth;
         int pending = 0, stored = 0;
         for (int oy = 0; oy < rows; oy++)
@@ -271,7 +274,9 @@ internal static unsafe class DepthwiseChannelBlocks
             float* results = staging + (nint)pending * blockWidth;
             for (int ox = 0; ox < g.OutWidth; ox += GroupCells)
             {
-                if (slides)
+                if (threeWide)
+                    EightCellsThreeWide<TIsa, TVector>(windowRow + ox * cellStride, g.KernelHeight, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth);
+                else if (slides)
                     SlidingEightCells<TIsa, TVector>(windowRow + ox * cellStride, g.KernelHeight, g.KernelWidth, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth);
                 else
                     EightCells<TIsa, TVector>(windowRow + ox * cellStride, cellStride, tapWeights, tapOffsets, tapCount, results + ox * blockWidth);
@@ -330,6 +335,82 @@ internal static unsafe class DepthwiseChannelBlocks
                     v0 = v1; v1 = v2; v2 = v3; v3 = v4; v4 = v5; v5 = v6; v6 = v7;
                     v7 = TIsa.Load(input + 7 * step);
                 }
+            }
+        }
+        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /// <summary>
+    /// <see cref="SlidingEightCells"/> for kernel rows three wide, taps written out: each input vector of a kernel row is
+    /// loaded once and multiplied into every sum whose window holds it, so only the sums, the three weights and the one
+    /// input are live (12 registers where the sliding window needs 17 and spills with AVX's 16). Each sum takes its taps in
+    /// the sliding window's order (stride 1: left, middle, right; stride 2: left, right, then middle), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EightCellsThreeWide<TIsa, TVector>(float* first, int kernelHeight, int stride, nint kernelRowStride, float* tapWeights, float* results)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        nint b = TIsa.Count;
+        TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int ky = 0; ky < kernelHeight; ky++)
+        {
+            float* r = first + ky * kernelRowStride;
+            float* weights = tapWeights + ky * 3 * b;
+            TVector w0 = TIsa.Load(weights), w1 = TIsa.Load(weights + b), w2 = TIsa.Load(weights + 2 * b);
+            TVector v;
+            if (stride == 1)
+            {
+                // Input cell j is the left tap of sum j, the middle of sum j − 1 and the right of sum j − 2.
+                v = TIsa.Load(r);
+                a0 = TIsa.MultiplyAdd(v, w0, a0);
+                v = TIsa.Load(r + b);
+                a0 = TIsa.MultiplyAdd(v, w1, a0); a1 = TIsa.MultiplyAdd(v, w0, a1);
+                v = TIsa.Load(r + 2 * b);
+                a0 = TIsa.MultiplyAdd(v, w2, a0); a1 = TIsa.MultiplyAdd(v, w1, a1); a2 = TIsa.MultiplyAdd(v, w0, a2);
+                v = TIsa.Load(r + 3 * b);
+                a1 = TIsa.MultiplyAdd(v, w2, a1); a2 = TIsa.MultiplyAdd(v, w1, a2); a3 = TIsa.MultiplyAdd(v, w0, a3);
+                v = TIsa.Load(r + 4 * b);
+                a2 = TIsa.MultiplyAdd(v, w2, a2); a3 = TIsa.MultiplyAdd(v, w1, a3); a4 = TIsa.MultiplyAdd(v, w0, a4);
+                v = TIsa.Load(r + 5 * b);
+                a3 = TIsa.MultiplyAdd(v, w2, a3); a4 = TIsa.MultiplyAdd(v, w1, a4); a5 = TIsa.MultiplyAdd(v, w0, a5);
+                v = TIsa.Load(r + 6 * b);
+                a4 = TIsa.MultiplyAdd(v, w2, a4); a5 = TIsa.MultiplyAdd(v, w1, a5); a6 = TIsa.MultiplyAdd(v, w0, a6);
+                v = TIsa.Load(r + 7 * b);
+                a5 = TIsa.MultiplyAdd(v, w2, a5); a6 = TIsa.MultiplyAdd(v, w1, a6); a7 = TIsa.MultiplyAdd(v, w0, a7);
+                v = TIsa.Load(r + 8 * b);
+                a6 = TIsa.MultiplyAdd(v, w2, a6); a7 = TIsa.MultiplyAdd(v, w1, a7);
+                v = TIsa.Load(r + 9 * b);
+                a7 = TIsa.MultiplyAdd(v, w2, a7);
+            }
+            else
+            {
+                // Even input cell 2j is the left tap of sum j and the right of sum j − 1; odd cell 2j + 1 the middle of sum j.
+                v = TIsa.Load(r);
+                a0 = TIsa.MultiplyAdd(v, w0, a0);
+                v = TIsa.Load(r + 2 * b);
+                a0 = TIsa.MultiplyAdd(v, w2, a0); a1 = TIsa.MultiplyAdd(v, w0, a1);
+                v = TIsa.Load(r + 4 * b);
+                a1 = TIsa.MultiplyAdd(v, w2, a1); a2 = TIsa.MultiplyAdd(v, w0, a2);
+                v = TIsa.Load(r + 6 * b);
+                a2 = TIsa.MultiplyAdd(v, w2, a2); a3 = TIsa.MultiplyAdd(v, w0, a3);
+                v = TIsa.Load(r + 8 * b);
+                a3 = TIsa.MultiplyAdd(v, w2, a3); a4 = TIsa.MultiplyAdd(v, w0, a4);
+                v = TIsa.Load(r + 10 * b);
+                a4 = TIsa.MultiplyAdd(v, w2, a4); a5 = TIsa.MultiplyAdd(v, w0, a5);
+                v = TIsa.Load(r + 12 * b);
+                a5 = TIsa.MultiplyAdd(v, w2, a5); a6 = TIsa.MultiplyAdd(v, w0, a6);
+                v = TIsa.Load(r + 14 * b);
+                a6 = TIsa.MultiplyAdd(v, w2, a6); a7 = TIsa.MultiplyAdd(v, w0, a7);
+                v = TIsa.Load(r + 16 * b);
+                a7 = TIsa.MultiplyAdd(v, w2, a7);
+                a0 = TIsa.MultiplyAdd(TIsa.Load(r + b), w1, a0);
+                a1 = TIsa.MultiplyAdd(TIsa.Load(r + 3 * b), w1, a1);
+                a2 = TIsa.MultiplyAdd(TIsa.Load(r + 5 * b), w1, a2);
+                a3 = TIsa.MultiplyAdd(TIsa.Load(r + 7 * b), w1, a3);
+                a4 = TIsa.MultiplyAdd(TIsa.Load(r + 9 * b), w1, a4);
+                a5 = TIsa.MultiplyAdd(TIsa.Load(r + 11 * b), w1, a5);
+                a6 = TIsa.MultiplyAdd(TIsa.Load(r + 13 * b), w1, a6);
+                a7 = TIsa.MultiplyAdd(TIsa.Load(r + 15 * b), w1, a7);
             }
         }
         Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
