@@ -88,6 +88,41 @@ public unsafe class InterleavedRowTilesTests
     }
 
     /// <summary>
+    /// The 256-bit four-tile kernel for one or two columns: each of the 24 rows (+)= its dot products, nothing else
+    /// written, and every result has the bits the six-row form gives tile by tile (threads split rows by tiles, so a row
+    /// must not depend on which form took it).
+    /// </summary>
+    [Fact]
+    public void FourTileTailKernel256_MatchesTheDotProductsAndTheSixRowForm()
+    {
+        // A 256-bit kernel: the GEMM driver calls it where 256-bit vectors run.
+        if (!System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) return;
+        const int Ldc = 5, Rows = 24;
+        foreach (int depth in new[] { 1, 7, 160 })
+            foreach (int columns in new[] { 1, 2 })
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    float[] rowMajor = TestData.Random(Rows * depth, seed: depth * 17 + columns);
+                    float[] a = InterleavedRowTiles.Pack(rowMajor, Rows, depth);
+                    int xStride = depth + 3;
+                    float[] x = TestData.Random(2 * xStride, seed: depth * 7 + columns, low: -2f, high: 2f);
+                    float[] start = TestData.Random(Rows * Ldc, seed: 99, low: 0.5f, high: 2f);
+                    float[] c = (float[])start.Clone(), sixRows = (float[])start.Clone();
+                    fixed (float* pa = a) fixed (float* px = x) fixed (float* pc = c) fixed (float* ps = sixRows)
+                    {
+                        InterleavedRowTiles.Gemm_F32_24x2_InterleavedA_Vector256(pa, 6 * depth, px, xStride, columns, depth, pc, Ldc, accumulate);
+                        for (int tile = 0; tile < 4; tile++)
+                            InterleavedRowTiles.Gemm_F32_6xN_InterleavedA<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(pa + tile * 6 * depth, px, xStride,
+                                columns, depth, ps + tile * 6 * Ldc, Ldc, accumulate);
+                    }
+                    string context = $"depth {depth}, {columns} columns, accumulate={accumulate}";
+                    AssertDotProducts(rowMajor, Rows, depth, x, xStride, columns, start, c, Ldc, accumulate, context);
+                    for (int i = 0; i < c.Length; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(c[i]) == BitConverter.SingleToInt32Bits(sixRows[i]), $"{context}: element {i} {c[i]} vs the six-row form's {sixRows[i]}");
+                }
+    }
+
+    /// <summary>
     /// Each of the rows' first <paramref name="columns"/> elements of C (+)= its dot product with column j of x, in double
     /// precision; the columns past them as they were.
     /// </summary>

@@ -289,6 +289,11 @@ internal static unsafe class GemmDriver
                                 for (; row + 4 * GemmMicrokernels.TileRows <= tileRows; row += 4 * GemmMicrokernels.TileRows)
                                     InterleavedRowTiles.Gemm_F32_24xN_InterleavedA_Vector512(aTiles + row * aRowStride, GemmMicrokernels.TileRows * aRowStride,
                                         tailColumns, DepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
+                            // With 256-bit vectors, four tiles' chains at once for the one or two columns a panel leaves.
+                            if (TIsa.Count == 8 && tail <= 2)
+                                for (; row + 4 * GemmMicrokernels.TileRows <= tileRows; row += 4 * GemmMicrokernels.TileRows)
+                                    InterleavedRowTiles.Gemm_F32_24x2_InterleavedA_Vector256(aTiles + row * aRowStride, GemmMicrokernels.TileRows * aRowStride,
+                                        tailColumns, DepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
                             for (; row < tileRows; row += GemmMicrokernels.TileRows)
                                 InterleavedRowTiles.Gemm_F32_6xN_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, tailColumns, DepthChunk, tail,
                                     depthCount, c + row * ldc + column + tiled, ldc, accumulate);

@@ -148,6 +148,46 @@ internal static unsafe class InterleavedRowTiles
     }
 
     /// <summary>
+    /// <see cref="Gemm_F32_6xN_InterleavedA{TIsa, TVector}"/> for four tiles at once (tile t at a + t · tileStride) and
+    /// one or two columns (the 49th of a 7×7 plane, the last two of a 5×5 or 9×9), with 256-bit vectors: one register of
+    /// six A values per tile, four or eight multiply-add chains where the six-row form waits on one or two (the 49th
+    /// column cost a quarter as much as the other 48 on MobileNetV2's 7×7 steps). Each chain is the six-row form's, so
+    /// the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gemm_F32_24x2_InterleavedA_Vector256(float* a, nint tileStride, float* x, nint xStride, int columns, int depth,
+        float* c, nint ldc, bool accumulate)
+    {
+        float* x0 = x, x1 = columns > 1 ? x + xStride : x;
+        float* a0 = a, a1 = a + tileStride, a2 = a + 2 * tileStride, a3 = a + 3 * tileStride;
+        Vector256<float> s0 = Vector256<float>.Zero, s1 = s0, s2 = s0, s3 = s0, t0 = s0, t1 = s0, t2 = s0, t3 = s0;
+        for (int p = 0; p < depth; p++)
+        {
+            nint at = p * Rows;
+            Vector256<float> r0 = Vector256.Load(a0 + at), r1 = Vector256.Load(a1 + at), r2 = Vector256.Load(a2 + at), r3 = Vector256.Load(a3 + at);
+            Vector256<float> v0 = Vector256.Create(x0[p]), v1 = Vector256.Create(x1[p]);
+            s0 = Vector256Isa.MultiplyAdd(r0, v0, s0); s1 = Vector256Isa.MultiplyAdd(r1, v0, s1);
+            s2 = Vector256Isa.MultiplyAdd(r2, v0, s2); s3 = Vector256Isa.MultiplyAdd(r3, v0, s3);
+            t0 = Vector256Isa.MultiplyAdd(r0, v1, t0); t1 = Vector256Isa.MultiplyAdd(r1, v1, t1);
+            t2 = Vector256Isa.MultiplyAdd(r2, v1, t2); t3 = Vector256Isa.MultiplyAdd(r3, v1, t3);
+        }
+        PutTile(c, ldc, s0, t0, columns, accumulate);
+        PutTile(c + Rows * ldc, ldc, s1, t1, columns, accumulate);
+        PutTile(c + 2 * Rows * ldc, ldc, s2, t2, columns, accumulate);
+        PutTile(c + 3 * Rows * ldc, ldc, s3, t3, columns, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutTile(float* c, nint ldc, Vector256<float> first, Vector256<float> second, int columns, bool accumulate)
+    {
+        for (int r = 0; r < Rows; r++)
+        {
+            GemmMicrokernels.PutDot(c + r * ldc, first.GetElement(r), accumulate);
+            if (columns > 1) GemmMicrokernels.PutDot(c + r * ldc + 1, second.GetElement(r), accumulate);
+        }
+    }
+
+    /// <summary>
     /// <see cref="GemmMicrokernels.Gemm_F32_6x3v_Dot1{TIsa, TVector}"/> for an interleaved tile: the 49th column's six
     /// dot products take each depth step's six A values as one 8-float load beside the broadcasts. With
     /// <paramref name="prefetch"/> (the next tile's A at the same depth), every other depth step asks for it into L2,
