@@ -46,10 +46,12 @@ internal static unsafe class DepthwiseRowsAvx
 
     /// <summary>
     /// Output rows [rowStart, rowEnd) of one plane at stride 2 (one cell of padding on the left), before the epilogue.
-    /// Eight outputs at x need the cells 2x − 1 … 2x + 15 of each input row: the sixteen from 2x − 1 split by one VSHUFPS
-    /// into the left taps (even lanes) and the middle taps (odd lanes), the sixteen from 2x + 1 give the right taps. The
-    /// shuffle leaves the eight outputs in the order 0, 1, 4, 5, 2, 3, 6, 7 in every tap alike, and the weights are the
-    /// same in every lane, so the sums are put back in order once, before the store, instead of once per tap.
+    /// Eight outputs at x read the sixteen cells from 2x as two loads, split by VSHUFPS into the even cells (the middle
+    /// taps) and the odd ones (the right taps); the left taps are the odd cells one output to the left, the first of
+    /// them the previous vector's last (zero, the padding, at the row's start), moved into place by one VPERMPS and a
+    /// blend. Two loads per input row where unaligned loads of each tap took four, half of them across cache lines; only
+    /// the row's last vector is masked. The shuffles leave the outputs in the order 0, 1, 4, 5, 2, 3, 6, 7 in every tap
+    /// alike, and the weights are the same in every lane, so the sums are put in order once, before the store.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows3x3Stride2(float* plane, int width, int height, int padTop, float* kernel, float* output, int outWidth,
@@ -58,6 +60,9 @@ internal static unsafe class DepthwiseRowsAvx
         Vector256<float> w00 = Vector256.Create(kernel[0]), w01 = Vector256.Create(kernel[1]), w02 = Vector256.Create(kernel[2]);
         Vector256<float> w10 = Vector256.Create(kernel[3]), w11 = Vector256.Create(kernel[4]), w12 = Vector256.Create(kernel[5]);
         Vector256<float> w20 = Vector256.Create(kernel[6]), w21 = Vector256.Create(kernel[7]), w22 = Vector256.Create(kernel[8]);
+        // Lane i of the odd cells (output P(i), P = 0, 1, 4, 5, 2, 3, 6, 7) moved to the lane of output P(i) + 1; lane 0
+        // (output 0) takes lane 7 (output 7), which the blend replaces with the previous vector's.
+        Vector256<int> toNextOutput = Vector256.Create(7, 0, 5, 2, 1, 4, 3, 6);
         for (int outY = rowStart; outY < rowEnd; outY++)
         {
             int inY = 2 * outY - padTop;
@@ -65,15 +70,17 @@ internal static unsafe class DepthwiseRowsAvx
             float* r1 = InputRowsAvx512.InputRow(plane, inY + 1, width, height, zeroRow);
             float* r2 = InputRowsAvx512.InputRow(plane, inY + 2, width, height, zeroRow);
             float* outRow = output + (nint)outY * outWidth;
+            Vector256<float> carry0 = Vector256<float>.Zero, carry1 = carry0, carry2 = carry0;
             for (int x = 0; x < outWidth; x += Width)
             {
                 int at = 2 * x;
-                // Inside the row the four loads per input row are plain; at its ends they are masked to its cells.
-                bool inside = at >= 1 && at + 2 * Width + 1 <= width;
+                // Plain loads while the sixteen cells lie in the row; the row's last vector masks the cells past it.
+                bool inside = at + 2 * Width <= width;
+                Vector256<float> left0 = Stride2Taps(r0, at, width, inside, toNextOutput, ref carry0, out Vector256<float> middle0, out Vector256<float> right0);
+                Vector256<float> left1 = Stride2Taps(r1, at, width, inside, toNextOutput, ref carry1, out Vector256<float> middle1, out Vector256<float> right1);
+                Vector256<float> left2 = Stride2Taps(r2, at, width, inside, toNextOutput, ref carry2, out Vector256<float> middle2, out Vector256<float> right2);
                 Vector256<float> sum = DepthwiseConvolution.Sum3x3<Vector256Isa, Vector256<float>>(w00, w01, w02, w10, w11, w12, w20, w21, w22,
-                    Stride2Taps(r0, at, width, inside, out Vector256<float> m0, out Vector256<float> q0), m0, q0,
-                    Stride2Taps(r1, at, width, inside, out Vector256<float> m1, out Vector256<float> q1), m1, q1,
-                    Stride2Taps(r2, at, width, inside, out Vector256<float> m2, out Vector256<float> q2), m2, q2);
+                    left0, middle0, right0, left1, middle1, right1, left2, middle2, right2);
                 // Lanes 0, 1, 4, 5, 2, 3, 6, 7 back to 0 … 7: the 64-bit pairs in the order 0, 2, 1, 3.
                 sum = Avx2.Permute4x64(sum.AsDouble(), 0b11_01_10_00).AsSingle();
                 if (x + Width <= outWidth) Avx.Store(outRow + x, sum);
@@ -82,28 +89,23 @@ internal static unsafe class DepthwiseRowsAvx
         }
     }
 
-    /// <summary>The left, middle and right taps of eight stride-2 outputs whose first window starts at cell at − 1, in the lane order 0, 1, 4, 5, 2, 3, 6, 7.</summary>
+    /// <summary>
+    /// The left, middle and right taps of eight stride-2 outputs whose cells start at <paramref name="at"/>, in the lane
+    /// order 0, 1, 4, 5, 2, 3, 6, 7. <paramref name="carry"/> holds the previous vector's odd cells moved one output on
+    /// (its lane 0 is the left tap of this vector's output 0) and becomes this vector's.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Stride2Taps(float* row, int at, int width, bool inside, out Vector256<float> middle, out Vector256<float> right)
+    private static Vector256<float> Stride2Taps(float* row, int at, int width, bool inside, Vector256<int> toNextOutput, ref Vector256<float> carry,
+        out Vector256<float> middle, out Vector256<float> right)
     {
-        Vector256<float> a0, a1, b0, b1;
-        if (inside)
-        {
-            a0 = Avx.LoadVector256(row + at - 1);
-            a1 = Avx.LoadVector256(row + at + Width - 1);
-            b0 = Avx.LoadVector256(row + at + 1);
-            b1 = Avx.LoadVector256(row + at + Width + 1);
-        }
-        else
-        {
-            a0 = Avx.MaskLoad(row + at - 1, Lanes(at - 1, width));
-            a1 = Avx.MaskLoad(row + at + Width - 1, Lanes(at + Width - 1, width));
-            b0 = Avx.MaskLoad(row + at + 1, Lanes(at + 1, width));
-            b1 = Avx.MaskLoad(row + at + Width + 1, Lanes(at + Width + 1, width));
-        }
-        middle = Avx.Shuffle(a0, a1, 0b11_01_11_01);
-        right = Avx.Shuffle(b0, b1, 0b10_00_10_00);
-        return Avx.Shuffle(a0, a1, 0b10_00_10_00);
+        Vector256<float> low = inside ? Avx.LoadVector256(row + at) : Avx.MaskLoad(row + at, Lanes(at, width));
+        Vector256<float> high = inside ? Avx.LoadVector256(row + at + Width) : Avx.MaskLoad(row + at + Width, Lanes(at + Width, width));
+        middle = Avx.Shuffle(low, high, 0b10_00_10_00);
+        right = Avx.Shuffle(low, high, 0b11_01_11_01);
+        Vector256<float> moved = Avx2.PermuteVar8x32(right, toNextOutput);
+        Vector256<float> left = Avx.Blend(moved, carry, 0b0000_0001);
+        carry = moved;
+        return left;
     }
 
     /// <summary>The vector of outputs at [x, x + 8) whose taps may reach past either end of the row: masked loads and store.</summary>
