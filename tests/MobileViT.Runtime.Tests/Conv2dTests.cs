@@ -103,6 +103,7 @@ public class Conv2dTests
         ["Depthwise 3x3 s2 p1 2ch 64x67 (direct rows: odd width, 34 outputs a row)"] = Geometry(1, 2, 64, 67, 2, 3, 2, 1, groups: 2),
         ["Depthwise 3x3 s2 p1 2ch 300x13 batch2 (direct rows: 7 outputs a row, every load masked)"] = Geometry(2, 2, 300, 13, 2, 3, 2, 1, groups: 2),
         ["Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)"] = Geometry(1, 2, 120, 36, 2, 3, 2, 1, groups: 2),
+        ["Depthwise 3x3 s2 p1 9ch 32x32 (AVX rows, not 8-channel blocks: rows of two whole vectors)"] = Geometry(1, 9, 32, 32, 9, 3, 2, 1, groups: 9),
         ["Depthwise 3x3 s1 p0 3ch 20x40 (no padding: the padded band, taps by VALIGND)"] = Geometry(1, 3, 20, 40, 3, 3, 1, 0, groups: 3),
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
@@ -405,6 +406,7 @@ public class Conv2dTests
     [InlineData("Depthwise 3x3 s2 p1 2ch 64x67 (direct rows: odd width, 34 outputs a row)")]
     [InlineData("Depthwise 3x3 s2 p1 2ch 300x13 batch2 (direct rows: 7 outputs a row, every load masked)")]
     [InlineData("Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)")]
+    [InlineData("Depthwise 3x3 s2 p1 9ch 32x32 (AVX rows, not 8-channel blocks: rows of two whole vectors)")]
     public void DirectRowsAvx_AreBitwiseTheBandPath(string geometryName)
     {
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;

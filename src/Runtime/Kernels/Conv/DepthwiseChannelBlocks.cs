@@ -58,9 +58,10 @@ internal static unsafe class DepthwiseChannelBlocks
     /// </summary>
     public static bool Supports<TVector>(in Conv2dGeometry g) where TVector : struct
     {
-        // 16 channels with AVX-512, 8 with AVX and FMA, which have no direct-row kernel to leave planes to. On a Zen 3,
-        // against ONNX Runtime, the padded band → 8-channel blocks: stride 2, 384 channels of 16×16 0.54 → 0.98, 256 of
-        // 32×32 0.76 → 0.97; stride 1, 192 of 16×16 0.84 → 0.83.
+        // 16 channels with AVX-512, 8 with AVX and FMA. On a Zen 3, against ONNX Runtime, the padded band → 8-channel
+        // blocks: stride 2, 384 channels of 16×16 0.54 → 0.98, 256 of 32×32 0.76 → 0.97; stride 1, 192 of 16×16
+        // 0.84 → 0.83. Since the AVX rows read stride-2 planes in place, those with whole vectors of outputs stay with
+        // them (DepthwiseConvolution.PrefersDirectRowsAvx).
         bool wide = typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
         bool narrow = typeof(TVector) == typeof(Vector256<float>) && Avx2.IsSupported && Fma.IsSupported;
         if (!wide && !narrow) return false;
@@ -68,7 +69,7 @@ internal static unsafe class DepthwiseChannelBlocks
         int inPlane = g.InHeight * g.InWidth;
         bool smallPlane = g.InWidth < DepthwiseConvolution.DirectRowsMinWidthStride1 && g.InHeight < DepthwiseConvolution.DirectRowsMinWidthStride1;
         bool pays = (g.StrideHeight > 1 || g.StrideWidth > 1 || g.KernelHeight * g.KernelWidth > 9 || smallPlane)
-                    && (narrow || !DepthwiseConvolution.PrefersDirectRows(g));
+                    && (narrow ? !DepthwiseConvolution.PrefersDirectRowsAvx(g) : !DepthwiseConvolution.PrefersDirectRows(g));
         // Kernels larger than 3 × 3 on any plane: their row kernel costs grow with the taps (5 × 5 at stride 2 on 72 channels
         // of 80×80: 231 → 117 µs; on 112×112 426 → 242; at stride 1 on 120 of 64×64 675 → 339; 7 × 7 on 96 of 96×96 2078 → 981).
         return pays && (inPlane <= 56 * 56 || g.KernelHeight * g.KernelWidth > 9) && g.OutWidth <= MaxOutWidth && BandRows(g, wide ? 16 : 8) >= 1;

@@ -16,7 +16,8 @@ namespace MobileViT.Runtime;
 /// With AVX-512, the 3x3 kernels with one cell of left padding (stride 1 or 2: every MobileNet and MV2 block) skip the
 /// band and read the input rows directly (<see cref="Rows3x3Stride1Avx512"/>, <see cref="Rows3x3Stride2Avx512"/>), and
 /// small planes go 16 channels at a time through <see cref="DepthwiseChannelBlocks"/> (<see cref="PrefersDirectRows"/>
-/// says which of the two takes a plane both could).
+/// says which of the two takes a plane both could). With AVX and FMA the same 3x3 planes are read in place by
+/// <see cref="DepthwiseRowsAvx"/>, and the 8-channel blocks take small planes (<see cref="PrefersDirectRowsAvx"/>).
 /// </summary>
 internal static unsafe class DepthwiseConvolution
 {
@@ -448,6 +449,16 @@ internal static unsafe class DepthwiseConvolution
     /// </summary>
     internal static bool PrefersDirectRows(in Conv2dGeometry g)
         => UsesDirectRows<Vector512<float>>(g) && (g.StrideWidth == 1 ? g.InWidth >= DirectRowsMinWidthStride1 : g.OutWidth >= 12);
+
+    /// <summary>
+    /// Whether a stride-2 plane the 8-channel blocks could take stays with <see cref="DepthwiseRowsAvx.Rows3x3Stride2"/>:
+    /// when its output rows are whole vectors, two or more (no masked store, which AVX makes slow). Zen 3, same process,
+    /// channel blocks against rows: 256 channels of 32×32 86-88 → 62-64 µs, 160 of 32×32 53 → 39 µs; 384 of 16×16 tie
+    /// (51 → 50-55); with a partial last vector the blocks stay faster (144 of 56×56 131-181 → 154-217, 192 of 28×28
+    /// 55-56 → 69).
+    /// </summary>
+    internal static bool PrefersDirectRowsAvx(in Conv2dGeometry g)
+        => UsesDirectRows<Vector256<float>>(g) && g.StrideWidth == 2 && g.OutWidth % 8 == 0 && g.OutWidth >= 16;
 
     /// <summary>Input width from which 3 × 3 stride-1 planes stay with the direct rows (the two kernels tie at 28).</summary>
     internal const int DirectRowsMinWidthStride1 = 28;
