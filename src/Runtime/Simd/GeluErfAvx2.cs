@@ -10,8 +10,8 @@ namespace MobileViT.Runtime.Simd;
 /// only the table's lower half is used, Φ(−|x|) on [−6, 0] in eight intervals, and Φ(x) is that for x &lt; 0 and one minus
 /// it otherwise (Φ(−a) = 1 − Φ(a)). The negative side, where GELU's outputs are small, keeps its relative accuracy; the
 /// positive side needs only absolute accuracy near 1. One permute and one multiply-add per coefficient where
-/// <see cref="VectorMath.GeluErf"/>'s generic form computes a division, an exp and a degree-9 polynomial: RepViT's
-/// 14×14 expansions with GELU spent as long in it as in a fifth of their products.
+/// <see cref="VectorMath.GeluErf"/>'s generic form computes a division, an exp and a degree-9 polynomial (10.0 → 8.6 ns
+/// per vector on a Zen 3, where GELU took a quarter as long as the products of RepViT's 192 → 384 on 14×14).
 /// </summary>
 internal static class GeluErfAvx2
 {
