@@ -20,7 +20,7 @@ internal static unsafe class GemmMicrokernels
     /// <summary>Six rows of C across one panel (<paramref name="columns"/> ≤ 32), split into 2-vector sub-tiles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gemm_F32_6x2v<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
-        float* c, nint ldc, int columns, bool accumulate)
+        float* c, nint ldc, int columns, bool accumulate, TileEpilogue* epilogue = null)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int tileWidth = 2 * TIsa.Count;
@@ -30,6 +30,9 @@ internal static unsafe class GemmMicrokernels
             // A narrow last panel (an attention head of 16 or 36 values) needs one vector, not two.
             if (valid <= TIsa.Count)
                 Gemm_F32_6x1v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, valid, accumulate);
+            else if (epilogue != null && valid == tileWidth)
+                Gemm_F32_6x2v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, valid, accumulate,
+                    true, epilogue->RowBias, epilogue->Residual == null ? null : epilogue->Residual + sub, epilogue->Low, epilogue->High);
             else
                 Gemm_F32_6x2v_Tile<TIsa, TVector>(a, aRowStride, aColStride, b + sub, bStride, depth, c + sub, ldc, valid, accumulate);
         }
@@ -278,7 +281,8 @@ internal static unsafe class GemmMicrokernels
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemm_F32_6x2v_Tile<TIsa, TVector>(float* a, nint aRowStride, nint aColStride, float* b, nint bStride, int depth,
-        float* c, nint ldc, int columns, bool accumulate)
+        float* c, nint ldc, int columns, bool accumulate, bool finish = false, float* rowBias = null, float* residual = null,
+        float low = 0f, float high = 0f)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         int width = TIsa.Count;
@@ -318,6 +322,20 @@ internal static unsafe class GemmMicrokernels
         }
         // Everything after the loop is inline and call-free: a call here would make the register allocator
         // spill all twelve accumulators inside the loop (every vector register is caller-saved).
+        if (finish)
+        {
+            // The whole depth is in (whole tiles only): bias, residual and clamp on the accumulators, as the 6 × 4-vector
+            // tile does with AVX-512, instead of a pass over C afterwards.
+            TVector lowVector = TIsa.Broadcast(low), highVector = TIsa.Broadcast(high);
+            nint residualStride = residual == null ? 0 : ldc;
+            StoreFinished2<TIsa, TVector>(c, residual, rowBias, 0, c00, c01, lowVector, highVector, accumulate);
+            StoreFinished2<TIsa, TVector>(c + ldc, residual + residualStride, rowBias, 1, c10, c11, lowVector, highVector, accumulate);
+            StoreFinished2<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, rowBias, 2, c20, c21, lowVector, highVector, accumulate);
+            StoreFinished2<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, rowBias, 3, c30, c31, lowVector, highVector, accumulate);
+            StoreFinished2<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, rowBias, 4, c40, c41, lowVector, highVector, accumulate);
+            StoreFinished2<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, rowBias, 5, c50, c51, lowVector, highVector, accumulate);
+            return;
+        }
         if (columns == 2 * width)
         {
             StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
@@ -620,12 +638,39 @@ internal static unsafe class GemmMicrokernels
         }
         // The clamp as one max and one min (two instructions per vector, against a compare and a blend for each bound):
         // x86's max and min return their second operand when either is NaN or both are zeros, so NaN stays NaN and -0
-        // stays -0, the bits of ClipOperator's pass. Tiles finish only with AVX-512 (TIsa.Count == 16), so always x86 here.
+        // stays -0, the bits of ClipOperator's pass. Tiles finish only with AVX-512 or AVX (TIsa.Count >= 8), so always x86 here.
         // Shallow expansions 0.95-0.96 (16 → 96 and 24 → 144 with ReLU6, 24 → 72 with ReLU).
         TIsa.Store(c, TIsa.Min(high, TIsa.Max(low, v0)));
         TIsa.Store(c + width, TIsa.Min(high, TIsa.Max(low, v1)));
         TIsa.Store(c + 2 * width, TIsa.Min(high, TIsa.Max(low, v2)));
         TIsa.Store(c + 3 * width, TIsa.Min(high, TIsa.Max(low, v3)));
+    }
+
+    /// <summary><see cref="StoreFinished4"/> for two vectors of a row (the 256-bit 6 × 2-vector tile), the same arithmetic in the same order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFinished2<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
+        TVector v0, TVector v1, TVector low, TVector high, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int width = TIsa.Count;
+        if (accumulate)
+        {
+            v0 = TIsa.Add(v0, TIsa.Load(c));
+            v1 = TIsa.Add(v1, TIsa.Load(c + width));
+        }
+        if (rowBias != null)
+        {
+            TVector bias = TIsa.Broadcast(rowBias[row]);
+            v0 = TIsa.Add(v0, bias);
+            v1 = TIsa.Add(v1, bias);
+        }
+        if (residual != null)
+        {
+            v0 = TIsa.Add(v0, TIsa.Load(residual));
+            v1 = TIsa.Add(v1, TIsa.Load(residual + width));
+        }
+        TIsa.Store(c, TIsa.Min(high, TIsa.Max(low, v0)));
+        TIsa.Store(c + width, TIsa.Min(high, TIsa.Max(low, v1)));
     }
 
     /// <summary>A whole 6 × 3-vector tile into six rows of C, <paramref name="ldc"/> apart (<see cref="StoreFull"/> per vector).</summary>
