@@ -105,6 +105,7 @@ public class Conv2dTests
         ["Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)"] = Geometry(1, 2, 120, 36, 2, 3, 2, 1, groups: 2),
         ["Depthwise 3x3 s2 p1 9ch 32x32 (AVX rows, not 8-channel blocks: rows of two whole vectors)"] = Geometry(1, 9, 32, 32, 9, 3, 2, 1, groups: 9),
         ["Pointwise 24->20 10x20 (tile epilogue)"] = Geometry(1, 24, 10, 20, 20, 1, 1, 0),
+        ["Pointwise 20->24 7x7 (tile epilogue on 48 columns, the 49th as dot products)"] = Geometry(1, 20, 7, 7, 24, 1, 1, 0),
         ["Depthwise 3x3 s1 p0 3ch 20x40 (no padding: the padded band, taps by VALIGND)"] = Geometry(1, 3, 20, 40, 3, 3, 1, 0, groups: 3),
         ["Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)"] = Geometry(1, 3, 57, 56, 3, 3, 2, 1, groups: 3),
         ["Stem 3x3 s2 p1 3->16 33x33"] = Geometry(1, 3, 33, 33, 16, 3, 2, 1),
@@ -208,7 +209,9 @@ public class Conv2dTests
     /// <summary>
     /// With 256-bit vectors the 6 × 2-vector tiles also finish whole panels (bias, residual, clamp in registers); the
     /// arithmetic is the pass's, so the 128-bit build (tiles, then the pass over C) gives the same bits: with and without
-    /// a residual, ReLU6, on 20 channels of 10 × 20 (three whole panels and a partial one, three tiles and two rows).
+    /// a residual, ReLU6, on 20 channels of 10 × 20 (three whole panels and a partial one, three tiles and two rows) and
+    /// on 24 channels of 7 × 7 (the tiles finish 48 columns; the 49th, dot products of the four-tile kernel, takes the
+    /// pass). Rows past the tiles would take the 49th column through the GEMV, whose reduction differs by width.
     /// </summary>
     [Fact]
     public void PointwiseTileEpilogue256_IsBitwiseThePass()
@@ -216,6 +219,8 @@ public class Conv2dTests
         if (!System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated || !System.Runtime.Intrinsics.X86.Avx.IsSupported) return;
         AssertIsasBitwise("Pointwise 24->20 10x20 (tile epilogue)", withResidual: true, KernelIsa.Vector256, KernelIsa.Vector128);
         AssertIsasBitwise("Pointwise 24->20 10x20 (tile epilogue)", withResidual: false, KernelIsa.Vector256, KernelIsa.Vector128);
+        AssertIsasBitwise("Pointwise 20->24 7x7 (tile epilogue on 48 columns, the 49th as dot products)", withResidual: true, KernelIsa.Vector256, KernelIsa.Vector128);
+        AssertIsasBitwise("Pointwise 20->24 7x7 (tile epilogue on 48 columns, the 49th as dot products)", withResidual: false, KernelIsa.Vector256, KernelIsa.Vector128);
     }
 
     public static IEnumerable<object[]> PaddedPlaneCases()
