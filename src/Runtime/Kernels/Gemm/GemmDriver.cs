@@ -70,6 +70,13 @@ internal static unsafe class GemmDriver
 {
     public const int PanelWidth = 64;
     public const int DepthChunk = 128;
+
+    /// <summary>
+    /// Floats a panel source may write past the end of a packed panel row: the next row's first cells, written again
+    /// when that row is packed, or after the last row this padding of the scratch (Im2colPanels ends a stride-2 run
+    /// with a whole vector rather than a masked store).
+    /// </summary>
+    public const int PanelOverrun = 16;
     public const int BlockWidth = 4 * PanelWidth;
 
     /// <summary>Multiply-adds below which a product runs on the calling thread alone (waking a worker costs about 2 µs).</summary>
@@ -138,7 +145,7 @@ internal static unsafe class GemmDriver
             return;
         }
         // A source that copies its panels copies each block once, for all the groups, instead of once per group.
-        float* blockBuffer = stackalloc float[BlockPanels<TSource>.BufferFloats(RowGroupDepth)];
+        float* blockBuffer = stackalloc float[BlockPanels<TSource>.BufferFloats(RowGroupDepth) + PanelOverrun];
         for (int block = columnStart; block < columnEnd; block += BlockWidth)
         {
             int blockEnd = Math.Min(columnEnd, block + BlockWidth);
@@ -201,7 +208,7 @@ internal static unsafe class GemmDriver
         // Whole 6-row tiles read A along these strides; the rows after them along aRowStride and aColStride.
         nint tileRowStride = interleavedA ? 1 : aRowStride, tileColStride = interleavedA ? GemmMicrokernels.TileRows : aColStride;
         int tileRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
-        float* scratch = stackalloc float[DepthChunk * PanelWidth];
+        float* scratch = stackalloc float[DepthChunk * PanelWidth + PanelOverrun];
         // A panel's last few columns gathered along the depth, each DepthChunk floats from the previous.
         float* tailColumns = stackalloc float[GemvF32.MaxColumns * DepthChunk];
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
