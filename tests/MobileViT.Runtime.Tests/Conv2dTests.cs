@@ -411,14 +411,15 @@ public class Conv2dTests
 
     /// <summary>
     /// With AVX2 and FMA, 3×3 depthwise planes at stride 1 and 2 that channel blocks leave are read straight from the
-    /// input rows with 256-bit vectors (DepthwiseRowsAvx; stride 2 shuffles its taps out of the row and puts the sums back
-    /// in order once): the same products in the same order as the 128-bit build's padded band, so the same bits. The
-    /// widths give inner vectors, masked first and last vectors, odd rows (a right tap on the padding) and rows narrower
-    /// than one vector of outputs.
+    /// input rows with 256-bit vectors (DepthwiseRowsAvx; stride 1 two output rows at a time, stride 2 shuffles its taps
+    /// out of the row and puts the sums back in order once): the same products in the same order as the 128-bit build's
+    /// padded band, so the same bits. The widths give inner vectors, masked first and last vectors, odd rows (a right tap
+    /// on the padding) and rows narrower than one vector of outputs; 29 output rows leave one after the pairs.
     /// </summary>
     [Theory]
     [InlineData("Depthwise 3x3 s1 p1 4ch 30x15 (direct rows: one partial vector per row)")]
     [InlineData("Depthwise 3x3 s1 p1 2ch 4x95 batch2 (direct rows: inner taps loaded, a last vector of 15)")]
+    [InlineData("Depthwise 3x3 s1 p1 2ch 30x57 pad bottom 0 (direct rows)")]
     [InlineData("Depthwise 3x3 s2 p1 3ch 70x75 (rows split in whole vectors and a tail)")]
     [InlineData("Depthwise 3x3 s2 p1 3ch 57x56 (past the channel blocks' plane limit: row kernel)")]
     [InlineData("Depthwise 3x3 s2 p1 2ch 60x64 pad bottom 0 (direct rows, whole vectors)")]

@@ -25,7 +25,30 @@ internal static unsafe class DepthwiseRowsAvx
         Vector256<float> w20 = Vector256.Create(kernel[6]), w21 = Vector256.Create(kernel[7]), w22 = Vector256.Create(kernel[8]);
         // Vectors whose three taps all lie inside the row: x from 1 on, x + Width + 1 <= width.
         int innerEnd = width - Width - 1;
-        for (int outY = rowStart; outY < rowEnd; outY++)
+        int outY = rowStart;
+        // Two output rows at a time share their middle input rows: 12 loads per two vectors instead of 18 (Zen 3, same
+        // process alternating: 2-6 %, 144 channels of 56×56 288 → 273 µs, 192 of 64×64 477 → 461).
+        for (; outY + 1 < rowEnd; outY += 2)
+        {
+            int inY = outY - padTop;
+            float* r0 = InputRowsAvx512.InputRow(plane, inY, width, height, zeroRow);
+            float* r1 = InputRowsAvx512.InputRow(plane, inY + 1, width, height, zeroRow);
+            float* r2 = InputRowsAvx512.InputRow(plane, inY + 2, width, height, zeroRow);
+            float* r3 = InputRowsAvx512.InputRow(plane, inY + 3, width, height, zeroRow);
+            float* upper = output + (nint)outY * width, lower = upper + width;
+            Edge(r0, r1, r2, 0, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, upper);
+            Edge(r1, r2, r3, 0, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, lower);
+            int x = Width;
+            for (; x <= innerEnd; x += Width)
+                PairOfVectors(r0 + x, r1 + x, r2 + x, r3 + x, w00, w01, w02, w10, w11, w12, w20, w21, w22, upper + x, lower + x);
+            for (; x < width; x += Width)
+            {
+                Edge(r0, r1, r2, x, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, upper);
+                Edge(r1, r2, r3, x, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, lower);
+            }
+        }
+        // A last row alone.
+        for (; outY < rowEnd; outY++)
         {
             int inY = outY - padTop;
             float* r0 = InputRowsAvx512.InputRow(plane, inY, width, height, zeroRow);
@@ -42,6 +65,44 @@ internal static unsafe class DepthwiseRowsAvx
             for (; x < width; x += Width)
                 Edge(r0, r1, r2, x, width, w00, w01, w02, w10, w11, w12, w20, w21, w22, outRow);
         }
+    }
+
+    /// <summary>
+    /// The outputs at x of two consecutive rows, <paramref name="upper"/> from input rows r0-r2 and <paramref name="lower"/>
+    /// from r1-r3, each input vector loaded once for both. Each sum takes its kernel rows' products as
+    /// <see cref="DepthwiseConvolution.Sum3x3"/> does (a multiply then two multiply-adds per kernel row, the three rows
+    /// added in order), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairOfVectors(float* r0, float* r1, float* r2, float* r3,
+        Vector256<float> w00, Vector256<float> w01, Vector256<float> w02, Vector256<float> w10, Vector256<float> w11, Vector256<float> w12,
+        Vector256<float> w20, Vector256<float> w21, Vector256<float> w22, float* upper, float* lower)
+    {
+        Vector256<float> t = Avx.LoadVector256(r0 - 1);
+        Vector256<float> a0 = Avx.Multiply(w00, t);
+        a0 = Fma.MultiplyAdd(w01, Avx.LoadVector256(r0), a0);
+        a0 = Fma.MultiplyAdd(w02, Avx.LoadVector256(r0 + 1), a0);
+        t = Avx.LoadVector256(r1 - 1);
+        Vector256<float> a1 = Avx.Multiply(w10, t), b0 = Avx.Multiply(w00, t);
+        t = Avx.LoadVector256(r1);
+        a1 = Fma.MultiplyAdd(w11, t, a1);
+        b0 = Fma.MultiplyAdd(w01, t, b0);
+        t = Avx.LoadVector256(r1 + 1);
+        a1 = Fma.MultiplyAdd(w12, t, a1);
+        b0 = Fma.MultiplyAdd(w02, t, b0);
+        t = Avx.LoadVector256(r2 - 1);
+        Vector256<float> a2 = Avx.Multiply(w20, t), b1 = Avx.Multiply(w10, t);
+        t = Avx.LoadVector256(r2);
+        a2 = Fma.MultiplyAdd(w21, t, a2);
+        b1 = Fma.MultiplyAdd(w11, t, b1);
+        t = Avx.LoadVector256(r2 + 1);
+        a2 = Fma.MultiplyAdd(w22, t, a2);
+        b1 = Fma.MultiplyAdd(w12, t, b1);
+        Avx.Store(upper, Avx.Add(Avx.Add(a0, a1), a2));
+        Vector256<float> b2 = Avx.Multiply(w20, Avx.LoadVector256(r3 - 1));
+        b2 = Fma.MultiplyAdd(w21, Avx.LoadVector256(r3), b2);
+        b2 = Fma.MultiplyAdd(w22, Avx.LoadVector256(r3 + 1), b2);
+        Avx.Store(lower, Avx.Add(Avx.Add(b0, b1), b2));
     }
 
     /// <summary>
