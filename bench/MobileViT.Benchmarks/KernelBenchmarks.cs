@@ -14,6 +14,7 @@ public class KernelBenchmarks
     private float[] _gemmA = null!, _gemmB = null!, _gemmC = null!;
     private Case _pointwiseSmall = null!, _pointwiseDeep = null!, _depthwise3x3Small = null!, _depthwise5x5Small = null!, _depthwise14 = null!;
     private Case _depthwiseStride2 = null!, _depthwiseStride2Small = null!, _dense3x3 = null!, _stem = null!, _excitation = null!;
+    private Case _depthwise5x5At28 = null!, _pointwiseExpansion = null!;
     private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
     private int[] _headOffsets = null!;
     private float[] _foldSource = null!, _foldDestination = null!;
@@ -46,6 +47,8 @@ public class KernelBenchmarks
         _dense3x3 = new Case(Geometry(256, 128, 16, 3, groups: 1));
         _stem = new Case(Geometry(3, 16, 256, 3, groups: 1, stride: 2));
         _excitation = new Case(Geometry(960, 240, 1, 1, groups: 1));
+        _depthwise5x5At28 = new Case(Geometry(120, 120, 28, 5, groups: 120));
+        _pointwiseExpansion = new Case(Geometry(16, 96, 112, 1, groups: 1), new Activation(ActivationKind.Clip, 0f, 6f));
         _q = Data(Heads * Tokens * HeadDim, 3);
         _k = Data(Heads * Tokens * HeadDim, 4);
         _v = Data(Heads * Tokens * HeadDim, 5);
@@ -68,7 +71,7 @@ public class KernelBenchmarks
     [Benchmark]
     public void Pointwise1024To64At32x32() => _pointwiseDeep.Run();
 
-    /// <summary>960 channels of 7×7, 3×3 taps: channel blocks with AVX-512 (the flattened path otherwise).</summary>
+    /// <summary>960 channels of 7×7, 3×3 taps: channel blocks with AVX-512 or AVX2 (the flattened path otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3At7x7() => _depthwise3x3Small.Run();
 
@@ -87,19 +90,27 @@ public class KernelBenchmarks
         }
     }
 
-    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): channel blocks with AVX-512.</summary>
+    /// <summary>960 channels of 7×7, 5×5 taps (MobileNetV3-L): channel blocks with AVX-512 or AVX2.</summary>
     [Benchmark]
     public void Depthwise5x5At7x7() => _depthwise5x5Small.Run();
 
-    /// <summary>576 channels of 14×14, 3×3 taps: channel blocks with AVX-512 (the band path otherwise).</summary>
+    /// <summary>576 channels of 14×14, 3×3 taps: channel blocks with AVX-512 or AVX2 (the band path otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3At14x14() => _depthwise14.Run();
 
-    /// <summary>MobileNetV2's first downsampling: 96 channels, 112×112 → 56×56, 3×3 taps at stride 2 (band path, rows split into even and odd cells).</summary>
+    /// <summary>MobileNetV2's first downsampling: 96 channels, 112×112 → 56×56, 3×3 taps at stride 2 (rows read in place with AVX-512 or AVX2; the band path, rows split into even and odd cells, otherwise).</summary>
     [Benchmark]
     public void Depthwise3x3Stride2At112() => _depthwiseStride2.Run();
 
-    /// <summary>MobileNetV2's last downsampling: 576 channels, 14×14 → 7×7 at stride 2 (channel blocks with AVX-512).</summary>
+    /// <summary>MobileNetV2's last downsampling: 576 channels, 14×14 → 7×7 at stride 2 (channel blocks with AVX-512 or AVX2).</summary>
+
+    /// <summary>MobileNetV3-L's 5×5 layer on 120 channels of 28×28 (8-channel blocks with their taps written out with AVX2).</summary>
+    [Benchmark]
+    public void Depthwise5x5At28x28() => _depthwise5x5At28.Run();
+
+    /// <summary>MobileNetV2's first expansion, 16 → 96 on 112×112 with ReLU6: bias and clamp finished in the GEMM tiles' registers.</summary>
+    [Benchmark]
+    public void Pointwise16To96At112Relu6() => _pointwiseExpansion.Run();
     [Benchmark]
     public void Depthwise3x3Stride2At14() => _depthwiseStride2Small.Run();
 
@@ -111,7 +122,7 @@ public class KernelBenchmarks
     [Benchmark]
     public void Stem3To16At256() => _stem.Run();
 
-    /// <summary>GELU (erf form) on 16 K floats: the table of polynomials with AVX-512, erfc and exp otherwise.</summary>
+    /// <summary>GELU (erf form) on 16 K floats: the table of polynomials with AVX-512, half of it with AVX2, erfc and exp otherwise.</summary>
     [Benchmark]
     public void GeluErf16K() => UnaryF32.Run(UnaryKind.GeluErf, _activationInput, _activationOutput);
 
@@ -160,22 +171,23 @@ public class KernelBenchmarks
         return values;
     }
 
-    /// <summary>A convolution with its operands, bias and a SiLU epilogue, as the generated code calls it.</summary>
+    /// <summary>A convolution with its operands, bias and an epilogue (SiLU unless given), as the generated code calls it.</summary>
     private sealed class Case
     {
         private readonly Conv2dGeometry _geometry;
         private readonly float[] _input, _weights, _bias, _output;
-        private static readonly Activation Silu = new(ActivationKind.SiLU);
+        private readonly Activation _activation;
 
-        public Case(Conv2dGeometry geometry)
+        public Case(Conv2dGeometry geometry, Activation? activation = null)
         {
             _geometry = geometry;
+            _activation = activation ?? new Activation(ActivationKind.SiLU);
             _input = Data(geometry.InChannels * geometry.InHeight * geometry.InWidth, 7);
             _weights = Conv2dF32.PackWeights(Data(geometry.OutChannels * geometry.InChannels / geometry.Groups * geometry.KernelHeight * geometry.KernelWidth, 8), geometry);
             _bias = Data(geometry.OutChannels, 9);
             _output = new float[geometry.OutChannels * geometry.OutHeight * geometry.OutWidth];
         }
 
-        public void Run() => Conv2dF32.Run(_input, _weights, _bias, default, _output, _geometry, Silu);
+        public void Run() => Conv2dF32.Run(_input, _weights, _bias, default, _output, _geometry, _activation);
     }
 }

@@ -15,9 +15,9 @@ namespace MobileViT.Runtime.Simd;
 /// </summary>
 internal static class GeluErfAvx2
 {
-    /// <summary>Intervals of the shared table per coefficient (the lower eight cover [−6, 0]).</summary>
-    private const int TableIntervals = 16;
-    private const float Width = 0.75f;
+    /// <summary>Intervals of the shared table per coefficient (the lower eight cover [−6, 0]) and their width.</summary>
+    private const int TableIntervals = GeluErfAvx512.Intervals;
+    private const float Width = GeluErfAvx512.Width;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x)

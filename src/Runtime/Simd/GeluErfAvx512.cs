@@ -17,10 +17,10 @@ namespace MobileViT.Runtime.Simd;
 /// </summary>
 internal static class GeluErfAvx512
 {
-    private const int Intervals = 16;
+    internal const int Intervals = 16;
     private const int Coefficients = 9;
     private const float Low = -6f;
-    private const float Width = 12f / Intervals;
+    internal const float Width = 12f / Intervals;
 
     /// <summary>
     /// [coefficient][interval]: coefficient k of every interval is one vector. Constant data (no type initializer, so

@@ -429,8 +429,8 @@ internal static unsafe class DepthwiseConvolution
     /// <summary>
     /// 3×3 at stride 1 with one cell of padding left and right, or at stride 2 with one on the left (the depthwise steps
     /// of every MobileNet and MV2 block), with AVX-512: <see cref="Rows3x3Stride1Avx512"/> and
-    /// <see cref="Rows3x3Stride2Avx512"/> instead of the padded band; at stride 1 with AVX and FMA,
-    /// <see cref="DepthwiseRowsAvx.Rows3x3Stride1"/>.
+    /// <see cref="Rows3x3Stride2Avx512"/> instead of the padded band; with AVX2 and FMA,
+    /// <see cref="DepthwiseRowsAvx.Rows3x3Stride1"/> and <see cref="DepthwiseRowsAvx.Rows3x3Stride2"/>.
     /// </summary>
     private static bool UsesDirectRows<TVector>(in Conv2dGeometry g) where TVector : struct
         => (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported

@@ -48,7 +48,7 @@ internal static unsafe class DepthwiseRowsAvx
             }
         }
         // A last row alone.
-        for (; outY < rowEnd; outY++)
+        if (outY < rowEnd)
         {
             int inY = outY - padTop;
             float* r0 = InputRowsAvx512.InputRow(plane, inY, width, height, zeroRow);

@@ -57,11 +57,10 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     public float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride)
     {
         rowStride = GemmDriver.PanelWidth;
-        if (typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported && _wholePlane.Offsets != null)
-            return GetPanelOfWholePlaneAvx(depth, depthCount, scratch);
-#if NET9_0_OR_GREATER
-        if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _wholePlane.Offsets != null)
+        // Offsets only where WholePlaneTaps.Applies: 512-bit vectors with AVX-512 (.NET 9 on), 256-bit ones with AVX.
+        if (_wholePlane.Offsets != null)
             return GetPanelOfWholePlane(depth, depthCount, scratch);
+#if NET9_0_OR_GREATER
         if (typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && _strideWidth <= 2)
             return GetPanelMasked(column, columns, depth, depthCount, scratch);
 #endif
@@ -133,35 +132,6 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         return scratch;
     }
 
-    /// <summary>
-    /// <see cref="GetPanelOfWholePlane"/> with AVX's masked loads, eight lanes at a time: without AVX-512 the run-by-run
-    /// gather (eight runs of 8 per depth row on 8×8, each clipped and zero-filled element by element) took 60 % as long
-    /// as the products of 192 → 96 on 8×8 (Zen 3). Masked-off lanes read as zero and never fault.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private float* GetPanelOfWholePlaneAvx(int depth, int depthCount, float* scratch)
-    {
-        const int Lanes = 8, Vectors = GemmDriver.PanelWidth / Lanes;
-        int taps = _kernelHeight * _kernelWidth;
-        int* offsets = _wholePlane.Offsets;
-        float* masks = _wholePlane.Masks;
-        int channel = depth / taps, t = depth % taps;
-        for (int p = 0; p < depthCount; p++)
-        {
-            float* source = _input + channel * _channelStride + offsets[t];
-            float* destination = scratch + p * GemmDriver.PanelWidth;
-            float* mask = masks + t * GemmDriver.PanelWidth;
-            for (int v = 0; v < Vectors; v++)
-                Avx.Store(destination + v * Lanes, Avx.MaskLoad(source + v * Lanes, Avx.LoadVector256(mask + v * Lanes)));
-            if (++t == taps)
-            {
-                t = 0;
-                channel++;
-            }
-        }
-        return scratch;
-    }
-
     /// <summary>How many panels ahead <see cref="PrefetchPanel"/> asks for the input.</summary>
     private const int PrefetchPanels = 2;
 
@@ -188,19 +158,21 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
     }
 
 
-#if NET9_0_OR_GREATER
     /// <summary>
     /// A plane of at most 64 cells that keeps its size (the 8×8 and 7×7 stages): the panel is the whole plane, and output
     /// cell i's tap (ky, kx) is input cell i + dy·width + dx of the same plane, or zero where that falls outside it. So a
-    /// depth row is four masked loads from the flattened input plane, with the tap's offset and masks from
-    /// <see cref="WholePlaneTaps"/> (built once per convolution), instead of a masked copy per output row (eight runs of 8 on 8×8). Same panel, so the same bits. Per step,
-    /// alone: 192 → 96 on 8×8 0.87, 96 → 96 0.84, 160 → 80 on 7×7 with SiLU 0.86; inside MobileViT-XS and XXS at 224
-    /// (their last fusion convolutions) 0.97-0.98.
+    /// depth row is four (eight with 256-bit vectors) masked loads from the flattened input plane, with the tap's offset
+    /// and masks from <see cref="WholePlaneTaps"/> (built once per convolution), instead of a masked copy per output row
+    /// (eight runs of 8 on 8×8). Same panel, so the same bits. Per step, alone, with AVX-512: 192 → 96 on 8×8 0.87,
+    /// 96 → 96 0.84, 160 → 80 on 7×7 with SiLU 0.86; inside MobileViT-XS and XXS at 224 (their last fusion convolutions)
+    /// 0.97-0.98. With AVX on a Zen 3, where the run-by-run gather took 60 % as long as the products of 192 → 96 on 8×8:
+    /// 0.60 → 0.89 of ONNX Runtime's speed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float* GetPanelOfWholePlane(int depth, int depthCount, float* scratch)
     {
-        const int Lanes = 16, Vectors = GemmDriver.PanelWidth / Lanes;
+        // MaskedCopy's width: 16 with AVX-512, else 8 (WholePlaneTaps.Applies admits no narrower vectors).
+        int lanes = typeof(TVector) == typeof(Vector512<float>) ? 16 : 8, vectors = GemmDriver.PanelWidth / lanes;
         int taps = _kernelHeight * _kernelWidth;
         int* offsets = _wholePlane.Offsets;
         float* masks = _wholePlane.Masks;
@@ -210,8 +182,8 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
             float* source = _input + channel * _channelStride + offsets[t];
             float* destination = scratch + p * GemmDriver.PanelWidth;
             float* mask = masks + t * GemmDriver.PanelWidth;
-            for (int v = 0; v < Vectors; v++)
-                Vector512.Store(Avx512F.MaskLoad(source + v * Lanes, Vector512.Load(mask + v * Lanes), Vector512<float>.Zero), destination + v * Lanes);
+            for (int v = 0; v < vectors; v++)
+                MaskedCopy(source + v * lanes, mask + v * lanes, destination + v * lanes);
             if (++t == taps)
             {
                 t = 0;
@@ -221,6 +193,21 @@ internal unsafe struct Im2colPanels<TIsa, TVector> : IPanelSource
         return scratch;
     }
 
+    /// <summary>One vector of <paramref name="source"/> where <paramref name="mask"/>'s lanes are set, zero elsewhere (masked-off lanes never fault).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaskedCopy(float* source, float* mask, float* destination)
+    {
+#if NET9_0_OR_GREATER
+        if (typeof(TVector) == typeof(Vector512<float>))
+        {
+            Vector512.Store(Avx512F.MaskLoad(source, Vector512.Load(mask), Vector512<float>.Zero), destination);
+            return;
+        }
+#endif
+        Avx.Store(destination, Avx.MaskLoad(source, Avx.LoadVector256(mask)));
+    }
+
+#if NET9_0_OR_GREATER
     /// <summary>
     /// Stride 1 or 2 with AVX-512: each run of a depth row is copied with masked loads straight from the input row, the
     /// lanes whose tap falls left or right of the input masked off (read as zero, never faulting) and masked stores

@@ -59,7 +59,8 @@ internal readonly unsafe struct GemmEpilogue
 /// <summary>
 /// C[m, n] = epilogue(A · B) for any A layout and any B source. Columns go in blocks of <see cref="BlockWidth"/>
 /// (the epilogue runs per block, while C is still in cache; a bias, residual and ReLU, Clip or no activation instead
-/// finish in the registers of whole 6 × 4-vector tiles on their last depth chunk, and the pass covers the rest: on
+/// finish in the registers of whole 6 × 4-vector tiles (6 × 2-vector with 256-bit vectors) on their last depth chunk,
+/// and the pass covers the rest: on
 /// 16 → 64 channels of 112×112 the pass was 28 % of the time), each block in panels of <see cref="PanelWidth"/>
 /// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
 /// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel,
@@ -337,7 +338,8 @@ internal static unsafe class GemmDriver
     /// Rows of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and 1 row as the remainder needs.
     /// Row i starts at aTiles + i * aRowStride for the tiles (their elements tileRowStride and tileColStride apart) and at
     /// aRest + i * aRowStride for the rows after them (aRowStride and aColStride apart).
-    /// With <paramref name="finish"/>, the whole-width 6 × 4-vector tiles also apply it (C's column <paramref name="column"/> is the panel's first).
+    /// With <paramref name="finish"/>, the whole-width 6 × 4-vector tiles, or with 256-bit vectors every whole 6 × 2-vector
+    /// tile, also apply it (C's column <paramref name="column"/> is the panel's first).
     /// With <paramref name="streamA"/> (interleaved weights, the first panel of the columns: the one pass that reads them
     /// from beyond the L2), each 6 × 4-vector tile prefetches the next tile's weights as it goes: RepViT-M0.9's 14×14
     /// expansions 192 → 384 0.94 per step, the MobileNets' 14×14 steps 0.97-0.99, whole RepViT-M0.9 0.97; the narrow
