@@ -165,6 +165,48 @@ public class Conv2dTests
         Check(isa, g, seed + 2, withBias: true, withResidual: true, new Activation(ActivationKind.SiLU));
     }
 
+    /// <summary>
+    /// Shallow products in row groups (Intel) and in one sweep (AMD, <see cref="GemmDriver.GroupsRows"/>): both match the
+    /// naive definition and each other bitwise, whichever processor runs the tests. Flipping the switch cannot disturb a
+    /// test running beside this one: either order gives the same bits.
+    /// </summary>
+    [Theory]
+    [InlineData("Pointwise 16->50 80x70 (a shallow product with 280,000 outputs: rows in groups of 24, the last of 2)")]
+    [InlineData("Pointwise 20->50 64x96 (a shallow product on rows 4 KiB apart: rows in groups of 24, each block of B copied once for all groups)")]
+    public void RowGroups_AreBitwiseOneSweep(string geometryName)
+    {
+        Conv2dGeometry g = Geometries[geometryName];
+        float[] input = TestData.Random((int)g.InputLength, seed: 21, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed: 22);
+        float[] bias = TestData.Random(g.OutChannels, seed: 23);
+        float[] residual = TestData.Random((int)g.OutputLength, seed: 24);
+        var activation = new Activation(ActivationKind.Clip, 0f, 6f);
+        float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        bool original = GemmDriver.GroupsRows;
+        try
+        {
+            foreach (KernelIsa isa in new[] { KernelIsa.Vector256, KernelIsa.Vector512, KernelIsa.Vector128 })
+            {
+                var outputs = new float[2][];
+                for (int grouped = 0; grouped < 2; grouped++)
+                {
+                    GemmDriver.GroupsRows = grouped == 1;
+                    outputs[grouped] = TestData.Random((int)g.OutputLength, seed: 25);
+                    Conv2dF32.Run(input, packed, bias, residual, outputs[grouped], g, activation, isa);
+                    TestData.AssertClose(outputs[grouped], expected, 1e-5, $"{isa} grouped={grouped == 1}");
+                }
+                for (int i = 0; i < outputs[0].Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(outputs[0][i]) == BitConverter.SingleToInt32Bits(outputs[1][i]),
+                        $"{isa}: element {i} is {outputs[1][i]} in groups, {outputs[0][i]} in one sweep");
+            }
+        }
+        finally
+        {
+            GemmDriver.GroupsRows = original;
+        }
+    }
+
     public static IEnumerable<object[]> ActivationCases()
     {
         foreach (KernelIsa isa in TestData.AllIsas)
