@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -109,14 +110,35 @@ internal readonly struct SigmoidOperator : IUnaryOperator
 internal readonly struct SiLUOperator : IUnaryOperator
 {
     public static float Invoke(float x, float alpha, float beta) => x / (1f + MathF.Exp(-x));
+
+    /// <summary>
+    /// x / (1 + exp(-x)) with AVX-512 (its exp is ten instructions); with narrower vectors from e = exp(-|x|), which
+    /// neither overflows nor needs an upper clamp: x / (1 + e) for x &gt;= 0, x·e / (1 + e) below. That exp reduces in
+    /// one step and fits a degree-5 polynomial (<see cref="VectorMath.ExpNonPositiveShort"/>): SiLU within 2.6e-7
+    /// relative of the exact value (the full exp's 1.3e-7), and its dependency chain some 15 cycles shorter, which is what
+    /// bounds an activation pass. Zen 3, 4096 floats in L1, same process alternating: 3.8 → 3.1 ns per 8 floats.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
-        => TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(x))));
+    {
+        if (typeof(TVector) == typeof(Vector512<float>))
+            return TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(x))));
+        TVector e = VectorMath.ExpNonPositiveShort<TIsa, TVector>(TIsa.Or(x, TIsa.Broadcast(-0f)));
+        TVector numerator = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Multiply(x, e), x);
+        return TIsa.Divide(numerator, TIsa.Add(e, TIsa.Broadcast(1f)));
+    }
 
+    /// <summary>Two vectors, each bitwise as <see cref="Invoke{TIsa, TVector}"/>; with AVX-512 their exps interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void InvokePair<TIsa, TVector>(ref TVector first, ref TVector second)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        if (typeof(TVector) != typeof(Vector512<float>))
+        {
+            first = Invoke<TIsa, TVector>(first, default, default);
+            second = Invoke<TIsa, TVector>(second, default, default);
+            return;
+        }
         TVector e0 = TIsa.Negate(first), e1 = TIsa.Negate(second);
         VectorMath.ExpClampedPair<TIsa, TVector>(ref e0, ref e1);
         first = TIsa.Divide(first, TIsa.Add(TIsa.Broadcast(1f), e0));
