@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -15,6 +16,10 @@ namespace MobileViT.Runtime;
 /// multiply-adds: MobileNetV3-L's squeeze-and-excitation products (960 → 240 → 960 on 1×1, 0.9 MB of weights each)
 /// took 38-41 µs apiece at one thread and at two. Above <see cref="ParallelWeightThreshold"/> weights the rows split
 /// across threads in groups of four, each row's dot product computed as on one thread.
+/// </para>
+/// <para>
+/// Each group asks for the next group's rows as it goes. Zen 3, cold weights, same process alternating: 240 → 960
+/// 110 → 94 µs, 120 → 480 20.8 → 20.0, 960 → 240 70.9 → 68.9, 960 → 1280 373 → 365.
 /// </para>
 /// </summary>
 internal static unsafe class GemvF32
@@ -86,8 +91,19 @@ internal static unsafe class GemvF32
         {
             float* a0 = a + i * aRowStride, a1 = a0 + aRowStride, a2 = a1 + aRowStride, a3 = a2 + aRowStride;
             TVector s0 = TIsa.Zero, s1 = s0, s2 = s0, s3 = s0;
+            // The next group's rows, a cache line of each per 16 floats of this group's: rows of a few hundred floats end
+            // before the hardware prefetchers have picked up their streams.
+            float* next = a0 + 4 * aRowStride;
+            bool prefetch = i + 8 <= m && Sse.IsSupported;
             for (int p = 0; p < full; p += width)
             {
+                if (prefetch && (p & 15) == 0)
+                {
+                    Sse.Prefetch0(next + p);
+                    Sse.Prefetch0(next + aRowStride + p);
+                    Sse.Prefetch0(next + 2 * aRowStride + p);
+                    Sse.Prefetch0(next + 3 * aRowStride + p);
+                }
                 TVector xs = TIsa.Load(x + p);
                 s0 = TIsa.MultiplyAdd(TIsa.Load(a0 + p), xs, s0);
                 s1 = TIsa.MultiplyAdd(TIsa.Load(a1 + p), xs, s1);
