@@ -21,6 +21,18 @@ internal static class MathReference
         return 2 / Math.Sqrt(Math.PI) * sum;
     }
 
+    /// <summary>
+    /// erfc for x &gt;= 0 with relative accuracy in the tail: 1 − erf below 2 (erfc(2) = 4.7e-3, so 1e-10 absolute is
+    /// 2e-8 relative), the continued fraction e^(−x²)/√π · 1/(x + ½/(x + 1/(x + 3⁄2/(x + …)))) from 2 on.
+    /// </summary>
+    public static double ErfcNonNegative(double x)
+    {
+        if (x < 2) return 1 - Erf(x);
+        double fraction = 0;
+        for (int k = 80; k >= 1; k--) fraction = k / 2.0 / (x + fraction);
+        return Math.Exp(-x * x) / Math.Sqrt(Math.PI) / (x + fraction);
+    }
+
     public static double Apply(UnaryKind kind, double x, double alpha, double beta) => kind switch
     {
         UnaryKind.Identity => x,
