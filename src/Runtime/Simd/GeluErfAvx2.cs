@@ -8,8 +8,9 @@ namespace MobileViT.Runtime.Simd;
 /// <summary>
 /// GELU (erf form) with AVX2 and FMA from <see cref="GeluErfAvx512"/>'s table: VPERMPS picks among eight entries, so
 /// only the table's lower half is used, Φ(−|x|) on [−6, 0] in eight intervals, and Φ(x) is that for x &lt; 0 and one minus
-/// it otherwise (Φ(−a) = 1 − Φ(a)). The negative side, where GELU's outputs are small, keeps its relative accuracy; the
-/// positive side needs only absolute accuracy near 1. One permute and one multiply-add per coefficient where
+/// it otherwise (Φ(−a) = 1 − Φ(a)). The negative side, where GELU's outputs are small, is within 1.2e-5 relative on
+/// [−4, 0) (4.5e-3 near −5.7, where GELU is below 1e-7); the positive side needs only absolute accuracy near 1. Used on
+/// Intel cores; AMD's take <see cref="GeluErfExpAvx2"/>, which spends no permutes. One permute and one multiply-add per coefficient where
 /// <see cref="VectorMath.GeluErf"/>'s generic form computes a division, an exp and a degree-9 polynomial (10.0 → 8.6 ns
 /// per vector on a Zen 3, where GELU took a quarter as long as the products of RepViT's 192 → 384 on 14×14).
 /// </summary>
