@@ -65,6 +65,16 @@ internal static class VectorMath
     }
 
     /// <summary>
+    /// exp(x) for x &lt;= 0 (softmax's x − max): <see cref="ExpClamped{TIsa, TVector}"/> with 512-bit vectors (AVX-512's
+    /// exponent instructions), <see cref="ExpNonPositiveShort{TIsa, TVector}"/> below them. Softmax of 256 × 256 on a
+    /// Zen 3, same process alternating: along columns (attention's) 54.5 → 48.7 µs, along rows 60.3 → 50.2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ExpNonPositive<TIsa, TVector>(TVector x)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => typeof(TVector) == typeof(Vector512<float>) ? ExpClamped<TIsa, TVector>(x) : ExpNonPositiveShort<TIsa, TVector>(x);
+
+    /// <summary>
     /// exp(a) for a &lt;= 0, clamped at -87.3 (about 1.2e-38 there and below; NaN becomes that too), for activations that
     /// only need it within a few ulps: the reduction a - n·ln2 in one step (exact enough while |n| &lt;= 126: at most
     /// 2.4e-7 relative) and 1 + r + r²·P(r) with P of degree 3, fitted here for relative error (1.1e-7 in exact

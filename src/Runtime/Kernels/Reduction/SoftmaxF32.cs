@@ -139,13 +139,13 @@ public static unsafe class SoftmaxF32
                 float* row = x + (nint)a * rowStride, target = y + (nint)a * rowStride;
                 for (int i = 0; i < whole; i += width)
                 {
-                    TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(row + i), scaleVector), TIsa.Load(max + i)));
+                    TVector e = VectorMath.ExpNonPositive<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(row + i), scaleVector), TIsa.Load(max + i)));
                     TIsa.Store(sum + i, TIsa.Add(TIsa.Load(sum + i), e));
                     TIsa.Store(target + i, e);
                 }
                 if (valid > 0)
                 {
-                    TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.LoadPartial(row + whole, valid), scaleVector), TIsa.Load(max + whole)));
+                    TVector e = VectorMath.ExpNonPositive<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.LoadPartial(row + whole, valid), scaleVector), TIsa.Load(max + whole)));
                     TIsa.Store(sum + whole, TIsa.Add(TIsa.Load(sum + whole), e));
                     TIsa.StorePartial(target + whole, e, valid);
                 }
@@ -280,7 +280,7 @@ public static unsafe class SoftmaxF32
         TVector sumVector = TIsa.Zero;
         for (index = 0; index + width <= length; index += width)
         {
-            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(x + index), scaleVector), maxBroadcast));
+            TVector e = VectorMath.ExpNonPositive<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.Load(x + index), scaleVector), maxBroadcast));
             sumVector = TIsa.Add(sumVector, e);
             TIsa.Store(y + index, e);
         }
@@ -288,7 +288,7 @@ public static unsafe class SoftmaxF32
         if (index < length)
         {
             int valid = length - index;
-            TVector e = VectorMath.ExpClamped<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.LoadPartial(x + index, valid), scaleVector), maxBroadcast));
+            TVector e = VectorMath.ExpNonPositive<TIsa, TVector>(TIsa.Subtract(TIsa.Multiply(TIsa.LoadPartial(x + index, valid), scaleVector), maxBroadcast));
             TIsa.StorePartial(y + index, e, valid);
             for (int j = index; j < length; j++) sum += y[j];
         }
