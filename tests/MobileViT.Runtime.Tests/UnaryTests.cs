@@ -236,6 +236,49 @@ public class UnaryTests
         Assert.InRange(special[5], -1e22f, 0f);
     }
 
+    /// <summary>
+    /// SiLU over long runs (several of ElementwiseRow's 256-float chunks and a partial vector), plain and with a scale and
+    /// row bias (the GEMM's pass), in place and not: every element bitwise what a run of one vector gives it, and within
+    /// 1e-6 + 2e-6·|y| of the exact value.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(TestData.Isas), MemberType = typeof(TestData))]
+    public unsafe void SiLURunsInChunksAreTheOneVectorRunBitwise(string isaName)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        int width = isa switch { KernelIsa.Vector512 => 16, KernelIsa.Vector256 => 8, KernelIsa.Vector128 => 4, _ => 1 };
+        const int Count = 1003;
+        float[] input = TestData.Random(Count, seed: 31, -12f, 12f);
+        input[5] = -0f;
+        input[6] = 0f;
+        foreach ((float scale, float bias) in new[] { (1f, 0f), (0.75f, 0.3f) })
+            foreach (bool inPlace in new[] { false, true })
+            {
+                float[] output = inPlace ? (float[])input.Clone() : new float[Count];
+                fixed (float* source = input, target = output)
+                    ElementwiseRow.Apply(isa, UnaryKind.SiLU, 0f, 0f, inPlace ? target : source, target, Count, scale, bias);
+                var alone = new float[width];
+                for (int start = 0; start < Count; start += width)
+                {
+                    int length = Math.Min(width, Count - start);
+                    fixed (float* source = input, target = alone)
+                        ElementwiseRow.Apply(isa, UnaryKind.SiLU, 0f, 0f, source + start, target, length, scale, bias);
+                    for (int j = 0; j < length; j++)
+                    {
+                        Assert.True(BitConverter.SingleToInt32Bits(output[start + j]) == BitConverter.SingleToInt32Bits(alone[j]),
+                            $"{isa} scale {scale} bias {bias} in place {inPlace}: element {start + j} is {output[start + j]:R} in the run, {alone[j]:R} alone");
+                        double value = (double)MathF.FusedMultiplyAdd(input[start + j], scale, bias);
+                        double exact = value / (1 + Math.Exp(-value));
+                        Assert.True(Math.Abs(output[start + j] - exact) <= 1e-6 + 2e-6 * Math.Abs(exact), $"{isa} SiLU({value:R}) = {output[start + j]:R}, exact {exact:R}");
+                    }
+                }
+                // Plain SiLU keeps −0 in the vector loops (no multiply-add by 1 and 0, which would make it +0; the scalar
+                // reference adds the bias as written).
+                if (scale == 1f && bias == 0f && isa != KernelIsa.Scalar)
+                    Assert.True(BitConverter.SingleToInt32Bits(output[5]) == BitConverter.SingleToInt32Bits(-0f), $"{isa}: SiLU(-0) = {output[5]:R}");
+            }
+    }
+
     [Fact]
     public void WrongResultIsDetected()
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -52,6 +53,16 @@ internal static unsafe class ElementwiseRow
         float scale, float rowBias, float* columnBias, float* residual)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
     {
+        if (typeof(TOperator) == typeof(SiLUOperator) && typeof(TVector) != typeof(Vector512<float>) && count >= TIsa.Count)
+        {
+            int whole = SiLUInTwoPasses<TIsa, TVector>(input, output, count, scale, rowBias, columnBias, residual);
+            if (whole == count) return;
+            input += whole;
+            output += whole;
+            count -= whole;
+            if (columnBias != null) columnBias += whole;
+            if (residual != null) residual += whole;
+        }
         TVector alphaVector = TIsa.Broadcast(alpha);
         TVector betaVector = TIsa.Broadcast(beta);
         bool plain = scale == 1f && rowBias == 0f && columnBias == null && residual == null;
@@ -109,6 +120,51 @@ internal static unsafe class ElementwiseRow
             if (residual != null) value = TIsa.Add(value, TIsa.LoadPartial(residual + index, remaining));
             TIsa.StorePartial(output + index, TOperator.Invoke<TIsa, TVector>(value, alphaVector, betaVector), remaining);
         }
+    }
+
+    /// <summary>Floats <see cref="SiLUInTwoPasses"/> takes per chunk (its stack buffer: 1 KiB).</summary>
+    private const int SiLUChunk = 256;
+
+    /// <summary>
+    /// SiLU of input · scale + row bias over the whole vectors of a run, in chunks of <see cref="SiLUChunk"/> floats,
+    /// each in two passes: exp(−|value|) into a stack buffer, then <see cref="SiLUOperator.FromExp"/> from the value
+    /// formed again (cheaper than storing and loading it): bitwise <see cref="SiLUOperator.Invoke"/> on the value
+    /// <see cref="Apply{TIsa, TVector, TOperator}"/> forms. One pass chains the exp, the division and the rest over some
+    /// 50 cycles a vector, more than the out-of-order core overlaps; two shorter chains overlap better. Zen 3, 4096
+    /// floats in calls of 256, same process alternating, best of 1500: 3.32 → 2.93 ns per 8 floats, with a row bias (the
+    /// GEMM's pass) 3.78 → 3.27. Returns how many floats it did: 0 with a column bias or
+    /// residual (the one-pass loop takes those), else the whole vectors (the caller finishes the rest). The second pass
+    /// writes each chunk's output after the first has read its input, so input may be output.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SiLUInTwoPasses<TIsa, TVector>(float* input, float* output, int count, float scale, float rowBias, float* columnBias, float* residual)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        if (columnBias != null || residual != null) return 0;
+        int width = TIsa.Count;
+        int whole = count / width * width;
+        float* exps = stackalloc float[SiLUChunk];
+        TVector scaleVector = TIsa.Broadcast(scale), rowBiasVector = TIsa.Broadcast(rowBias);
+        bool plain = scale == 1f && rowBias == 0f;
+        for (int start = 0; start < whole; start += SiLUChunk)
+        {
+            int length = Math.Min(SiLUChunk, whole - start);
+            float* from = input + start, to = output + start;
+            if (plain)
+            {
+                // As the one-pass loop: the input itself (a multiply-add by 1 and 0 would turn −0 into +0).
+                for (int i = 0; i < length; i += width)
+                    TIsa.Store(exps + i, SiLUOperator.ExpOfMinusAbs<TIsa, TVector>(TIsa.Load(from + i)));
+                for (int i = 0; i < length; i += width)
+                    TIsa.Store(to + i, SiLUOperator.FromExp<TIsa, TVector>(TIsa.Load(from + i), TIsa.Load(exps + i)));
+                continue;
+            }
+            for (int i = 0; i < length; i += width)
+                TIsa.Store(exps + i, SiLUOperator.ExpOfMinusAbs<TIsa, TVector>(TIsa.MultiplyAdd(TIsa.Load(from + i), scaleVector, rowBiasVector)));
+            for (int i = 0; i < length; i += width)
+                TIsa.Store(to + i, SiLUOperator.FromExp<TIsa, TVector>(TIsa.MultiplyAdd(TIsa.Load(from + i), scaleVector, rowBiasVector), TIsa.Load(exps + i)));
+        }
+        return whole;
     }
 
     /// <summary>Scalar reference of <see cref="Apply{TIsa, TVector}"/>.</summary>

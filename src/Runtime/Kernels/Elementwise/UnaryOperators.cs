@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -123,8 +124,25 @@ internal readonly struct SiLUOperator : IUnaryOperator
     {
         if (typeof(TVector) == typeof(Vector512<float>))
             return TIsa.Divide(x, TIsa.Add(TIsa.Broadcast(1f), VectorMath.ExpClamped<TIsa, TVector>(TIsa.Negate(x))));
-        TVector e = VectorMath.ExpNonPositiveShort<TIsa, TVector>(TIsa.Or(x, TIsa.Broadcast(-0f)));
-        TVector numerator = TIsa.Select(TIsa.LessThan(x, TIsa.Zero), TIsa.Multiply(x, e), x);
+        return FromExp<TIsa, TVector>(x, ExpOfMinusAbs<TIsa, TVector>(x));
+    }
+
+    /// <summary>e = exp(−|x|), the first half of SiLU below AVX-512 (<see cref="ElementwiseRow"/> runs it as a pass of its own).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector ExpOfMinusAbs<TIsa, TVector>(TVector x) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.ExpNonPositiveShort<TIsa, TVector>(TIsa.Or(x, TIsa.Broadcast(-0f)));
+
+    /// <summary>
+    /// SiLU from x and e = <see cref="ExpOfMinusAbs"/>(x): x / (1 + e) for x &gt;= 0, x·e / (1 + e) below. With AVX the
+    /// choice is one <c>vblendvps</c> on x's sign bit (−0 and NaN come out the same either way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector FromExp<TIsa, TVector>(TVector x, TVector e) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector scaled = TIsa.Multiply(x, e);
+        TVector numerator = typeof(TVector) == typeof(Vector256<float>) && Avx.IsSupported
+            ? (TVector)(object)Avx.BlendVariable((Vector256<float>)(object)x, (Vector256<float>)(object)scaled, (Vector256<float>)(object)x)
+            : TIsa.Select(TIsa.LessThan(x, TIsa.Zero), scaled, x);
         return TIsa.Divide(numerator, TIsa.Add(e, TIsa.Broadcast(1f)));
     }
 
