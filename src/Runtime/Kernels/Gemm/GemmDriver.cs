@@ -164,7 +164,7 @@ internal static unsafe class GemmDriver
     /// <summary>
     /// Whether shallow products go in row groups: not on AMD processors. On a Zen 3 (EPYC, 2 vCPUs) the same products ran
     /// faster in one sweep, same process alternating: 16 → 96 on 112×112 619 vs 680 µs, 24 → 144 on 56×56 298 vs 329,
-    /// 16 → 64 on 112×112 439 vs 473; MobileNetV2 1.13-1.14 vs 1.16-1.17 of ONNX Runtime's time. Tests set it both ways
+    /// 16 → 64 on 112×112 439 vs 473; MobileNetV2 1.14, 1.13, 1.25 vs 1.17, 1.17, 1.27 of ONNX Runtime's time (alternating processes). Tests set it both ways
     /// (the result is bitwise the same).
     /// </summary>
     internal static bool GroupsRows = !CpuVendor.IsAmd;
