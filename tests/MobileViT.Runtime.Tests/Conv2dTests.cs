@@ -418,6 +418,25 @@ public class Conv2dTests
     }
 
     /// <summary>
+    /// With AVX and FMA the same stems go through <see cref="ShallowConv3x3Stride2Avx"/> (split rows, 4 × 3 tiles), which
+    /// also sums in the implicit GEMM's order with its epilogue arithmetic, so the 128-bit build (implicit GEMM) must give
+    /// the same bits. Depths up to the GEMM's depth chunk (128): past it the GEMM adds chunk sums.
+    /// </summary>
+    [Theory]
+    [InlineData("Stem 3x3 s2 p1 1->8 40x70 (gray; rows of 35 outputs: two whole vectors and 3)")]
+    [InlineData("Stem 3x3 s2 p1 4->20 31x33 batch2 (RGBA; a last tile of 4 channels; an odd number of output rows)")]
+    [InlineData("Stem 3x3 s2 p0 3->16 30x40 TF SAME (no left padding, one cell right and below)")]
+    [InlineData("Stem 3x3 s2 p1 3->32 64x64 (four whole channel tiles, whole vectors)")]
+    [InlineData("Stem 3x3 s2 p1 12->20 32x32 (narrow: 12 inputs, a last tile of 4 channels)")]
+    public void ShallowStemAvx_IsBitwiseTheImplicitGemm(string geometryName)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        Assert.True(ShallowConv3x3Stride2Avx.Supports(Geometries[geometryName]), "the geometry no longer reaches the AVX stem kernel");
+        AssertIsasBitwise(geometryName, withResidual: false, KernelIsa.Vector256, KernelIsa.Vector128);
+        AssertIsasBitwise(geometryName, withResidual: true, KernelIsa.Vector256, KernelIsa.Vector128);
+    }
+
+    /// <summary>
     /// Past image channels the stem kernel takes only narrow convolutions (up to 24 inputs and 48 outputs), where the
     /// GEMM's tiles have too few rows; the MatchesNaive cases cover each side's results.
     /// </summary>

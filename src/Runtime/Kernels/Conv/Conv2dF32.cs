@@ -10,7 +10,8 @@ namespace MobileViT.Runtime;
 /// Five kernels behind one entry point:
 /// pointwise (1x1, stride 1, no padding, one group) is the GEMM W[Cout, Cin] · X[Cin, H*W];
 /// depthwise (one filter per channel, horizontal stride 1 or 2) is <see cref="DepthwiseConvolution"/>;
-/// the stem (3×3 stride 2 on an image's few channels) with AVX-512 is <see cref="ShallowConv3x3Stride2"/>;
+/// the stem (3×3 stride 2 on an image's few channels) with AVX-512 is <see cref="ShallowConv3x3Stride2"/>, with AVX and
+/// FMA <see cref="ShallowConv3x3Stride2Avx"/>;
 /// dense stride-1 convolutions keeping the input's size, with AVX-512 and rows of 16 or more outputs, are a GEMM over a
 /// zero-padded copy of the input (<see cref="PaddedInputConvolution"/>);
 /// everything else (the rest of dense 3x3, dilated, grouped) is an implicit GEMM per group whose B panels are
@@ -94,6 +95,8 @@ public static unsafe class Conv2dF32
                 TapwiseConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && ShallowConv3x3Stride2.Supports(g))
                 ShallowConv3x3Stride2.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else if (isa == KernelIsa.Vector256 && ShallowConv3x3Stride2Avx.Supports(g))
+                ShallowConv3x3Stride2Avx.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && PaddedInputConvolution.Supports(g))
                 PaddedInputConvolution.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else

@@ -50,8 +50,11 @@ internal static unsafe class ShallowConv3x3Stride2
     /// <summary>Floats of output per channel a band aims for: the epilogue then runs on rows still in cache.</summary>
     private const int BandFloats = 1024;
 
-    public static bool Supports(in Conv2dGeometry g)
-        => Avx512F.IsSupported && g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 2 && g.StrideWidth == 2
+    public static bool Supports(in Conv2dGeometry g) => Avx512F.IsSupported && TakesGeometry(g);
+
+    /// <summary>The geometry this kernel (and <see cref="ShallowConv3x3Stride2Avx"/>) takes, whatever the machine.</summary>
+    internal static bool TakesGeometry(in Conv2dGeometry g)
+        => g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 2 && g.StrideWidth == 2
            && g.DilationHeight == 1 && g.DilationWidth == 1 && g.Groups == 1
            && (g.InChannels <= MaxInChannels && g.OutChannels <= MaxOutChannels
                || g.InChannels <= MaxNarrowInChannels && g.OutChannels <= MaxNarrowOutChannels)
