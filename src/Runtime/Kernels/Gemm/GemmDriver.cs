@@ -294,19 +294,36 @@ internal static unsafe class GemmDriver
                         }
                         continue;
                     }
-                    if (tiled > 0)
-                        RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
-                            c + column, ldc, m, tiled, accumulate, finishedInTiles && depth + depthCount == k ? &finish : null, column,
-                            interleavedA && column == columnStart);
+                    TileEpilogue* finishing = finishedInTiles && depth + depthCount == k ? &finish : null;
+                    bool streamTiles = interleavedA && column == columnStart;
+                    // With 256-bit vectors the one or two columns a panel leaves (a 7×7 plane's 49th) go four tiles' rows
+                    // at a time right after those rows' tiles, while their weights are in L1: after all the tiles, the
+                    // weights (1.6 MB for 320 → 1280) came from beyond the L2 a second time. Same kernels, same bits. Zen 3,
+                    // caches flushed before each run, same process alternating: 320 → 1280 on 7×7 658 → 616 and 833 → 783 µs,
+                    // 160 → 960 319 → 307 and 360 → 351; 960 → 320 unchanged (its depth chunks' weights fit the L2).
+                    bool tailWithTiles = tail > 0 && tail <= 2 && interleavedA && TIsa.Count == 8 && tiled > 0;
                     if (tail > 0)
-                    {
                         // The last few columns together, each gathered into its own contiguous run along the depth.
                         for (int p = 0; p < depthCount; p++)
                             for (int j = 0; j < tail; j++) tailColumns[j * DepthChunk + p] = panel[p * bStride + tiled + j];
+                    int tailFrom = 0;
+                    if (tailWithTiles)
+                        for (; tailFrom + 4 * GemmMicrokernels.TileRows <= tileRows; tailFrom += 4 * GemmMicrokernels.TileRows)
+                        {
+                            RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
+                                c + column, ldc, tailFrom + 4 * GemmMicrokernels.TileRows, tiled, accumulate, finishing, column, streamTiles, tailFrom);
+                            InterleavedRowTiles.Gemm_F32_24x2_InterleavedA_Vector256(aTiles + tailFrom * aRowStride, GemmMicrokernels.TileRows * aRowStride,
+                                tailColumns, DepthChunk, tail, depthCount, c + tailFrom * ldc + column + tiled, ldc, accumulate);
+                        }
+                    if (tiled > 0)
+                        RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
+                            c + column, ldc, m, tiled, accumulate, finishing, column, streamTiles, tailFrom);
+                    if (tail > 0)
+                    {
                         int rowMajorFrom = 0;
                         if (interleavedA)
                         {
-                            int row = 0;
+                            int row = tailFrom;
                             // With AVX-512 only: its multiply-adds are fused like the six-row form's 256-bit ones, so a
                             // row's result does not depend on which form a thread's share of rows gave it.
                             if (TIsa.Count == 16 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
@@ -344,7 +361,8 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// Rows of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and 1 row as the remainder needs.
+    /// Rows [<paramref name="firstRow"/>, m) of C across <paramref name="columns"/> of one panel: 6-row tiles, then 4, 2 and
+    /// 1 row as the remainder needs.
     /// Row i starts at aTiles + i * aRowStride for the tiles (their elements tileRowStride and tileColStride apart) and at
     /// aRest + i * aRowStride for the rows after them (aRowStride and aColStride apart).
     /// With <paramref name="finish"/>, the whole-width 6 × 4-vector tiles, or with 256-bit vectors every whole 6 × 2-vector
@@ -357,10 +375,10 @@ internal static unsafe class GemmDriver
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunTiles<TIsa, TVector>(float* aTiles, float* aRest, nint aRowStride, nint tileRowStride, nint tileColStride, nint aColStride,
         float* panel, nint bStride, int depthCount, float* c, nint ldc, int m, int columns, bool accumulate, TileEpilogue* finish = null, int column = 0,
-        bool streamA = false)
+        bool streamA = false, int firstRow = 0)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
-        int row = 0;
+        int row = firstRow;
         // 512-bit vectors have the 32 registers a 6 x 4-vector tile needs; it pays once a panel spans more than two.
         // A panel of exactly three vectors (a 7×7 plane's first 48 columns) takes the 6 x 3-vector tile.
         bool wide = TIsa.Count == 16 && columns > 2 * TIsa.Count;
