@@ -104,10 +104,9 @@ public class Conv2dTests
         ["Depthwise 3x3 s2 p1 2ch 300x13 batch2 (direct rows: 7 outputs a row, every load masked)"] = Geometry(2, 2, 300, 13, 2, 3, 2, 1, groups: 2),
         ["Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)"] = Geometry(1, 2, 120, 36, 2, 3, 2, 1, groups: 2),
         ["Depthwise 3x3 s2 p1 9ch 32x32 (AVX rows, not 8-channel blocks: rows of two whole vectors)"] = Geometry(1, 9, 32, 32, 9, 3, 2, 1, groups: 9),
-        ["Depthwise 3x3 s1 p1 9ch 14x14 (AVX rows, not 8-channel blocks: a last vector of 6 stored as 4 + 2)"] = Geometry(1, 9, 14, 14, 9, 3, 1, 1, groups: 9),
-        ["Depthwise 3x3 s1 p1 3ch 7x19 (AVX rows: a last vector of 3 stored as 2 + 1)"] = Geometry(1, 3, 7, 19, 3, 3, 1, 1, groups: 3),
-        ["Depthwise 3x3 s2 p1 9ch 16x16 (AVX rows, not 8-channel blocks: one whole vector a row)"] = Geometry(1, 9, 16, 16, 9, 3, 2, 1, groups: 9),
-        ["Depthwise 3x3 s2 p1 3ch 20x26 (AVX rows: 13 outputs a row, a last vector of 5 stored as 4 + 1)"] = Geometry(1, 3, 20, 26, 3, 3, 2, 1, groups: 3),
+        ["Depthwise 3x3 s1 p1 9ch 30x14 (AVX rows: a last vector of 6 stored as 4 + 2)"] = Geometry(1, 9, 30, 14, 9, 3, 1, 1, groups: 9),
+        ["Depthwise 3x3 s1 p1 3ch 29x19 (AVX rows: a last vector of 3 stored as 2 + 1)"] = Geometry(1, 3, 29, 19, 3, 3, 1, 1, groups: 3),
+        ["Depthwise 3x3 s2 p1 3ch 130x26 (past the channel blocks' plane limit, AVX rows: 13 outputs a row, a last vector of 5 stored as 4 + 1)"] = Geometry(1, 3, 130, 26, 3, 3, 2, 1, groups: 3),
         ["Pointwise 24->20 10x20 (tile epilogue)"] = Geometry(1, 24, 10, 20, 20, 1, 1, 0),
         ["Pointwise 20->24 7x7 (tile epilogue on 48 columns, the 49th as dot products)"] = Geometry(1, 20, 7, 7, 24, 1, 1, 0),
         ["Depthwise 3x3 s1 p0 3ch 20x40 (no padding: the padded band, taps by VALIGND)"] = Geometry(1, 3, 20, 40, 3, 3, 1, 0, groups: 3),
@@ -362,9 +361,8 @@ public class Conv2dTests
     public void ChannelBlockGeometries_ReachChannelBlocks(string geometryName)
     {
         Conv2dGeometry g = Geometries[geometryName];
-        // The 8-channel form takes every geometry the 16-channel one does but the 3 × 3 planes the AVX rows keep (rows
-        // of 8 or more outputs at stride 2, 9 or more at stride 1), which the AVX-rows cases test.
-        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported && !DepthwiseConvolution.PrefersDirectRowsAvx(g))
+        // The 8-channel form takes every geometry the 16-channel one does (it has no direct-row kernel to leave any to).
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported)
             Assert.True(DepthwiseChannelBlocks.Supports<System.Runtime.Intrinsics.Vector256<float>>(g), "the geometry no longer reaches the 8-channel block kernel");
         if (!Avx512KernelsRun()) return;
         Assert.True(DepthwiseChannelBlocks.Supports<System.Runtime.Intrinsics.Vector512<float>>(g), "the geometry no longer reaches the channel-block kernel");
@@ -493,10 +491,9 @@ public class Conv2dTests
     [InlineData("Depthwise 3x3 s2 p1 2ch 300x13 batch2 (direct rows: 7 outputs a row, every load masked)")]
     [InlineData("Depthwise 3x3 s2 p1 2ch 120x36 (direct rows: a last vector of 2 outputs)")]
     [InlineData("Depthwise 3x3 s2 p1 9ch 32x32 (AVX rows, not 8-channel blocks: rows of two whole vectors)")]
-    [InlineData("Depthwise 3x3 s1 p1 9ch 14x14 (AVX rows, not 8-channel blocks: a last vector of 6 stored as 4 + 2)")]
-    [InlineData("Depthwise 3x3 s1 p1 3ch 7x19 (AVX rows: a last vector of 3 stored as 2 + 1)")]
-    [InlineData("Depthwise 3x3 s2 p1 9ch 16x16 (AVX rows, not 8-channel blocks: one whole vector a row)")]
-    [InlineData("Depthwise 3x3 s2 p1 3ch 20x26 (AVX rows: 13 outputs a row, a last vector of 5 stored as 4 + 1)")]
+    [InlineData("Depthwise 3x3 s1 p1 9ch 30x14 (AVX rows: a last vector of 6 stored as 4 + 2)")]
+    [InlineData("Depthwise 3x3 s1 p1 3ch 29x19 (AVX rows: a last vector of 3 stored as 2 + 1)")]
+    [InlineData("Depthwise 3x3 s2 p1 3ch 130x26 (past the channel blocks' plane limit, AVX rows: 13 outputs a row, a last vector of 5 stored as 4 + 1)")]
     public void DirectRowsAvx_AreBitwiseTheBandPath(string geometryName)
     {
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;

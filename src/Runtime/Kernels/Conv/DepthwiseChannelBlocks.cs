@@ -60,8 +60,8 @@ internal static unsafe class DepthwiseChannelBlocks
     {
         // 16 channels with AVX-512, 8 with AVX and FMA. On a Zen 3, against ONNX Runtime, the padded band → 8-channel
         // blocks: stride 2, 384 channels of 16×16 0.54 → 0.98, 256 of 32×32 0.76 → 0.97; stride 1, 192 of 16×16
-        // 0.84 → 0.83. Since the AVX rows read 3 × 3 planes in place and store without masks, those with rows of 8 or
-        // more outputs (stride 2) or 9 or more (stride 1) stay with them (DepthwiseConvolution.PrefersDirectRowsAvx).
+        // 0.84 → 0.83. Since the AVX rows read stride-2 planes in place, those with whole vectors of outputs stay with
+        // them (DepthwiseConvolution.PrefersDirectRowsAvx).
         bool wide = typeof(TVector) == typeof(Vector512<float>) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
         bool narrow = typeof(TVector) == typeof(Vector256<float>) && Avx2.IsSupported && Fma.IsSupported;
         if (!wide && !narrow) return false;

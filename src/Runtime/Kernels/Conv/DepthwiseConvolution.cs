@@ -451,19 +451,14 @@ internal static unsafe class DepthwiseConvolution
         => UsesDirectRows<Vector512<float>>(g) && (g.StrideWidth == 1 ? g.InWidth >= DirectRowsMinWidthStride1 : g.OutWidth >= 12);
 
     /// <summary>
-    /// Whether a 3 × 3 plane the 8-channel blocks could take stays with <see cref="DepthwiseRowsAvx"/>'s rows: at stride 2
-    /// from 8 outputs a row, at stride 1 from 9 (8 or fewer go flattened, <see cref="UsesFlatPlanes"/>). The rows' first
-    /// and last vectors are stored in plain 256-, 128-, 64- and 32-bit pieces, not masked (a masked store is microcoded
-    /// on AMD's cores). Zen 3, same process alternating, channel blocks against rows, warm / caches flushed before each
-    /// run: stride 2, 144 channels of 56×56 139 → 137 / 212 → 177 µs, 192 of 28×28 57 → 60 / 92 → 66, 240 of 28×28 70 → 75 /
-    /// 121 → 84, 256 of 16×16 24 → 22 / 78 → 45, 384 of 20×20 129 → 132 / 166 → 100 (but 576 of 14×14, 7 outputs a row,
-    /// 115 → 121 / 122 → 114: left with the blocks); stride 1, 384 of 14×14 135 → 126 / 220 → 152, 576 of 14×14 198 → 187 /
-    /// 339 → 237, 192 of 14×14 63 → 58 / 117 → 79, 256 of 12×12 72 → 68 / 88 → 62, 256 of 10×10 58 → 56 / 70 → 55. Inside
-    /// the models the input of a depthwise step is the previous step's fresh output, mostly out of L2 (MobileNetV2's
-    /// 144-channel 56×56 step: 205 µs in the model against 137 warm and 212 flushed here).
+    /// Whether a stride-2 plane the 8-channel blocks could take stays with <see cref="DepthwiseRowsAvx.Rows3x3Stride2"/>:
+    /// when its output rows are whole vectors, two or more (no masked store, which AVX makes slow). Zen 3, same process,
+    /// channel blocks against rows: 256 channels of 32×32 86-88 → 62-64 µs, 160 of 32×32 53 → 39 µs; 384 of 16×16 tie
+    /// (51 → 50-55); with a partial last vector the blocks stay faster (144 of 56×56 131-181 → 154-217, 192 of 28×28
+    /// 55-56 → 69).
     /// </summary>
     internal static bool PrefersDirectRowsAvx(in Conv2dGeometry g)
-        => UsesDirectRows<Vector256<float>>(g) && (g.StrideWidth == 2 ? g.OutWidth >= 8 : g.OutWidth > 8);
+        => UsesDirectRows<Vector256<float>>(g) && g.StrideWidth == 2 && g.OutWidth % 8 == 0 && g.OutWidth >= 16;
 
     /// <summary>Input width from which 3 × 3 stride-1 planes stay with the direct rows (the two kernels tie at 28).</summary>
     internal const int DirectRowsMinWidthStride1 = 28;
