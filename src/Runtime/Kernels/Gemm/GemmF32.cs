@@ -18,14 +18,34 @@ public static unsafe class GemmF32
         if (b.Length < (long)k * n) throw new ArgumentException($"B has {b.Length} elements, expected {(long)k * n}.", nameof(b));
         int panels = (n + GemmDriver.PanelWidth - 1) / GemmDriver.PanelWidth;
         var packed = new float[(long)panels * k * GemmDriver.PanelWidth];
-        for (int panel = 0; panel < panels; panel++)
+        fixed (float* source = b)
+        fixed (float* target = packed)
         {
-            int column0 = panel * GemmDriver.PanelWidth;
-            int columns = Math.Min(GemmDriver.PanelWidth, n - column0);
-            long panelOffset = (long)panel * k * GemmDriver.PanelWidth;
-            for (int p = 0; p < k; p++)
-                for (int j = 0; j < columns; j++)
-                    packed[panelOffset + (long)p * GemmDriver.PanelWidth + j] = bTransposed ? b[(column0 + j) * k + p] : b[p * n + column0 + j];
+            for (int panel = 0; panel < panels; panel++)
+            {
+                int column0 = panel * GemmDriver.PanelWidth;
+                int columns = Math.Min(GemmDriver.PanelWidth, n - column0);
+                float* panelStart = target + (long)panel * k * GemmDriver.PanelWidth;
+                if (!bTransposed)
+                {
+                    for (int p = 0; p < k; p++)
+                        new ReadOnlySpan<float>(source + (long)p * n + column0, columns).CopyTo(new Span<float>(panelStart + (long)p * GemmDriver.PanelWidth, columns));
+                    continue;
+                }
+                // Eight of B's rows at a time, each read along its length, through pointers: packing is part of a cold
+                // start (7.6 % of MobileViT-S's new process → first result under perf, element by element with a k-float
+                // stride and bounds checks). Same floats; 240 × 480 465 → 367 µs, 640 × 1000 1087 → 918 µs.
+                for (int j0 = 0; j0 < columns; j0 += 8)
+                {
+                    int count = Math.Min(8, columns - j0);
+                    float* rows = source + (long)(column0 + j0) * k;
+                    for (int p = 0; p < k; p++)
+                    {
+                        float* to = panelStart + (long)p * GemmDriver.PanelWidth + j0;
+                        for (int j = 0; j < count; j++) to[j] = rows[(long)j * k + p];
+                    }
+                }
+            }
         }
         return packed;
     }
