@@ -119,6 +119,11 @@ internal readonly unsafe struct Vector128Isa : IVectorIsa<Vector128<float>>
             value.Store(destination);
             return;
         }
+        if (Avx.IsSupported && CpuVendor.IsAmd)
+        {
+            StoreInPieces(destination, value, count);
+            return;
+        }
         if (Avx.IsSupported)
         {
             Vector128<float> mask = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count)).AsSingle();
@@ -127,5 +132,19 @@ internal readonly unsafe struct Vector128Isa : IVectorIsa<Vector128<float>>
         }
         float* lanes = (float*)&value;
         for (int lane = 0; lane < count; lane++) destination[lane] = lanes[lane];
+    }
+
+    /// <summary>The first <paramref name="count"/> (0-3) lanes of <paramref name="value"/> in plain 64- and 32-bit stores (SSE).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInPieces(float* destination, Vector128<float> value, int count)
+    {
+        if (count >= 2)
+        {
+            Sse.StoreLow(destination, value);
+            value = Sse.MoveHighToLow(value, value);
+            destination += 2;
+            count -= 2;
+        }
+        if (count == 1) Sse.StoreScalar(destination, value);
     }
 }

@@ -145,34 +145,9 @@ internal static unsafe class DepthwiseRowsAvx
                 // Lanes 0, 1, 4, 5, 2, 3, 6, 7 back to 0 … 7: the 64-bit pairs in the order 0, 2, 1, 3.
                 sum = Avx2.Permute4x64(sum.AsDouble(), 0b11_01_10_00).AsSingle();
                 if (x + Width <= outWidth) Avx.Store(outRow + x, sum);
-                else StoreTail(outRow + x, outWidth - x, sum);
+                else Vector256Isa.StoreInPieces(outRow + x, sum, outWidth - x);
             }
         }
-    }
-
-    /// <summary>
-    /// The first <paramref name="count"/> (1-7) lanes of <paramref name="value"/>: in 4-, 2- and 1-float pieces, plain
-    /// stores (a masked store is microcoded on AMD's cores).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreTail(float* destination, int count, Vector256<float> value)
-    {
-        Vector128<float> half = value.GetLower();
-        if (count >= 4)
-        {
-            half.Store(destination);
-            half = value.GetUpper();
-            destination += 4;
-            count -= 4;
-        }
-        if (count >= 2)
-        {
-            Sse.StoreLow(destination, half);
-            half = Sse.MoveHighToLow(half, half);
-            destination += 2;
-            count -= 2;
-        }
-        if (count == 1) Sse.StoreScalar(destination, half);
     }
 
     /// <summary>
@@ -211,7 +186,7 @@ internal static unsafe class DepthwiseRowsAvx
             Avx.MaskLoad(r1 + x - 1, left), Avx.MaskLoad(r1 + x, middle), Avx.MaskLoad(r1 + x + 1, right),
             Avx.MaskLoad(r2 + x - 1, left), Avx.MaskLoad(r2 + x, middle), Avx.MaskLoad(r2 + x + 1, right));
         if (x + Width <= width) Avx.Store(outRow + x, sum);
-        else StoreTail(outRow + x, width - x, sum);
+        else Vector256Isa.StoreInPieces(outRow + x, sum, width - x);
     }
 
     /// <summary>All ones in the lanes i with 0 &lt;= start + i &lt; width.</summary>
