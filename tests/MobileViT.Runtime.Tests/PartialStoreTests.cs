@@ -7,8 +7,8 @@ namespace MobileViT.Runtime.Tests;
 
 /// <summary>
 /// A partial store writes exactly the first count lanes and leaves the floats after them alone: a row's last vector
-/// is stored this way with the next row, or the next tensor, right behind it. Both forms: masked, and in plain pieces
-/// (what AMD's cores take).
+/// is stored this way with the next row, or the next tensor, right behind it. Through StorePartial (plain pieces with
+/// SSE, a lane loop without) and through the pieces directly.
 /// </summary>
 public unsafe class PartialStoreTests
 {

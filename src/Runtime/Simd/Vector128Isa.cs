@@ -119,15 +119,9 @@ internal readonly unsafe struct Vector128Isa : IVectorIsa<Vector128<float>>
             value.Store(destination);
             return;
         }
-        if (Avx.IsSupported && CpuVendor.IsAmd)
+        if (Sse.IsSupported)
         {
             StoreInPieces(destination, value, count);
-            return;
-        }
-        if (Avx.IsSupported)
-        {
-            Vector128<float> mask = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count)).AsSingle();
-            Avx.MaskStore(destination, mask, value);
             return;
         }
         float* lanes = (float*)&value;
