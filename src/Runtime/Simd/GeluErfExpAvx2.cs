@@ -11,7 +11,7 @@ namespace MobileViT.Runtime.Simd;
 /// <c>vpermps</c> per vector, about a third of its time on a Zen 3 (7.1 ns per vector, 4.4 with additions in their
 /// place); this one 5.8-6.1 ns, bound by its division and exp. Within 1.4e-6 relative on [−6, 0) (the table: 1.2e-5 on
 /// [−4, 0), 4.5e-3 near −5.7) and 3.9e-7 absolute everywhere, like the table. On Intel cores a permute is one cycle and
-/// a 256-bit division five, so they keep the table (<see cref="VectorMath.GeluErf"/> chooses; not measured on one).
+/// a 256-bit division five, so they keep the table (<see cref="ElementwiseRow"/> chooses, once per call; not measured on one).
 /// </summary>
 internal static class GeluErfExpAvx2
 {

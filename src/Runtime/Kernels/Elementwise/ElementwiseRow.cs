@@ -27,6 +27,8 @@ internal static unsafe class ElementwiseRow
             case UnaryKind.SiLU: Apply<TIsa, TVector, SiLUOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.HardSigmoid: Apply<TIsa, TVector, HardSigmoidOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.HardSwish: Apply<TIsa, TVector, HardSwishOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
+            // The GELU form by vendor, chosen here once per call rather than per vector (VectorMath.GeluErfExp).
+            case UnaryKind.GeluErf when CpuVendor.IsAmd: Apply<TIsa, TVector, GeluErfExpOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.GeluErf: Apply<TIsa, TVector, GeluErfOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.GeluTanh: Apply<TIsa, TVector, GeluTanhOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;
             case UnaryKind.Tanh: Apply<TIsa, TVector, TanhOperator>(alpha, beta, input, output, count, scale, rowBias, columnBias, residual); break;

@@ -205,6 +205,15 @@ internal readonly struct GeluErfOperator : IUnaryOperator
         => VectorMath.GeluErf<TIsa, TVector>(x);
 }
 
+/// <summary><see cref="GeluErfOperator"/> with <see cref="VectorMath.GeluErfExp"/>'s form for 256-bit vectors (AMD's cores).</summary>
+internal readonly struct GeluErfExpOperator : IUnaryOperator
+{
+    public static float Invoke(float x, float alpha, float beta) => ScalarMath.GeluErf(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVector Invoke<TIsa, TVector>(TVector x, TVector alpha, TVector beta) where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+        => VectorMath.GeluErfExp<TIsa, TVector>(x);
+}
+
 internal readonly struct GeluTanhOperator : IUnaryOperator
 {
     public static float Invoke(float x, float alpha, float beta) => ScalarMath.GeluTanh(x);
