@@ -114,14 +114,14 @@ internal readonly unsafe struct Vector256Isa : IVectorIsa<Vector256<float>>
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> (1-7) lanes of <paramref name="value"/> in plain 128-, 64- and 32-bit stores:
+    /// The first <paramref name="count"/> (0-7) lanes of <paramref name="value"/> in plain 128-, 64- and 32-bit stores:
     /// on AMD's cores a masked store is microcoded. <see cref="StorePartial"/> takes this form wherever SSE is, with no
     /// vendor check: under NativeAOT a static readonly field is read at run time, and reading <c>CpuVendor.IsAmd</c> here,
     /// inlined into the GEMM tiles, nearly doubled MobileViT-XS's cold start (70-75 → 133-138 ms; the JIT folds the field).
-    /// Inside RepViT-M0.9 (A/B by an environment variable, same build, same phase) the
-    /// 8-channel blocks' 14 × 14 depthwise steps, whose transposes back store rows of 6, 1.70-1.77 → 1.53-1.63 × ONNX
-    /// Runtime's node and the whole 1.094 → 1.054; inside MobileNetV2 its 7 × 7 depthwise steps 1.33-1.37 → 1.17-1.26;
-    /// MobileNetV3-L unchanged (1.089 / 1.095).
+    /// Inside RepViT-M0.9 (A/B by an environment variable, same build, same phase) the 8-channel blocks' 14 × 14
+    /// depthwise steps, whose transposes back store rows of 6, 1.70-1.77 → 1.53-1.63 × ONNX Runtime's node and the
+    /// whole 1.094 → 1.054; inside MobileNetV2 its 7 × 7 depthwise steps 1.33-1.37 → 1.17-1.26; MobileNetV3-L unchanged
+    /// (1.089 / 1.095).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInPieces(float* destination, Vector256<float> value, int count)
