@@ -452,10 +452,10 @@ internal static unsafe class DepthwiseConvolution
 
     /// <summary>
     /// Whether a stride-2 plane the 8-channel blocks could take stays with <see cref="DepthwiseRowsAvx.Rows3x3Stride2"/>:
-    /// when its output rows are whole vectors, two or more (no masked store, which AVX makes slow). Zen 3, same process,
-    /// channel blocks against rows: 256 channels of 32×32 86-88 → 62-64 µs, 160 of 32×32 53 → 39 µs; 384 of 16×16 tie
-    /// (51 → 50-55); with a partial last vector the blocks stay faster (144 of 56×56 131-181 → 154-217, 192 of 28×28
-    /// 55-56 → 69).
+    /// when its output rows are whole vectors, two or more. Zen 3, same process, channel blocks against rows: 256 channels
+    /// of 32×32 86-88 → 62-64 µs, 160 of 32×32 53 → 39 µs; 384 of 16×16 tie (51 → 50-55); with a partial last vector the
+    /// blocks stayed faster (144 of 56×56 131-181 → 154-217, 192 of 28×28 55-56 → 69), and still do inside MobileNetV2
+    /// with the rows' tails stored in plain pieces (192 of 28×28: 52 against 57 µs; 144 of 56×56 135 against 130, a tie).
     /// </summary>
     internal static bool PrefersDirectRowsAvx(in Conv2dGeometry g)
         => UsesDirectRows<Vector256<float>>(g) && g.StrideWidth == 2 && g.OutWidth % 8 == 0 && g.OutWidth >= 16;

@@ -62,19 +62,8 @@ internal static unsafe class ShallowConv3x3Stride2
 
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
     {
-        // Weights regrouped per tile: [channel tile][input channel, kernel row, kernel column][8 channels], so a tile's
-        // broadcasts walk one pointer. Channels past the last are zero and never stored.
-        int tiles = (g.OutChannels + ChannelTile - 1) / ChannelTile;
-        int perTile = g.InChannels * TapsPerChannel * ChannelTile;
-        float* grouped = stackalloc float[tiles * perTile];
-        int depth = g.InChannels * TapsPerChannel;
-        for (int tile = 0; tile < tiles; tile++)
-            for (int tap = 0; tap < depth; tap++)
-                for (int c = 0; c < ChannelTile; c++)
-                {
-                    int channel = tile * ChannelTile + c;
-                    grouped[tile * perTile + tap * ChannelTile + c] = channel < g.OutChannels ? weights[channel * depth + tap] : 0f;
-                }
+        float* grouped = stackalloc float[GroupedWeightFloats(g, ChannelTile)];
+        GroupWeights(weights, g, ChannelTile, grouped);
 
         int bandRows = BandRows(g);
         var job = new StemJob
@@ -92,6 +81,28 @@ internal static unsafe class ShallowConv3x3Stride2
             return;
         }
         RunBands(ref job, 0, units);
+    }
+
+    /// <summary>Floats <see cref="GroupWeights"/> writes: whole tiles of <paramref name="channelTile"/> output channels.</summary>
+    internal static int GroupedWeightFloats(in Conv2dGeometry g, int channelTile)
+        => (g.OutChannels + channelTile - 1) / channelTile * g.InChannels * TapsPerChannel * channelTile;
+
+    /// <summary>
+    /// The ONNX weights regrouped per tile of <paramref name="channelTile"/> output channels: [tile][input channel, kernel
+    /// row, kernel column][channel in the tile], so a tile's broadcasts walk one pointer. Channels past the last are zero
+    /// and never stored. Shared with <see cref="ShallowConv3x3Stride2Avx"/> (tiles of 4).
+    /// </summary>
+    internal static void GroupWeights(float* weights, in Conv2dGeometry g, int channelTile, float* grouped)
+    {
+        int depth = g.InChannels * TapsPerChannel, perTile = depth * channelTile;
+        int tiles = (g.OutChannels + channelTile - 1) / channelTile;
+        for (int tile = 0; tile < tiles; tile++)
+            for (int tap = 0; tap < depth; tap++)
+                for (int c = 0; c < channelTile; c++)
+                {
+                    int channel = tile * channelTile + c;
+                    grouped[tile * perTile + tap * channelTile + c] = channel < g.OutChannels ? weights[channel * depth + tap] : 0f;
+                }
     }
 
     /// <summary>An even number of output rows holding about <see cref="BandFloats"/> outputs per channel.</summary>

@@ -74,19 +74,8 @@ internal static unsafe class ShallowConv3x3Stride2Avx
 
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
     {
-        // Weights regrouped per tile: [channel tile][input channel, kernel row, kernel column][4 channels], so a tile's
-        // broadcasts walk one pointer. Channels past the last are zero and never stored.
-        int tiles = (g.OutChannels + ChannelTile - 1) / ChannelTile;
-        int depth = g.InChannels * TapsPerChannel;
-        int perTile = depth * ChannelTile;
-        float* grouped = stackalloc float[tiles * perTile];
-        for (int tile = 0; tile < tiles; tile++)
-            for (int tap = 0; tap < depth; tap++)
-                for (int c = 0; c < ChannelTile; c++)
-                {
-                    int channel = tile * ChannelTile + c;
-                    grouped[tile * perTile + tap * ChannelTile + c] = channel < g.OutChannels ? weights[channel * depth + tap] : 0f;
-                }
+        float* grouped = stackalloc float[ShallowConv3x3Stride2.GroupedWeightFloats(g, ChannelTile)];
+        ShallowConv3x3Stride2.GroupWeights(weights, g, ChannelTile, grouped);
 
         int bandRows = BandRows(g);
         var job = new StemJob
@@ -313,16 +302,10 @@ internal static unsafe class ShallowConv3x3Stride2Avx
     private static void StoreRow<TOperator>(float* output, nint outPlane, int channels, int count, TileEpilogue epilogue,
         Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3) where TOperator : struct, IUnaryOperator
     {
-        Store(output, count, epilogue.Apply<TOperator>(s0, 0));
-        if (channels > 1) Store(output + outPlane, count, epilogue.Apply<TOperator>(s1, 1));
-        if (channels > 2) Store(output + 2 * outPlane, count, epilogue.Apply<TOperator>(s2, 2));
-        if (channels > 3) Store(output + 3 * outPlane, count, epilogue.Apply<TOperator>(s3, 3));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* destination, int count, Vector256<float> value)
-    {
-        if (count == Lanes) Vector256.Store(value, destination);
-        else Vector256Isa.StorePartial(destination, value, count);
+        // StorePartial stores a whole vector when count is 8.
+        Vector256Isa.StorePartial(output, epilogue.Apply<TOperator>(s0, 0), count);
+        if (channels > 1) Vector256Isa.StorePartial(output + outPlane, epilogue.Apply<TOperator>(s1, 1), count);
+        if (channels > 2) Vector256Isa.StorePartial(output + 2 * outPlane, epilogue.Apply<TOperator>(s2, 2), count);
+        if (channels > 3) Vector256Isa.StorePartial(output + 3 * outPlane, epilogue.Apply<TOperator>(s3, 3), count);
     }
 }

@@ -11,7 +11,7 @@ namespace MobileViT.Runtime;
 /// independent FMAs to fill both FMA pipes, and within the 16 registers of AVX2 and NEON. With Vector512 the 6 x 4-vector
 /// tile (6x64, 24 accumulators in AVX-512's 32 registers) needs fewer loads per FMA:
 /// 200 → 217 GFLOP/s on one core with a per-kernel timer while developing; KernelBenchmarks.Gemm600x256x64 runs it.
-/// Columns past <c>columns</c> are computed but never loaded from or stored to C (masked loads and stores).
+/// Columns past <c>columns</c> are computed but never loaded from or stored to C (masked loads, partial stores).
 /// </summary>
 internal static unsafe class GemmMicrokernels
 {
@@ -705,7 +705,7 @@ internal static unsafe class GemmMicrokernels
     }
 
     /// <summary>
-    /// Columns [0, columns) (1..Count) of one row of C from one vector, by masked loads and stores: the narrow tiles of
+    /// Columns [0, columns) (1..Count) of one row of C from one vector, by masked loads and partial stores: the narrow tiles of
     /// attention heads (16, 24 or 36 values) and of panel tails. A tile's whole rows take <see cref="StoreFull"/> instead,
     /// on a separate path: with both in one straight line after the loop, the register allocator reloads an accumulator
     /// from the stack on every iteration of the 6 × 4-vector tile (217 → 160 GFLOP/s, per-kernel timer).
