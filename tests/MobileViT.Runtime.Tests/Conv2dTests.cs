@@ -210,6 +210,55 @@ public class Conv2dTests
         }
     }
 
+    /// <summary>
+    /// 256-bit pointwise products tile by tile across each column block and in panel order
+    /// (<see cref="GemmDriver.SweepsTileRows"/>): both match the naive definition and each other bitwise, on one thread
+    /// and on two, with the epilogue finished in the tiles (Clip) or as a pass (SiLU).
+    /// </summary>
+    [Theory]
+    [InlineData(1, 192, 14, 14, 50, "one block with a narrow last panel of 4, two depth chunks, 2 rows past the tiles")]
+    [InlineData(1, 24, 40, 40, 28, "a shallow product on rows over a page: six whole blocks and a panel, 4 rows past the tiles")]
+    [InlineData(2, 16, 80, 70, 50, "a shallow product in two batch items, its last panel 32 columns wide")]
+    [InlineData(1, 130, 10, 13, 12, "stays in panel order: its last panel of 2 columns goes as dot products (the path the rule leaves alone)")]
+    public void TileRowsAcrossBlocks_AreBitwisePanelOrder(int batch, int inChannels, int height, int width, int outChannels, string what)
+    {
+        Conv2dGeometry g = Geometry(batch, inChannels, height, width, outChannels, 1, 1, 0);
+        float[] input = TestData.Random((int)g.InputLength, seed: 31, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed: 32);
+        float[] bias = TestData.Random(g.OutChannels, seed: 33);
+        float[] residual = TestData.Random((int)g.OutputLength, seed: 34);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        bool original = GemmDriver.SweepsTileRows;
+        try
+        {
+            foreach (var activation in new[] { new Activation(ActivationKind.Clip, 0f, 6f), new Activation(ActivationKind.SiLU) })
+            {
+                float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+                var outputs = new List<float[]>();
+                foreach (int degree in new[] { 1, 2 })
+                    for (int across = 0; across < 2; across++)
+                    {
+                        GemmDriver.SweepsTileRows = across == 1;
+                        float[] output = TestData.Random((int)g.OutputLength, seed: 35);
+                        KernelParallelism.PrepareDegree(degree);
+                        int previous = KernelParallelism.Enter(degree);
+                        try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, KernelIsa.Vector256); }
+                        finally { KernelParallelism.Exit(previous); }
+                        TestData.AssertClose(output, expected, 1e-5, $"{what}: {activation.Kind}, {degree} thread(s), across={across == 1}");
+                        outputs.Add(output);
+                    }
+                for (int o = 1; o < outputs.Count; o++)
+                    for (int i = 0; i < outputs[0].Length; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(outputs[0][i]) == BitConverter.SingleToInt32Bits(outputs[o][i]),
+                            $"{what}: {activation.Kind}, run {o} (degree {(o < 2 ? 1 : 2)}, across={o % 2 == 1}) element {i} is {outputs[o][i]}, panel order on one thread {outputs[0][i]}");
+            }
+        }
+        finally
+        {
+            GemmDriver.SweepsTileRows = original;
+        }
+    }
+
     public static IEnumerable<object[]> ActivationCases()
     {
         foreach (KernelIsa isa in TestData.AllIsas)
