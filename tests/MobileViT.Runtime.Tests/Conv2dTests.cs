@@ -219,6 +219,7 @@ public class Conv2dTests
     [InlineData(1, 192, 14, 14, 50, "one block with a narrow last panel of 4, two depth chunks, 2 rows past the tiles")]
     [InlineData(1, 24, 40, 40, 28, "a shallow product on rows over a page: six whole blocks and a panel, 4 rows past the tiles")]
     [InlineData(2, 16, 80, 70, 50, "a shallow product in two batch items, its last panel 32 columns wide")]
+    [InlineData(1, 20, 64, 96, 50, "a shallow product on rows 4 KiB apart: stays in panel order, each panel copied")]
     [InlineData(1, 130, 10, 13, 12, "stays in panel order: its last panel of 2 columns goes as dot products (the path the rule leaves alone)")]
     public void TileRowsAcrossBlocks_AreBitwisePanelOrder(int batch, int inChannels, int height, int width, int outChannels, string what)
     {

@@ -383,7 +383,9 @@ internal static unsafe class GemmDriver
     /// steps 0.982 of the panel order's time (16 + 16 steps), MobileNetV3-L's 0.94-0.99, MobileNetV2's 0.96-1.01; the
     /// shallow 112×112 steps 0.77 (16 → 16), 0.82 (16 → 96), 0.86 (32 → 16), 0.90 (16 → 64); 24 → 144 on 56×56 0.97-0.99.
     /// Deeper products on planes larger than a block stay in panel order: 28×28 1.00-1.03, 56×56 0.95-1.08 step to step.
-    /// A panel whose last columns would go as dot products (one or two past whole vectors) stays with the panel order too.
+    /// A panel whose last columns would go as dot products (one or two past whole vectors) stays with the panel order too,
+    /// and so do panels copied from rows 4 KiB apart (128×128, 64×64): with each block's four panels copied once for its
+    /// tiles, MobileViT-XXS and XS moved 0.87-1.04 step to step and 1.00 in sum.
     /// </summary>
     private static bool TileRowsAcrossBlocks(int m, int k, int n)
     {
@@ -409,23 +411,23 @@ internal static unsafe class GemmDriver
     {
         const int tile = GemmMicrokernels.TileRows;
         int tileRows = m / tile * tile;
-        int lastPanel = from + (to - from - 1) / PanelWidth * PanelWidth, lastColumns = to - lastPanel;
-        bool lastInPlace = lastColumns == PanelWidth;
-        // Whole panels, read in place; a narrower last panel comes from the source's copy, as in panel order.
-        int inPlaceColumns = (lastInPlace ? to : lastPanel) - from;
-        float* b = source.ColumnsInPlace(from, out nint bStride);
-        float* block = c + from;
-        // The depth chunks of panel order (a narrow last panel is copied in DepthChunk rows; whole panels take the
-        // whole depth up to DepthChunk), so every element sums the same chunks in the same order.
+        int panelCount = (to - from + PanelWidth - 1) / PanelWidth;
+        float** panels = stackalloc float*[BlockWidth / PanelWidth];
+        nint* strides = stackalloc nint[BlockWidth / PanelWidth];
+        // The depth chunks of panel order (whole panels in place take the whole depth up to DepthChunk, a copied one
+        // DepthChunk rows), so every element sums the same chunks in the same order.
         int chunk = k > DepthChunk ? DepthChunk : k;
         TileEpilogue tileEpilogue = default;
         for (int depth = 0; depth < k; depth += chunk)
         {
             int depthCount = Math.Min(chunk, k - depth);
             bool accumulate = depth > 0;
-            float* bDepth = b + depth * bStride;
-            nint lastStride = 0;
-            float* lastB = lastInPlace ? null : source.GetPanel(lastPanel, lastColumns, depth, depthCount, scratch, out lastStride);
+            // Only a narrow last panel is copied (into scratch); the others are read where they are.
+            for (int p = 0; p < panelCount; p++)
+            {
+                int column = from + p * PanelWidth;
+                panels[p] = source.GetPanel(column, Math.Min(PanelWidth, to - column), depth, depthCount, scratch, out strides[p]);
+            }
             // Interleaved A: a tile's depth rows are 6 floats apart; the rows after the last whole tile are row-major.
             float* aTiles = a + depth * tile, aRest = a + depth;
             TileEpilogue* finishing = finish != null && depth + depthCount == k ? &tileEpilogue : null;
@@ -433,19 +435,20 @@ internal static unsafe class GemmDriver
             {
                 // Each tile's weights come from beyond the L2 once per chunk: the next tile's are asked for meanwhile.
                 if (row + tile < tileRows) PrefetchToL2(aTiles + (row + tile) * aRowStride, tile * depthCount);
-                if (finishing != null) tileEpilogue.MoveTo(finish, row, from, ldc);
-                GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aTiles + row * aRowStride, 1, tile, bDepth, bStride, depthCount,
-                    block + row * ldc, ldc, inPlaceColumns, accumulate, finishing);
-                if (lastB == null) continue;
-                if (finishing != null) tileEpilogue.MoveTo(finish, row, lastPanel, ldc);
-                GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aTiles + row * aRowStride, 1, tile, lastB, lastStride, depthCount,
-                    block + row * ldc + inPlaceColumns, ldc, lastColumns, accumulate, finishing);
+                for (int p = 0; p < panelCount; p++)
+                {
+                    int column = from + p * PanelWidth;
+                    if (finishing != null) tileEpilogue.MoveTo(finish, row, column, ldc);
+                    GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aTiles + row * aRowStride, 1, tile, panels[p], strides[p], depthCount,
+                        c + row * ldc + column, ldc, Math.Min(PanelWidth, to - column), accumulate, finishing);
+                }
             }
-            if (tileRows == m) continue;
-            RunTiles<TIsa, TVector>(aTiles, aRest, aRowStride, 1, tile, 1, bDepth, bStride, depthCount, block, ldc, m, inPlaceColumns, accumulate, firstRow: tileRows);
-            if (lastB != null)
-                RunTiles<TIsa, TVector>(aTiles, aRest, aRowStride, 1, tile, 1, lastB, lastStride, depthCount, block + inPlaceColumns, ldc, m,
-                    lastColumns, accumulate, firstRow: tileRows);
+            for (int p = 0; p < panelCount && tileRows < m; p++)
+            {
+                int column = from + p * PanelWidth;
+                RunTiles<TIsa, TVector>(aTiles, aRest, aRowStride, 1, tile, 1, panels[p], strides[p], depthCount, c + column, ldc, m,
+                    Math.Min(PanelWidth, to - column), accumulate, firstRow: tileRows);
+            }
         }
         if (finish == null)
         {
@@ -453,7 +456,8 @@ internal static unsafe class GemmDriver
             return;
         }
         // The tiles finished their whole 16-column sub-tiles; the pass takes the rows after them and the columns left.
-        int finishedEnd = lastPanel + (lastInPlace ? PanelWidth : lastColumns / (2 * TIsa.Count) * (2 * TIsa.Count));
+        int lastPanel = from + (panelCount - 1) * PanelWidth;
+        int finishedEnd = lastPanel + (to - lastPanel) / (2 * TIsa.Count) * (2 * TIsa.Count);
         epilogue.Apply<TIsa, TVector>(c, ldc, tileRows, m - tileRows, from, to - from);
         if (finishedEnd < to) epilogue.Apply<TIsa, TVector>(c, ldc, 0, tileRows, finishedEnd, to - finishedEnd);
     }
