@@ -260,6 +260,54 @@ public class Conv2dTests
         }
     }
 
+    /// <summary>
+    /// A 256-bit panel's one column past its whole vectors computed inside each tile's loop and four tiles' rows at a time
+    /// after them (<see cref="GemmDriver.DotColumnInTiles"/>): both match the naive definition and each other bitwise, on
+    /// one thread and on two, with the epilogue finished in the tiles (Clip) or as a pass (SiLU).
+    /// </summary>
+    [Theory]
+    [InlineData(320, 7, 7, 100, "a 7×7 plane: 48 columns and the 49th, three depth chunks, 4 rows past the tiles")]
+    [InlineData(40, 5, 5, 30, "a 5×5 plane: 24 columns (two vectors, then one) and the 25th")]
+    [InlineData(24, 9, 9, 13, "a 9×9 plane: a whole panel, then 16 columns and the 81st; 1 row past the tiles")]
+    public void DotColumnInTiles_IsBitwiseFourTileRows(int inChannels, int height, int width, int outChannels, string what)
+    {
+        Conv2dGeometry g = Geometry(1, inChannels, height, width, outChannels, 1, 1, 0);
+        float[] input = TestData.Random((int)g.InputLength, seed: 41, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed: 42);
+        float[] bias = TestData.Random(g.OutChannels, seed: 43);
+        float[] residual = TestData.Random((int)g.OutputLength, seed: 44);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        bool original = GemmDriver.DotColumnInTiles;
+        try
+        {
+            foreach (var activation in new[] { new Activation(ActivationKind.Clip, 0f, 6f), new Activation(ActivationKind.SiLU) })
+            {
+                float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+                var outputs = new List<float[]>();
+                foreach (int degree in new[] { 1, 2 })
+                    for (int inTiles = 0; inTiles < 2; inTiles++)
+                    {
+                        GemmDriver.DotColumnInTiles = inTiles == 1;
+                        float[] output = TestData.Random((int)g.OutputLength, seed: 45);
+                        KernelParallelism.PrepareDegree(degree);
+                        int previous = KernelParallelism.Enter(degree);
+                        try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, KernelIsa.Vector256); }
+                        finally { KernelParallelism.Exit(previous); }
+                        TestData.AssertClose(output, expected, 1e-5, $"{what}: {activation.Kind}, {degree} thread(s), in tiles={inTiles == 1}");
+                        outputs.Add(output);
+                    }
+                for (int o = 1; o < outputs.Count; o++)
+                    for (int i = 0; i < outputs[0].Length; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(outputs[0][i]) == BitConverter.SingleToInt32Bits(outputs[o][i]),
+                            $"{what}: {activation.Kind}, run {o} (degree {(o < 2 ? 1 : 2)}, in tiles={o % 2 == 1}) element {i} is {outputs[o][i]}, after the tiles on one thread {outputs[0][i]}");
+            }
+        }
+        finally
+        {
+            GemmDriver.DotColumnInTiles = original;
+        }
+    }
+
     public static IEnumerable<object[]> ActivationCases()
     {
         foreach (KernelIsa isa in TestData.AllIsas)

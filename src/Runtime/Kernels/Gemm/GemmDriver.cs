@@ -313,6 +313,32 @@ internal static unsafe class GemmDriver
                         // The last few columns together, each gathered into its own contiguous run along the depth.
                         for (int p = 0; p < depthCount; p++)
                             for (int j = 0; j < tail; j++) tailColumns[j * DepthChunk + p] = panel[p * bStride + tiled + j];
+                    if (tail == 1 && interleavedA && TIsa.Count == 8 && tiled >= 2 * TIsa.Count && DotColumnInTiles && Fma.IsSupported)
+                    {
+                        // The 49th column in the tiles' first two vectors' loop: see DotColumnInTiles.
+                        for (int row = 0; row < tileRows; row += GemmMicrokernels.TileRows)
+                        {
+                            if (streamTiles && row + 2 * GemmMicrokernels.TileRows <= m)
+                                PrefetchToL2(aTiles + (row + GemmMicrokernels.TileRows) * aRowStride, GemmMicrokernels.TileRows * depthCount);
+                            TileEpilogue tileEpilogue = default;
+                            TileEpilogue* tileFinish = finishing == null ? null : &tileEpilogue;
+                            if (tileFinish != null) tileEpilogue.MoveTo(finishing, row, column, ldc);
+                            float* tileC = c + row * ldc + column;
+                            InterleavedRowTiles.Gemm_F32_6x2v_Dot1_InterleavedA_Vector256(aTiles + row * aRowStride, panel, bStride, tailColumns, depthCount,
+                                tileC, tileC + tiled, ldc, accumulate, tileFinish);
+                            if (tileFinish != null) tileEpilogue.MoveTo(finishing, row, column + 2 * TIsa.Count, ldc);
+                            GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aTiles + row * aRowStride, tileRowStride, tileColStride, panel + 2 * TIsa.Count, bStride,
+                                depthCount, tileC + 2 * TIsa.Count, ldc, tiled - 2 * TIsa.Count, accumulate, tileFinish);
+                        }
+                        if (tileRows < m)
+                        {
+                            RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
+                                c + column, ldc, m, tiled, accumulate, firstRow: tileRows);
+                            GemvF32.ProductColumns<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumns, DepthChunk, tail,
+                                c + tileRows * ldc + column + tiled, ldc, m - tileRows, depthCount, accumulate);
+                        }
+                        continue;
+                    }
                     int tailFrom = 0;
                     if (tailWithTiles)
                         for (; tailFrom + 4 * GemmMicrokernels.TileRows <= tileRows; tailFrom += 4 * GemmMicrokernels.TileRows)
@@ -393,6 +419,14 @@ internal static unsafe class GemmDriver
         return k > 0 && m >= GemmMicrokernels.TileRows && n > PanelWidth && (lastColumns == 0 || lastColumns > 2)
                && (n <= BlockWidth || k <= RowGroupDepth && n >= PageFloats);
     }
+
+    /// <summary>
+    /// Whether a 256-bit panel of interleaved weights with one column past its whole vectors (a 7×7 plane's 49th)
+    /// computes that column inside each tile's first-two-vector loop
+    /// (<see cref="InterleavedRowTiles.Gemm_F32_6x2v_Dot1_InterleavedA_Vector256"/>) instead of four tiles' rows at a
+    /// time after them. Tests set it both ways (the result is bitwise the same).
+    /// </summary>
+    internal static bool DotColumnInTiles = true;
 
     /// <summary>Floats in a 4 KiB page.</summary>
     private const int PageFloats = 1024;

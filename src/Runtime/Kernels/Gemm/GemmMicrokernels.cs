@@ -648,7 +648,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary><see cref="StoreFinished4"/> for two vectors of a row (the 256-bit 6 × 2-vector tile), the same arithmetic in the same order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreFinished2<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
+    internal static void StoreFinished2<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
         TVector v0, TVector v1, TVector low, TVector high, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -697,7 +697,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary><see cref="StoreFull"/> for two consecutive vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
+    internal static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         StoreFull<TIsa, TVector>(c, first, accumulate);

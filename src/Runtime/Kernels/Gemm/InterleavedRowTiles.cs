@@ -188,6 +188,69 @@ internal static unsafe class InterleavedRowTiles
     }
 
     /// <summary>
+    /// The first two vectors of a 6-row interleaved tile with 256-bit vectors and, alongside them, one more column (the
+    /// 49th of a 7×7 plane) as six dot products along the depth: each depth step's six A values are one 8-float load,
+    /// multiplied by that column's broadcast value into a thirteenth accumulator. The twelve sums, the dot products, two
+    /// B vectors and one broadcast fill the sixteen registers; the dot step comes last, in the B vectors' registers. The dot
+    /// products chain as <see cref="Gemm_F32_24x2_InterleavedA_Vector256"/>'s do and the twelve sums as
+    /// <see cref="GemmMicrokernels.Gemm_F32_6x2v{TIsa, TVector}"/>'s, so the same bits; with <paramref name="finish"/> the
+    /// two vectors finish as that tile's do (the dot column's epilogue stays with the pass).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gemm_F32_6x2v_Dot1_InterleavedA_Vector256(float* a, float* b, nint bStride, float* dotColumn, int depth,
+        float* c, float* dotOutput, nint ldc, bool accumulate, TileEpilogue* finish)
+    {
+        Vector256<float> c00 = Vector256<float>.Zero, c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        Vector256<float> c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, dots = c00;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector256<float> b0 = Avx.LoadVector256(b), b1 = Avx.LoadVector256(b + 8);
+            Vector256<float> x = Vector256.Create(a[0]);
+            c00 = Fma.MultiplyAdd(x, b0, c00);
+            c01 = Fma.MultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]);
+            c10 = Fma.MultiplyAdd(x, b0, c10);
+            c11 = Fma.MultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]);
+            c20 = Fma.MultiplyAdd(x, b0, c20);
+            c21 = Fma.MultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]);
+            c30 = Fma.MultiplyAdd(x, b0, c30);
+            c31 = Fma.MultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]);
+            c40 = Fma.MultiplyAdd(x, b0, c40);
+            c41 = Fma.MultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]);
+            c50 = Fma.MultiplyAdd(x, b0, c50);
+            c51 = Fma.MultiplyAdd(x, b1, c51);
+            // Last, once the B vectors are dead: their registers hold the six A values and the column's value.
+            dots = Fma.MultiplyAdd(Avx.LoadVector256(a), Vector256.Create(dotColumn[p]), dots);
+            a += Rows;
+            b += bStride;
+        }
+        for (int r = 0; r < Rows; r++) GemmMicrokernels.PutDot(dotOutput + r * ldc, dots.GetElement(r), accumulate);
+        if (finish != null)
+        {
+            Vector256<float> low = Vector256.Create(finish->Low), high = Vector256.Create(finish->High);
+            float* residual = finish->Residual, rowBias = finish->RowBias;
+            nint residualStride = residual == null ? 0 : ldc;
+            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c, residual, rowBias, 0, c00, c01, low, high, accumulate);
+            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + ldc, residual + residualStride, rowBias, 1, c10, c11, low, high, accumulate);
+            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 2 * ldc, residual + 2 * residualStride, rowBias, 2, c20, c21, low, high, accumulate);
+            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 3 * ldc, residual + 3 * residualStride, rowBias, 3, c30, c31, low, high, accumulate);
+            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 4 * ldc, residual + 4 * residualStride, rowBias, 4, c40, c41, low, high, accumulate);
+            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 5 * ldc, residual + 5 * residualStride, rowBias, 5, c50, c51, low, high, accumulate);
+            return;
+        }
+        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c, c00, c01, accumulate);
+        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + ldc, c10, c11, accumulate);
+        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 2 * ldc, c20, c21, accumulate);
+        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 3 * ldc, c30, c31, accumulate);
+        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 4 * ldc, c40, c41, accumulate);
+        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    /// <summary>
     /// <see cref="GemmMicrokernels.Gemm_F32_6x3v_Dot1{TIsa, TVector}"/> for an interleaved tile: the 49th column's six
     /// dot products take each depth step's six A values as one 8-float load beside the broadcasts. With
     /// <paramref name="prefetch"/> (the next tile's A at the same depth), every other depth step asks for it into L2,
