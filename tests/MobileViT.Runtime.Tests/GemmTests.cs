@@ -152,6 +152,8 @@ public unsafe class GemmTests
         // A row ending 1-4 columns past its last whole panel (the last 4 of 14×14): rows and depth off whole blocks of 16,
         // and depth past one 128-deep chunk.
         (37, 200, 196), (20, 19, 68), (33, 131, 130), (5, 16, 67),
+        // A lone row across whole panels, deeper than one chunk (a classifier: 256-bit vectors sweep each panel row once).
+        (1, 300, 192),
     };
 
     public static IEnumerable<object[]> Cases()

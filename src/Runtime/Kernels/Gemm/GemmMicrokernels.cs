@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
@@ -239,6 +240,38 @@ internal static unsafe class GemmMicrokernels
             Row4v<TIsa, TVector>(a, aColStride, b + sub, bStride, depth, c + sub, System.Math.Min(4 * width, columns - sub), accumulate);
         if (sub < columns)
             Gemm_F32_1x2v<TIsa, TVector>(a, aColStride, b + sub, bStride, depth, c + sub, columns - sub, accumulate);
+    }
+
+    /// <summary>
+    /// <see cref="Gemm_F32_1x4v{TIsa, TVector}"/> for a product of a single row across a whole 64-column panel with
+    /// 256-bit vectors: eight sums, so each depth row of B is read in one 256-byte sweep, where four vectors covered 32
+    /// columns and walked the panel twice, 128 bytes of every 256 (a classifier's weights, read once per run from
+    /// memory). Eight chains cover the multiply-add latency without splitting even and odd depth steps, so the sums are
+    /// formed in another order than the 1 × 4-vector tile's; only single-row products take this form (their panels
+    /// split across threads whole), so an element is always formed the same way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Gemm_F32_1x8v_Vector256(float* a, nint aColStride, float* b, nint bStride, int depth, float* c, bool accumulate)
+    {
+        Vector256<float> c0 = Vector256<float>.Zero, c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0; p < depth; p++)
+        {
+            Vector256<float> x = Vector256.Create(*a);
+            c0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b), c0);
+            c1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 8), c1);
+            c2 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 16), c2);
+            c3 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 24), c3);
+            c4 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 32), c4);
+            c5 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 40), c5);
+            c6 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 48), c6);
+            c7 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 56), c7);
+            a += aColStride;
+            b += bStride;
+        }
+        StoreFull2<Vector256Isa, Vector256<float>>(c, c0, c1, accumulate);
+        StoreFull2<Vector256Isa, Vector256<float>>(c + 16, c2, c3, accumulate);
+        StoreFull2<Vector256Isa, Vector256<float>>(c + 32, c4, c5, accumulate);
+        StoreFull2<Vector256Isa, Vector256<float>>(c + 48, c6, c7, accumulate);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
