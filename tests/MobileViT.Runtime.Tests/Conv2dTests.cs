@@ -62,6 +62,8 @@ public class Conv2dTests
         ["Pointwise 20->50 64x96 (a shallow product on rows 4 KiB apart: rows in groups of 24, each block of B copied once for all groups)"] = Geometry(1, 20, 64, 96, 50, 1, 1, 0),
         ["Pointwise 200->40 5x5 (an SSD head's plane: a narrow panel of 25 columns, two-vector tiles over two depth chunks)"] = Geometry(1, 200, 5, 5, 40, 1, 1, 0),
         ["Pointwise 37->21 on a 1x1 plane batch 2 (squeeze-excitation: one column)"] = Geometry(2, 37, 1, 1, 21, 1, 1, 0),
+        ["Pointwise 21->70 on a 1x1 plane batch 2 (squeeze-excitation's expanding half: the transposed weights' panels, the last of 6 columns)"] = Geometry(2, 21, 1, 1, 70, 1, 1, 0),
+        ["Pointwise 150->200 on a 1x1 plane (the transposed weights' panels: three whole, two depth chunks)"] = Geometry(1, 150, 1, 1, 200, 1, 1, 0),
         ["Pointwise 64->8 on a 1x1 plane (depth a multiple of every vector width)"] = Geometry(1, 64, 1, 1, 8, 1, 1, 0),
         ["Depthwise 3x3 s1 p1 5ch 9x13"] = Geometry(1, 5, 9, 13, 5, 3, 1, 1, groups: 5),
         ["Depthwise 3x3 s1 p1 3ch 17x33 batch2"] = Geometry(2, 3, 17, 33, 3, 3, 1, 1, groups: 3),
@@ -393,7 +395,9 @@ public class Conv2dTests
     /// <summary>
     /// Channel planes <paramref name="gap"/> floats apart beyond their size (the compiler's padded planes), through every
     /// convolution path: every plane of the output has the bits of the contiguous run, the gaps are neither read (NaN
-    /// there would spread) nor written.
+    /// there would spread) nor written. One exception: a pointwise convolution on a 1 × 1 plane (which the compiler never
+    /// pads) takes the transposed weights' panels only with contiguous channels, and with padded ones the row-by-row
+    /// product, whose sums are formed in another order: there the planes must match the contiguous run to 1e-5.
     /// </summary>
     [Theory]
     [MemberData(nameof(PaddedPlaneCases))]
@@ -428,9 +432,16 @@ public class Conv2dTests
             float[] actual = Spread(new float[g.OutputLength], outPlanes, outPlane, Untouched);
             Conv2dF32.Run(Spread(input, inPlanes, inPlane, float.NaN), weights, bias,
                 withResidual ? Spread(residual, outPlanes, outPlane, float.NaN) : default, actual, padded, activation, isa);
+            bool onePixelPanels = Conv2dF32.TakesOnePixelPanels(g);
+            if (onePixelPanels)
+            {
+                var gathered = new float[g.OutputLength];
+                for (int p = 0; p < outPlanes; p++) Array.Copy(actual, p * (outPlane + gap), gathered, p * outPlane, outPlane);
+                TestData.AssertClose(gathered, expected, 1e-5, $"{isa} residual={withResidual}: a 1 × 1 plane, padded against contiguous");
+            }
             for (int p = 0; p < outPlanes; p++)
             {
-                for (int i = 0; i < outPlane; i++)
+                for (int i = 0; i < outPlane && !onePixelPanels; i++)
                 {
                     float want = expected[p * outPlane + i], got = actual[p * (outPlane + gap) + i];
                     Assert.True(BitConverter.SingleToInt32Bits(want) == BitConverter.SingleToInt32Bits(got),

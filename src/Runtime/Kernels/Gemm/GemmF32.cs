@@ -16,8 +16,19 @@ public static unsafe class GemmF32
     {
         if (k < 0 || n < 0) throw new ArgumentOutOfRangeException(nameof(k));
         if (b.Length < (long)k * n) throw new ArgumentException($"B has {b.Length} elements, expected {(long)k * n}.", nameof(b));
+        var packed = new float[PackedLength(k, n)];
+        PackBInto(b, k, n, bTransposed, packed);
+        return packed;
+    }
+
+    /// <summary>Floats <see cref="PackB"/> makes of a k × n B: whole 64-column panels of k rows.</summary>
+    internal static long PackedLength(int k, int n) => (long)((n + GemmDriver.PanelWidth - 1) / GemmDriver.PanelWidth) * k * GemmDriver.PanelWidth;
+
+    /// <summary><see cref="PackB"/> into <paramref name="packed"/>, <see cref="PackedLength"/> floats; the last panel's padding columns are left as they are (a new array's zeros).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PackBInto(ReadOnlySpan<float> b, int k, int n, bool bTransposed, Span<float> packed)
+    {
         int panels = (n + GemmDriver.PanelWidth - 1) / GemmDriver.PanelWidth;
-        var packed = new float[(long)panels * k * GemmDriver.PanelWidth];
         fixed (float* source = b)
         fixed (float* target = packed)
         {
@@ -47,7 +58,6 @@ public static unsafe class GemmF32
                 }
             }
         }
-        return packed;
     }
 
     /// <summary>c[m, n] = act(a[m, k] · B + bias[n] + residual[m, n]) with B from <see cref="PackB"/>. bias and residual may be empty.</summary>
