@@ -26,9 +26,9 @@ public static unsafe class Conv2dF32
     /// convolution <see cref="WinogradConvolution"/> takes, the ONNX layout followed by the Winograd-transformed kernels
     /// (16 / 9 times as many floats again); for a convolution whose taps mostly read the zero padding
     /// (<see cref="TapwiseConvolution"/>), the ONNX layout followed by one interleaved [out × in] matrix per tap; for a
-    /// pointwise convolution on a 1 × 1 plane, the ONNX layout followed by Wᵀ in <see cref="GemmF32.PackB"/>'s panels
-    /// (<see cref="TakesOnePixelPanels"/>); for every other convolution the ONNX layout as-is (a row of W per output
-    /// channel is one GEMM row of A), validated and copied.
+    /// pointwise convolution on a 1 × 1 plane with more outputs than inputs, the ONNX layout followed by Wᵀ in
+    /// <see cref="GemmF32.PackB"/>'s panels (<see cref="TakesOnePixelPanels"/>); for every other convolution the ONNX layout
+    /// as-is (a row of W per output channel is one GEMM row of A), validated and copied.
     /// </summary>
     public static float[] PackWeights(ReadOnlySpan<float> weights, in Conv2dGeometry g)
     {
@@ -36,7 +36,8 @@ public static unsafe class Conv2dF32
         if (weights.Length != g.WeightLength)
             throw new ArgumentException($"Expected {g.WeightLength} weights for {g}, got {weights.Length}.", nameof(weights));
         if (InterleavesWeights(g)) return InterleavedRowTiles.Pack(weights, g.OutChannels, g.InChannels);
-        // The ONNX layout (the scalar reference reads it), then the Winograd kernels or the per-tap matrices the vector paths read.
+        // The ONNX layout (the scalar reference reads it), then the Winograd kernels, the per-tap matrices or the transposed
+        // panels the vector paths read.
         bool winograd = WinogradConvolution.Supports(g), perTap = !winograd && TapwiseConvolution.Supports(g), onePixel = TakesOnePixelPanels(g);
         long appended = winograd ? WinogradConvolution.TransformedLength(g) : perTap ? TapwiseConvolution.TransformedLength(g)
             : onePixel ? OnePixelPanelsLength(g) : 0;
@@ -73,7 +74,8 @@ public static unsafe class Conv2dF32
     /// (the raw sums are stored before the epilogue reads the residual). packedWeights as <see cref="PackWeights"/> made
     /// them: for a 3×3 stride-1 convolution the Winograd kernel takes, weights longer than the ONNX layout are read as
     /// carrying the transformed kernels after it, and weights of exactly that length take the direct convolution; the
-    /// same holds for the per-tap matrices of <see cref="TapwiseConvolution"/>.
+    /// same holds for the per-tap matrices of <see cref="TapwiseConvolution"/> and the transposed panels of
+    /// <see cref="TakesOnePixelPanels"/>.
     /// </summary>
     public static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
         Span<float> output, in Conv2dGeometry g, Activation activation)
