@@ -359,24 +359,12 @@ internal static unsafe class GemmMicrokernels
         {
             // The whole depth is in (whole tiles only): bias, residual and clamp on the accumulators, as the 6 × 4-vector
             // tile does with AVX-512, instead of a pass over C afterwards.
-            TVector lowVector = TIsa.Broadcast(low), highVector = TIsa.Broadcast(high);
-            nint residualStride = residual == null ? 0 : ldc;
-            StoreFinished2<TIsa, TVector>(c, residual, rowBias, 0, c00, c01, lowVector, highVector, accumulate);
-            StoreFinished2<TIsa, TVector>(c + ldc, residual + residualStride, rowBias, 1, c10, c11, lowVector, highVector, accumulate);
-            StoreFinished2<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, rowBias, 2, c20, c21, lowVector, highVector, accumulate);
-            StoreFinished2<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, rowBias, 3, c30, c31, lowVector, highVector, accumulate);
-            StoreFinished2<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, rowBias, 4, c40, c41, lowVector, highVector, accumulate);
-            StoreFinished2<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, rowBias, 5, c50, c51, lowVector, highVector, accumulate);
+            StoreFinished6x2<TIsa, TVector>(c, ldc, residual, rowBias, low, high, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, accumulate);
             return;
         }
         if (columns == 2 * width)
         {
-            StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
-            StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
-            StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
-            StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
-            StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
-            StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
+            Store6x2<TIsa, TVector>(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, accumulate);
             return;
         }
         StoreRow2<TIsa, TVector>(c, c00, c01, columns, accumulate);
@@ -681,7 +669,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary><see cref="StoreFinished4"/> for two vectors of a row (the 256-bit 6 × 2-vector tile), the same arithmetic in the same order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreFinished2<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
+    private static void StoreFinished2<TIsa, TVector>(float* c, float* residual, float* rowBias, int row,
         TVector v0, TVector v1, TVector low, TVector high, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
@@ -704,6 +692,40 @@ internal static unsafe class GemmMicrokernels
         }
         TIsa.Store(c, TIsa.Min(high, TIsa.Max(low, v0)));
         TIsa.Store(c + width, TIsa.Min(high, TIsa.Max(low, v1)));
+    }
+
+    /// <summary>
+    /// A whole 6 × 2-vector tile into six rows of C, <paramref name="ldc"/> apart, through the tile's epilogue
+    /// (<see cref="StoreFinished2"/> per row: bias, residual with C's row stride, clamp to [low, high]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreFinished6x2<TIsa, TVector>(float* c, nint ldc, float* residual, float* rowBias, float low, float high,
+        TVector c00, TVector c01, TVector c10, TVector c11, TVector c20, TVector c21, TVector c30, TVector c31, TVector c40, TVector c41,
+        TVector c50, TVector c51, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        TVector lowVector = TIsa.Broadcast(low), highVector = TIsa.Broadcast(high);
+        nint residualStride = residual == null ? 0 : ldc;
+        StoreFinished2<TIsa, TVector>(c, residual, rowBias, 0, c00, c01, lowVector, highVector, accumulate);
+        StoreFinished2<TIsa, TVector>(c + ldc, residual + residualStride, rowBias, 1, c10, c11, lowVector, highVector, accumulate);
+        StoreFinished2<TIsa, TVector>(c + 2 * ldc, residual + 2 * residualStride, rowBias, 2, c20, c21, lowVector, highVector, accumulate);
+        StoreFinished2<TIsa, TVector>(c + 3 * ldc, residual + 3 * residualStride, rowBias, 3, c30, c31, lowVector, highVector, accumulate);
+        StoreFinished2<TIsa, TVector>(c + 4 * ldc, residual + 4 * residualStride, rowBias, 4, c40, c41, lowVector, highVector, accumulate);
+        StoreFinished2<TIsa, TVector>(c + 5 * ldc, residual + 5 * residualStride, rowBias, 5, c50, c51, lowVector, highVector, accumulate);
+    }
+
+    /// <summary>A whole 6 × 2-vector tile into six rows of C, <paramref name="ldc"/> apart (<see cref="StoreFull"/> per vector).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store6x2<TIsa, TVector>(float* c, nint ldc, TVector c00, TVector c01, TVector c10, TVector c11, TVector c20, TVector c21,
+        TVector c30, TVector c31, TVector c40, TVector c41, TVector c50, TVector c51, bool accumulate)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        StoreFull2<TIsa, TVector>(c, c00, c01, accumulate);
+        StoreFull2<TIsa, TVector>(c + ldc, c10, c11, accumulate);
+        StoreFull2<TIsa, TVector>(c + 2 * ldc, c20, c21, accumulate);
+        StoreFull2<TIsa, TVector>(c + 3 * ldc, c30, c31, accumulate);
+        StoreFull2<TIsa, TVector>(c + 4 * ldc, c40, c41, accumulate);
+        StoreFull2<TIsa, TVector>(c + 5 * ldc, c50, c51, accumulate);
     }
 
     /// <summary>A whole 6 × 3-vector tile into six rows of C, <paramref name="ldc"/> apart (<see cref="StoreFull"/> per vector).</summary>
@@ -730,7 +752,7 @@ internal static unsafe class GemmMicrokernels
 
     /// <summary><see cref="StoreFull"/> for two consecutive vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
+    private static void StoreFull2<TIsa, TVector>(float* c, TVector first, TVector second, bool accumulate)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
         StoreFull<TIsa, TVector>(c, first, accumulate);

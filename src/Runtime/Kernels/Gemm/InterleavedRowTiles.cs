@@ -230,24 +230,10 @@ internal static unsafe class InterleavedRowTiles
         }
         for (int r = 0; r < Rows; r++) GemmMicrokernels.PutDot(dotOutput + r * ldc, dots.GetElement(r), accumulate);
         if (finish != null)
-        {
-            Vector256<float> low = Vector256.Create(finish->Low), high = Vector256.Create(finish->High);
-            float* residual = finish->Residual, rowBias = finish->RowBias;
-            nint residualStride = residual == null ? 0 : ldc;
-            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c, residual, rowBias, 0, c00, c01, low, high, accumulate);
-            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + ldc, residual + residualStride, rowBias, 1, c10, c11, low, high, accumulate);
-            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 2 * ldc, residual + 2 * residualStride, rowBias, 2, c20, c21, low, high, accumulate);
-            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 3 * ldc, residual + 3 * residualStride, rowBias, 3, c30, c31, low, high, accumulate);
-            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 4 * ldc, residual + 4 * residualStride, rowBias, 4, c40, c41, low, high, accumulate);
-            GemmMicrokernels.StoreFinished2<Vector256Isa, Vector256<float>>(c + 5 * ldc, residual + 5 * residualStride, rowBias, 5, c50, c51, low, high, accumulate);
-            return;
-        }
-        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c, c00, c01, accumulate);
-        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + ldc, c10, c11, accumulate);
-        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 2 * ldc, c20, c21, accumulate);
-        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 3 * ldc, c30, c31, accumulate);
-        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 4 * ldc, c40, c41, accumulate);
-        GemmMicrokernels.StoreFull2<Vector256Isa, Vector256<float>>(c + 5 * ldc, c50, c51, accumulate);
+            GemmMicrokernels.StoreFinished6x2<Vector256Isa, Vector256<float>>(c, ldc, finish->Residual, finish->RowBias, finish->Low, finish->High,
+                c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, accumulate);
+        else
+            GemmMicrokernels.Store6x2<Vector256Isa, Vector256<float>>(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, accumulate);
     }
 
     /// <summary>
