@@ -225,36 +225,11 @@ public class Conv2dTests
     [InlineData(1, 130, 10, 13, 12, "stays in panel order: its last panel of 2 columns goes as dot products (the path the rule leaves alone)")]
     public void TileRowsAcrossBlocks_AreBitwisePanelOrder(int batch, int inChannels, int height, int width, int outChannels, string what)
     {
-        Conv2dGeometry g = Geometry(batch, inChannels, height, width, outChannels, 1, 1, 0);
-        float[] input = TestData.Random((int)g.InputLength, seed: 31, -2f, 2f);
-        float[] weights = TestData.Random((int)g.WeightLength, seed: 32);
-        float[] bias = TestData.Random(g.OutChannels, seed: 33);
-        float[] residual = TestData.Random((int)g.OutputLength, seed: 34);
-        float[] packed = Conv2dF32.PackWeights(weights, g);
         bool original = GemmDriver.SweepsTileRows;
         try
         {
-            foreach (var activation in new[] { new Activation(ActivationKind.Clip, 0f, 6f), new Activation(ActivationKind.SiLU) })
-            {
-                float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
-                var outputs = new List<float[]>();
-                foreach (int degree in new[] { 1, 2 })
-                    for (int across = 0; across < 2; across++)
-                    {
-                        GemmDriver.SweepsTileRows = across == 1;
-                        float[] output = TestData.Random((int)g.OutputLength, seed: 35);
-                        KernelParallelism.PrepareDegree(degree);
-                        int previous = KernelParallelism.Enter(degree);
-                        try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, KernelIsa.Vector256); }
-                        finally { KernelParallelism.Exit(previous); }
-                        TestData.AssertClose(output, expected, 1e-5, $"{what}: {activation.Kind}, {degree} thread(s), across={across == 1}");
-                        outputs.Add(output);
-                    }
-                for (int o = 1; o < outputs.Count; o++)
-                    for (int i = 0; i < outputs[0].Length; i++)
-                        Assert.True(BitConverter.SingleToInt32Bits(outputs[0][i]) == BitConverter.SingleToInt32Bits(outputs[o][i]),
-                            $"{what}: {activation.Kind}, run {o} (degree {(o < 2 ? 1 : 2)}, across={o % 2 == 1}) element {i} is {outputs[o][i]}, panel order on one thread {outputs[0][i]}");
-            }
+            AssertTwoFormsBitwise(Geometry(batch, inChannels, height, width, outChannels, 1, 1, 0), seed: 31, what, "across",
+                across => GemmDriver.SweepsTileRows = across);
         }
         finally
         {
@@ -273,40 +248,50 @@ public class Conv2dTests
     [InlineData(24, 9, 9, 13, "a 9×9 plane: a whole panel, then 16 columns and the 81st; 1 row past the tiles")]
     public void DotColumnInTiles_IsBitwiseFourTileRows(int inChannels, int height, int width, int outChannels, string what)
     {
-        Conv2dGeometry g = Geometry(1, inChannels, height, width, outChannels, 1, 1, 0);
-        float[] input = TestData.Random((int)g.InputLength, seed: 41, -2f, 2f);
-        float[] weights = TestData.Random((int)g.WeightLength, seed: 42);
-        float[] bias = TestData.Random(g.OutChannels, seed: 43);
-        float[] residual = TestData.Random((int)g.OutputLength, seed: 44);
-        float[] packed = Conv2dF32.PackWeights(weights, g);
         bool original = GemmDriver.DotColumnInTiles;
         try
         {
-            foreach (var activation in new[] { new Activation(ActivationKind.Clip, 0f, 6f), new Activation(ActivationKind.SiLU) })
-            {
-                float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
-                var outputs = new List<float[]>();
-                foreach (int degree in new[] { 1, 2 })
-                    for (int inTiles = 0; inTiles < 2; inTiles++)
-                    {
-                        GemmDriver.DotColumnInTiles = inTiles == 1;
-                        float[] output = TestData.Random((int)g.OutputLength, seed: 45);
-                        KernelParallelism.PrepareDegree(degree);
-                        int previous = KernelParallelism.Enter(degree);
-                        try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, KernelIsa.Vector256); }
-                        finally { KernelParallelism.Exit(previous); }
-                        TestData.AssertClose(output, expected, 1e-5, $"{what}: {activation.Kind}, {degree} thread(s), in tiles={inTiles == 1}");
-                        outputs.Add(output);
-                    }
-                for (int o = 1; o < outputs.Count; o++)
-                    for (int i = 0; i < outputs[0].Length; i++)
-                        Assert.True(BitConverter.SingleToInt32Bits(outputs[0][i]) == BitConverter.SingleToInt32Bits(outputs[o][i]),
-                            $"{what}: {activation.Kind}, run {o} (degree {(o < 2 ? 1 : 2)}, in tiles={o % 2 == 1}) element {i} is {outputs[o][i]}, after the tiles on one thread {outputs[0][i]}");
-            }
+            AssertTwoFormsBitwise(Geometry(1, inChannels, height, width, outChannels, 1, 1, 0), seed: 41, what, "in tiles",
+                inTiles => GemmDriver.DotColumnInTiles = inTiles);
         }
         finally
         {
             GemmDriver.DotColumnInTiles = original;
+        }
+    }
+
+    /// <summary>
+    /// A pointwise convolution with 256-bit vectors in two forms a switch chooses (<paramref name="choose"/>(false) the old,
+    /// (true) the new), on one thread and on two, with the epilogue finished in the tiles (Clip) or as a pass (SiLU): every
+    /// run matches the naive definition to 1e-5 and the old form on one thread bit for bit. The caller restores the switch.
+    /// </summary>
+    private static void AssertTwoFormsBitwise(Conv2dGeometry g, int seed, string what, string newForm, Action<bool> choose)
+    {
+        float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, seed + 1);
+        float[] bias = TestData.Random(g.OutChannels, seed + 2);
+        float[] residual = TestData.Random((int)g.OutputLength, seed + 3);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        foreach (var activation in new[] { new Activation(ActivationKind.Clip, 0f, 6f), new Activation(ActivationKind.SiLU) })
+        {
+            float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+            var outputs = new List<float[]>();
+            foreach (int degree in new[] { 1, 2 })
+                foreach (bool chosen in new[] { false, true })
+                {
+                    choose(chosen);
+                    float[] output = TestData.Random((int)g.OutputLength, seed + 4);
+                    KernelParallelism.PrepareDegree(degree);
+                    int previous = KernelParallelism.Enter(degree);
+                    try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, KernelIsa.Vector256); }
+                    finally { KernelParallelism.Exit(previous); }
+                    TestData.AssertClose(output, expected, 1e-5, $"{what}: {activation.Kind}, {degree} thread(s), {newForm}={chosen}");
+                    outputs.Add(output);
+                }
+            for (int o = 1; o < outputs.Count; o++)
+                for (int i = 0; i < outputs[0].Length; i++)
+                    Assert.True(BitConverter.SingleToInt32Bits(outputs[0][i]) == BitConverter.SingleToInt32Bits(outputs[o][i]),
+                        $"{what}: {activation.Kind}, run {o} (degree {(o < 2 ? 1 : 2)}, {newForm}={o % 2 == 1}) element {i} is {outputs[o][i]}, the old form on one thread {outputs[0][i]}");
         }
     }
 
