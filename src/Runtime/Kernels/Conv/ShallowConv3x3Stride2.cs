@@ -61,26 +61,17 @@ internal static unsafe class ShallowConv3x3Stride2
            && (g.PadLeft == 0 || g.PadLeft == 1) && g.InWidth <= MaxInWidth;
 
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
-    {
-        float* grouped = stackalloc float[GroupedWeightFloats(g, ChannelTile)];
-        GroupWeights(weights, g, ChannelTile, grouped);
+        => StemBands.Run<Kernel>(input, weights, bias, residual, output, g, activation);
 
-        int bandRows = BandRows(g);
-        var job = new StemJob
-        {
-            Input = input, Weights = grouped, Bias = bias, Residual = residual, Output = output, Geometry = g, Activation = activation,
-            BandRows = bandRows, Bands = (g.OutHeight + bandRows - 1) / bandRows,
-        };
-        int units = g.Batch * job.Bands;
-        int degree = KernelParallelism.Current;
-        if (degree > 1 && units > 1 && g.OutputLength >= DepthwiseConvolution.ParallelOutputThreshold)
-        {
-            // Whole bands to each thread: each band computes and finishes its rows exactly as on one thread.
-            job.Parts = WorkerPool.PartsFor(units, degree);
-            WorkerPool.For(degree, job.Parts, &RunPart, Unsafe.AsPointer(ref job));
-            return;
-        }
-        RunBands(ref job, 0, units);
+    /// <summary>This kernel's part of <see cref="StemBands"/>.</summary>
+    private readonly struct Kernel : IStemKernel
+    {
+        public static int ChannelTile => ShallowConv3x3Stride2.ChannelTile;
+
+        public static int BandRows(in Conv2dGeometry g) => ShallowConv3x3Stride2.BandRows(g);
+
+        public static void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator
+            => ShallowConv3x3Stride2.RunBands<TOperator>(ref job, first, end, fused);
     }
 
     /// <summary>Floats <see cref="GroupWeights"/> writes: whole tiles of <paramref name="channelTile"/> output channels.</summary>
@@ -112,39 +103,6 @@ internal static unsafe class ShallowConv3x3Stride2
         return Math.Min(rows + (rows & 1), g.OutHeight + (g.OutHeight & 1));
     }
 
-    private struct StemJob
-    {
-        public float* Input, Weights, Bias, Residual, Output;
-        public Conv2dGeometry Geometry;
-        public Activation Activation;
-        public int BandRows, Bands, Parts;
-    }
-
-    private static void RunPart(void* context, int part)
-    {
-        ref StemJob job = ref Unsafe.AsRef<StemJob>(context);
-        int units = job.Geometry.Batch * job.Bands;
-        RunBands(ref job, WorkerPool.FirstUnit(units, part, job.Parts), WorkerPool.FirstUnit(units, part + 1, job.Parts));
-    }
-
-    /// <summary>Bands [first, end), numbered across the batch, with the activation's operator chosen once.</summary>
-    private static void RunBands(ref StemJob job, int first, int end)
-    {
-        // Bias and activation are applied in registers before the store for the short operators (no residual); the others
-        // store raw sums and take the shared row epilogue afterwards. Both are the same arithmetic. SiLU or GELU inlined
-        // sixteen times in the tile made it a 6 KB method whose compilation added about 50 ms to a first result under the
-        // JIT (MobileViT-XXS), for about 20 µs per run.
-        bool fused = job.Residual == null;
-        switch (fused ? Activation.ToUnaryKind(job.Activation.Kind) : UnaryKind.Exp)
-        {
-            case UnaryKind.Identity: RunBands<IdentityOperator>(ref job, first, end, fused: true); break;
-            case UnaryKind.Relu: RunBands<ReluOperator>(ref job, first, end, fused: true); break;
-            case UnaryKind.Clip: RunBands<ClipOperator>(ref job, first, end, fused: true); break;
-            case UnaryKind.HardSwish: RunBands<HardSwishOperator>(ref job, first, end, fused: true); break;
-            default: RunBands<IdentityOperator>(ref job, first, end, fused: false); break;
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator
     {
@@ -153,8 +111,7 @@ internal static unsafe class ShallowConv3x3Stride2
         int perTile = g.InChannels * TapsPerChannel * ChannelTile;
         float* zeroRow = stackalloc float[g.InWidth];
         new Span<float>(zeroRow, g.InWidth).Clear();
-        var epilogue = new TileEpilogue(fused ? job.Bias : null, job.Activation.Alpha, job.Activation.Beta);
-        UnaryKind kind = Activation.ToUnaryKind(job.Activation.Kind);
+        var epilogue = new StemTileEpilogue<Vector512Isa, Vector512<float>>(fused ? job.Bias : null, job.Activation.Alpha, job.Activation.Beta);
         for (int unit = first; unit < end; unit++)
         {
             int n = unit / job.Bands, band = unit % job.Bands;
@@ -180,15 +137,7 @@ internal static unsafe class ShallowConv3x3Stride2
                             zeroRow, tileEpilogue);
                 }
             }
-            if (fused) continue;
-            // The epilogue over the band's rows of each channel (contiguous in NCHW), while they are still in cache.
-            int length = (rowEnd - rowStart) * g.OutWidth;
-            for (int channel = 0; channel < g.OutChannels; channel++)
-            {
-                nint offset = (nint)n * g.OutChannels * outPlane + (nint)channel * outPlane + (nint)rowStart * g.OutWidth;
-                ElementwiseRow.Apply<Vector512Isa, Vector512<float>>(kind, job.Activation.Alpha, job.Activation.Beta, job.Output + offset, job.Output + offset,
-                    length, 1f, job.Bias == null ? 0f : job.Bias[channel], null, job.Residual == null ? null : job.Residual + offset);
-            }
+            if (!fused) StemBands.ApplyEpilogue<Vector512Isa, Vector512<float>>(ref job, n, rowStart, rowEnd);
         }
     }
 
@@ -211,42 +160,12 @@ internal static unsafe class ShallowConv3x3Stride2
     }
 
     /// <summary>
-    /// What a tile does to its sums before storing them: op(sum + bias[channel]) as the shared row epilogue computes it
-    /// (<see cref="ElementwiseRow"/>: a multiply-add by 1 is the plain add; no add at all without a bias, as there).
-    /// </summary>
-    private readonly struct TileEpilogue
-    {
-        private readonly float* _bias;
-        private readonly Vector512<float> _alpha, _beta;
-
-        public TileEpilogue(float* bias, float alpha, float beta)
-        {
-            _bias = bias;
-            _alpha = Vector512.Create(alpha);
-            _beta = Vector512.Create(beta);
-        }
-
-        private TileEpilogue(float* bias, Vector512<float> alpha, Vector512<float> beta)
-        {
-            _bias = bias;
-            _alpha = alpha;
-            _beta = beta;
-        }
-
-        public TileEpilogue ForChannels(int first) => new(_bias == null ? null : _bias + first, _alpha, _beta);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector512<float> Apply<TOperator>(Vector512<float> sum, int channel) where TOperator : struct, IUnaryOperator
-            => TOperator.Invoke<Vector512Isa, Vector512<float>>(_bias == null ? sum : Avx512F.Add(sum, Vector512.Create(_bias[channel])), _alpha, _beta);
-    }
-
-    /// <summary>
     /// 8 output channels (fewer stored when <paramref name="channels"/> &lt; 8) × output rows outY and outY + 1 (the
     /// second only when <paramref name="secondRow"/>) × outputs [x, x + count) of those rows, through the epilogue.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TOperator>(float* image, in Conv2dGeometry g, float* w, float* output, nint outPlane, int channels,
-        int outY, int x, int count, bool secondRow, float* zeroRow, TileEpilogue epilogue) where TOperator : struct, IUnaryOperator
+        int outY, int x, int count, bool secondRow, float* zeroRow, StemTileEpilogue<Vector512Isa, Vector512<float>> epilogue) where TOperator : struct, IUnaryOperator
     {
         Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         Vector512<float> b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;

@@ -73,56 +73,17 @@ internal static unsafe class ShallowConv3x3Stride2Avx
     private static int SplitRows(in Conv2dGeometry g) => 2 * BandRows(g) + 1;
 
     public static void Run(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
-    {
-        float* grouped = stackalloc float[ShallowConv3x3Stride2.GroupedWeightFloats(g, ChannelTile)];
-        ShallowConv3x3Stride2.GroupWeights(weights, g, ChannelTile, grouped);
+        => StemBands.Run<Kernel>(input, weights, bias, residual, output, g, activation);
 
-        int bandRows = BandRows(g);
-        var job = new StemJob
-        {
-            Input = input, Weights = grouped, Bias = bias, Residual = residual, Output = output, Geometry = g, Activation = activation,
-            BandRows = bandRows, Bands = (g.OutHeight + bandRows - 1) / bandRows,
-        };
-        int units = g.Batch * job.Bands;
-        int degree = KernelParallelism.Current;
-        if (degree > 1 && units > 1 && g.OutputLength >= DepthwiseConvolution.ParallelOutputThreshold)
-        {
-            // Whole bands to each thread: each band computes and finishes its rows exactly as on one thread.
-            job.Parts = WorkerPool.PartsFor(units, degree);
-            WorkerPool.For(degree, job.Parts, &RunPart, Unsafe.AsPointer(ref job));
-            return;
-        }
-        RunBands(ref job, 0, units);
-    }
-
-    private struct StemJob
+    /// <summary>This kernel's part of <see cref="StemBands"/>.</summary>
+    private readonly struct Kernel : IStemKernel
     {
-        public float* Input, Weights, Bias, Residual, Output;
-        public Conv2dGeometry Geometry;
-        public Activation Activation;
-        public int BandRows, Bands, Parts;
-    }
+        public static int ChannelTile => ShallowConv3x3Stride2Avx.ChannelTile;
 
-    private static void RunPart(void* context, int part)
-    {
-        ref StemJob job = ref Unsafe.AsRef<StemJob>(context);
-        int units = job.Geometry.Batch * job.Bands;
-        RunBands(ref job, WorkerPool.FirstUnit(units, part, job.Parts), WorkerPool.FirstUnit(units, part + 1, job.Parts));
-    }
+        public static int BandRows(in Conv2dGeometry g) => ShallowConv3x3Stride2Avx.BandRows(g);
 
-    /// <summary>Bands [first, end), numbered across the batch, with the activation's operator chosen once.</summary>
-    private static void RunBands(ref StemJob job, int first, int end)
-    {
-        // As in ShallowConv3x3Stride2: the short operators in registers (no residual), the others as a pass over the band.
-        bool fused = job.Residual == null;
-        switch (fused ? Activation.ToUnaryKind(job.Activation.Kind) : UnaryKind.Exp)
-        {
-            case UnaryKind.Identity: RunBands<IdentityOperator>(ref job, first, end, fused: true); break;
-            case UnaryKind.Relu: RunBands<ReluOperator>(ref job, first, end, fused: true); break;
-            case UnaryKind.Clip: RunBands<ClipOperator>(ref job, first, end, fused: true); break;
-            case UnaryKind.HardSwish: RunBands<HardSwishOperator>(ref job, first, end, fused: true); break;
-            default: RunBands<IdentityOperator>(ref job, first, end, fused: false); break;
-        }
+        public static void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator
+            => ShallowConv3x3Stride2Avx.RunBands<TOperator>(ref job, first, end, fused);
     }
 
     private static void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator
@@ -146,8 +107,7 @@ internal static unsafe class ShallowConv3x3Stride2Avx
         int splitRows = SplitRows(g);
         // Tap offsets within a split row for kernel columns 0, 1, 2: odd −1, even, odd (left padding) or even, odd, even +1.
         int tap0 = g.PadLeft == 1 ? Lead + half - 1 : Lead, tap1 = g.PadLeft == 1 ? Lead : Lead + half, tap2 = g.PadLeft == 1 ? Lead + half : Lead + 1;
-        var epilogue = new TileEpilogue(fused ? job.Bias : null, job.Activation.Alpha, job.Activation.Beta);
-        UnaryKind kind = Activation.ToUnaryKind(job.Activation.Kind);
+        var epilogue = new StemTileEpilogue<Vector256Isa, Vector256<float>>(fused ? job.Bias : null, job.Activation.Alpha, job.Activation.Beta);
         for (int unit = first; unit < end; unit++)
         {
             int n = unit / job.Bands, band = unit % job.Bands;
@@ -175,15 +135,7 @@ internal static unsafe class ShallowConv3x3Stride2Avx
                             tileChannels, tileRows, Math.Min(Lanes, g.OutWidth - x), tileEpilogue);
                 }
             }
-            if (fused) continue;
-            // The epilogue over the band's rows of each channel (contiguous in NCHW), while they are still in cache.
-            int length = (rowEnd - rowStart) * g.OutWidth;
-            for (int channel = 0; channel < g.OutChannels; channel++)
-            {
-                nint offset = (nint)n * g.OutChannels * outPlane + (nint)channel * outPlane + (nint)rowStart * g.OutWidth;
-                ElementwiseRow.Apply<Vector256Isa, Vector256<float>>(kind, job.Activation.Alpha, job.Activation.Beta, job.Output + offset, job.Output + offset,
-                    length, 1f, job.Bias == null ? 0f : job.Bias[channel], null, job.Residual == null ? null : job.Residual + offset);
-            }
+            if (!fused) StemBands.ApplyEpilogue<Vector256Isa, Vector256<float>>(ref job, n, rowStart, rowEnd);
         }
     }
 
@@ -211,33 +163,6 @@ internal static unsafe class ShallowConv3x3Stride2Avx
         }
     }
 
-    /// <summary>What a tile does to its sums before storing them: op(sum + bias[channel]), the GEMM tile's arithmetic (no add without a bias).</summary>
-    private readonly struct TileEpilogue
-    {
-        private readonly float* _bias;
-        private readonly Vector256<float> _alpha, _beta;
-
-        public TileEpilogue(float* bias, float alpha, float beta)
-        {
-            _bias = bias;
-            _alpha = Vector256.Create(alpha);
-            _beta = Vector256.Create(beta);
-        }
-
-        private TileEpilogue(float* bias, Vector256<float> alpha, Vector256<float> beta)
-        {
-            _bias = bias;
-            _alpha = alpha;
-            _beta = beta;
-        }
-
-        public TileEpilogue ForChannels(int first) => new(_bias == null ? null : _bias + first, _alpha, _beta);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<float> Apply<TOperator>(Vector256<float> sum, int channel) where TOperator : struct, IUnaryOperator
-            => TOperator.Invoke<Vector256Isa, Vector256<float>>(_bias == null ? sum : Avx.Add(sum, Vector256.Create(_bias[channel])), _alpha, _beta);
-    }
-
     /// <summary>
     /// 4 output channels (fewer stored when <paramref name="channels"/> &lt; 4) × 3 output rows (fewer stored when
     /// <paramref name="rows"/> &lt; 3) × outputs [x, x + count) of those rows, through the epilogue. <paramref name="split"/>
@@ -245,7 +170,7 @@ internal static unsafe class ShallowConv3x3Stride2Avx
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TOperator>(float* split, nint rowStride, int channelStride, int inChannels, int tap0, int tap1, int tap2,
-        float* w, float* output, nint outPlane, int outWidth, int channels, int rows, int count, TileEpilogue epilogue)
+        float* w, float* output, nint outPlane, int outWidth, int channels, int rows, int count, StemTileEpilogue<Vector256Isa, Vector256<float>> epilogue)
         where TOperator : struct, IUnaryOperator
     {
         Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
@@ -299,7 +224,7 @@ internal static unsafe class ShallowConv3x3Stride2Avx
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TOperator>(float* output, nint outPlane, int channels, int count, TileEpilogue epilogue,
+    private static void StoreRow<TOperator>(float* output, nint outPlane, int channels, int count, StemTileEpilogue<Vector256Isa, Vector256<float>> epilogue,
         Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3) where TOperator : struct, IUnaryOperator
     {
         // StorePartial stores a whole vector when count is 8.
