@@ -462,6 +462,42 @@ public class Conv2dTests
         Assert.True(DepthwiseChannelBlocks.Supports<System.Runtime.Intrinsics.Vector512<float>>(g), "the geometry no longer reaches the channel-block kernel");
     }
 
+    public static IEnumerable<object[]> ChannelBlockEpilogueCases()
+    {
+        foreach (KernelIsa isa in TestData.AllIsas)
+            foreach (string name in new[] { "Depthwise 3x3 s2 p1 37ch 14x14 batch2 (channel blocks: two whole, one of 5)",
+                "Depthwise 5x5 s1 p2 17ch 14x13 (channel blocks, 25 taps)", "Depthwise 3x3 s1 p1 24ch 24x24 (channel blocks: rows of 24 in eight-cell groups)" })
+                foreach (ActivationKind kind in new[] { ActivationKind.None, ActivationKind.Relu, ActivationKind.Clip, ActivationKind.HardSwish, ActivationKind.SiLU })
+                    yield return new object[] { isa.ToString(), name, kind };
+    }
+
+    /// <summary>
+    /// The channel blocks' three places for bias and activation without a residual: the eight sums' registers (none, ReLU,
+    /// a clip), the staged blocks (HardSwish, SiLU) and, with a residual, each output plane. Each block's bias must follow
+    /// its own channels (a last block of 5 of 37; 17 channels), and a NaN in the input must stay NaN through a clamp.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ChannelBlockEpilogueCases))]
+    public void ChannelBlocks_EpilogueInEveryPlace(string isaName, string geometryName, ActivationKind kind)
+    {
+        KernelIsa isa = TestData.Isa(isaName);
+        Conv2dGeometry g = Geometries[geometryName];
+        var activation = new Activation(kind, kind == ActivationKind.Clip ? -0.5f : 0f, kind == ActivationKind.Clip ? 0.75f : 0f);
+        Check(isa, g, 60 + (int)kind, withBias: true, withResidual: false, activation);
+        Check(isa, g, 70 + (int)kind, withBias: true, withResidual: true, activation);
+
+        float[] input = TestData.Random((int)g.InputLength, seed: 80);
+        int nanChannel = g.InChannels - 1, nanPixel = g.InWidth + 1;
+        input[nanChannel * g.InHeight * g.InWidth + nanPixel] = float.NaN;
+        var output = new float[g.OutputLength];
+        Conv2dF32.Run(input, Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, seed: 81), g), TestData.Random(g.OutChannels, seed: 82),
+            default, output, g, activation, isa);
+        int outPlane = g.OutHeight * g.OutWidth;
+        // Output (0, 0) reads input (1, 1) through its last tap at stride 1 and 2 alike, with padding 1 or 2.
+        Assert.True(float.IsNaN(output[nanChannel * outPlane]), $"{isa} {kind}: the NaN input did not reach its output");
+        Assert.False(float.IsNaN(output[(nanChannel - 1) * outPlane]), $"{isa} {kind}: the NaN spread to the channel before");
+    }
+
     /// <summary>
     /// A NaN in the input stays NaN through a pointwise convolution's ReLU, Clip or plain epilogue, whether the GEMM's
     /// 6 × 4-vector tiles finish it in registers (the first 64-pixel panel, 12 output channels) or the pass over rows does

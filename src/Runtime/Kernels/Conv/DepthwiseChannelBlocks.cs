@@ -16,8 +16,10 @@ namespace MobileViT.Runtime;
 /// where every tap of every output cell is one vector multiply-add for 16 channels, whatever the stride, dilation or
 /// plane width. Cells go eight of a row at a time (eight independent sums); without horizontal dilation the inputs
 /// under them slide along the kernel row, one new load per tap (5 × 5 on 120 channels of 28×28: 70 → 46 µs; on 960 of
-/// 7×7: 43 → 31; at stride 2 on 72 of 56×56: 62 → 50; against four cells in flat order, nine loads per four taps). Bias and activation are applied to the 16 × 16 result blocks (channels along the lanes) before they
-/// are transposed back into the NCHW output; with a residual, the epilogue runs per output plane afterwards. Blocks are
+/// 7×7: 43 → 31; at stride 2 on 72 of 56×56: 62 → 50; against four cells in flat order, nine loads per four taps). Bias
+/// and activation finish each group's eight sums in registers (none, ReLU, a clip) or the staged result blocks (the
+/// other activations), channels along the lanes, before they are transposed back into the NCHW output; with a residual,
+/// the epilogue runs per output plane afterwards (<see cref="BlockEpilogue"/>). Blocks are
 /// the unit of work for threads, so every element is computed the same way at any thread count.
 /// </summary>
 internal static unsafe class DepthwiseChannelBlocks
@@ -153,40 +155,47 @@ internal static unsafe class DepthwiseChannelBlocks
             // weights transposed, 16 taps at a time.
             for (int t = 0; t < tapCount; t += blockWidth)
                 Transpose<TIsa, TVector>(job.Weights + firstChannel * tapCount + t, tapCount, channels, Math.Min(blockWidth, tapCount - t), tapWeights + t * blockWidth, blockWidth, Math.Min(blockWidth, tapCount - t), blockWidth);
-            if (epilogue.InBlocks)
+            if (epilogue.BiasTable != null)
             {
-                // Bias per channel is per lane here; 16 copies make it a bias for a whole 16 × 16 staging block.
+                // Bias per channel is per lane here; in registers the first vector is the bias, on the staged blocks all
+                // 16 copies make it a bias for a whole 16 × 16 block.
                 TVector bias = job.Bias == null ? TIsa.Zero : TIsa.LoadPartial(job.Bias + firstChannel, channels);
-                for (int j = 0; j < blockWidth; j++) TIsa.Store(biasTable + j * blockWidth, bias);
+                for (int j = 0; j < (epilogue.InRegisters ? 1 : blockWidth); j++) TIsa.Store(biasTable + j * blockWidth, bias);
             }
 
             for (int bandStart = 0; bandStart < g.OutHeight; bandStart += bandRows)
             {
                 int rows = Math.Min(bandRows, g.OutHeight - bandStart);
                 FillBand<TIsa, TVector>(job.Input + inOffset, inPlane, channels, g, bandStart * g.StrideHeight - g.PadTop, PaddedRowsFor(g, rows), padded, paddedWidth);
-                Convolve<TIsa, TVector>(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows,
+                ConvolveBand<TIsa, TVector>(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, job.Output + outOffset, bandStart * g.OutWidth, rows,
                     outPlane, channels, staging, epilogue);
             }
 
-            if (!epilogue.InBlocks)
+            if (epilogue.BiasTable == null)
                 for (int c = 0; c < channels; c++)
                 {
                     float* plane = job.Output + outOffset + (nint)c * outPlane;
                     ElementwiseRow.Apply<TIsa, TVector>(epilogue.Kind, job.Activation.Alpha, job.Activation.Beta, plane, plane, outPlaneSize, 1f,
-                        job.Bias == null ? 0f : job.Bias[firstChannel + c], null, job.Residual + outOffset + (nint)c * outPlane);
+                        job.Bias == null ? 0f : job.Bias[firstChannel + c], null, job.Residual == null ? null : job.Residual + outOffset + (nint)c * outPlane);
                 }
         }
     }
 
     /// <summary>
-    /// Bias and activation on the 16 × 16 staging blocks (channels along the lanes) before they are transposed back,
-    /// when there is no residual; with one (laid out NCHW) the epilogue runs per output plane afterwards.
+    /// Where bias and activation go. Without a residual: on each group's eight sums in registers (<see cref="Finish8"/>)
+    /// for none, ReLU or a clip, on the staged blocks (channels along the lanes) before they are transposed back for the
+    /// other activations; with one (laid out NCHW), per output plane afterwards. Zen 3, same process alternating, staged
+    /// blocks → registers: ReLU6 on 960 channels of 7×7 0.84, 576 of 14×14 0.90-0.94, 384 of 14×14 0.97, stride 2
+    /// 0.91-1.03; ReLU 0.80-0.94; none 0.78-0.89 (perf had the pass at 12-15 % of the step). SiLU in registers measured
+    /// 1.17-1.25 (its polynomial spills the sums from sixteen 256-bit registers) and HardSwish 0.92-1.05.
     /// </summary>
     private readonly struct BlockEpilogue
     {
         public readonly UnaryKind Kind;
         public readonly float Alpha, Beta;
+        /// <summary>The block's bias with a channel per lane (one vector in registers, 16 copies on the staged blocks); null when the epilogue runs per plane.</summary>
         public readonly float* BiasTable;
+        public readonly bool InRegisters;
 
         public BlockEpilogue(Activation activation, float* biasTable)
         {
@@ -194,9 +203,10 @@ internal static unsafe class DepthwiseChannelBlocks
             Alpha = activation.Alpha;
             Beta = activation.Beta;
             BiasTable = biasTable;
+            InRegisters = biasTable != null && Kind is UnaryKind.Identity or UnaryKind.Relu or UnaryKind.Clip;
         }
 
-        public bool InBlocks => BiasTable != null;
+        public bool OnStagedBlocks => BiasTable != null && !InRegisters;
     }
 
     /// <summary>Input cells of a row that some window reaches (the rest of the row lies past the last window).</summary>
@@ -252,16 +262,37 @@ internal static unsafe class DepthwiseChannelBlocks
     /// <summary>Result cells held before they go out: up to 15 waiting for a whole 16, a row, and a group's overrun.</summary>
     private static int StagingCells(in Conv2dGeometry g, int block) => block - 1 + g.OutWidth + GroupCells;
 
-    /// <summary>
-    /// The band's output rows, eight cells of a row at a time, into the staging cells (channels along the lanes); every
-    /// 16 staged cells, in the plane's flat order, go through the epilogue when it runs there and are transposed into
-    /// the output planes.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Convolve<TIsa, TVector>(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
+    /// <summary><see cref="Convolve"/> with the epilogue's activation chosen once per band.</summary>
+    private static void ConvolveBand<TIsa, TVector>(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
         float* output, int firstCell, int rows, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
         where TIsa : struct, IVectorIsa<TVector> where TVector : struct
     {
+        switch (epilogue.InRegisters ? epilogue.Kind : UnaryKind.Identity)
+        {
+            case UnaryKind.Relu:
+                Convolve<TIsa, TVector, ReluOperator>(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, output, firstCell, rows, outPlane, channels, staging, epilogue);
+                break;
+            case UnaryKind.Clip:
+                Convolve<TIsa, TVector, ClipOperator>(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, output, firstCell, rows, outPlane, channels, staging, epilogue);
+                break;
+            default:
+                Convolve<TIsa, TVector, IdentityOperator>(padded, paddedWidth, tapWeights, tapOffsets, tapCount, g, output, firstCell, rows, outPlane, channels, staging, epilogue);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The band's output rows, eight cells of a row at a time, into the staging cells (channels along the lanes), each
+    /// group finished by the epilogue when it runs in registers; every 16 staged cells (8 with AVX), in the plane's flat
+    /// order, go through the epilogue when it runs there and are transposed into the output planes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Convolve<TIsa, TVector, TOperator>(float* padded, int paddedWidth, float* tapWeights, int* tapOffsets, int tapCount, in Conv2dGeometry g,
+        float* output, int firstCell, int rows, int outPlane, int channels, float* staging, in BlockEpilogue epilogue)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
+    {
+        var finish = new GroupFinish<TVector>(epilogue.InRegisters, epilogue.InRegisters ? TIsa.Load(epilogue.BiasTable) : TIsa.Zero,
+            TIsa.Broadcast(epilogue.Alpha), TIsa.Broadcast(epilogue.Beta));
         int blockWidth = TIsa.Count;
         bool slides = g.DilationWidth == 1 && g.StrideWidth <= 2;
         // With sixteen 256-bit registers the sliding window's eight inputs and eight sums do not fit; kernel rows of three
@@ -279,13 +310,13 @@ internal static unsafe class DepthwiseChannelBlocks
             for (int ox = 0; ox < g.OutWidth; ox += GroupCells)
             {
                 if (threeWide)
-                    EightCellsThreeWide<TIsa, TVector>(windowRow + ox * cellStride, g.KernelHeight, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth);
+                    EightCellsThreeWide<TIsa, TVector, TOperator>(windowRow + ox * cellStride, g.KernelHeight, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth, finish);
                 else if (fiveWide)
-                    EightCellsFiveWide<TIsa, TVector>(windowRow + ox * cellStride, g.KernelHeight, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth);
+                    EightCellsFiveWide<TIsa, TVector, TOperator>(windowRow + ox * cellStride, g.KernelHeight, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth, finish);
                 else if (slides)
-                    SlidingEightCells<TIsa, TVector>(windowRow + ox * cellStride, g.KernelHeight, g.KernelWidth, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth);
+                    SlidingEightCells<TIsa, TVector, TOperator>(windowRow + ox * cellStride, g.KernelHeight, g.KernelWidth, g.StrideWidth, kernelRowStride, tapWeights, results + ox * blockWidth, finish);
                 else
-                    EightCells<TIsa, TVector>(windowRow + ox * cellStride, cellStride, tapWeights, tapOffsets, tapCount, results + ox * blockWidth);
+                    EightCells<TIsa, TVector, TOperator>(windowRow + ox * cellStride, cellStride, tapWeights, tapOffsets, tapCount, results + ox * blockWidth, finish);
             }
             pending += g.OutWidth;
             int ready = oy == rows - 1 ? pending : pending / blockWidth * blockWidth;
@@ -293,7 +324,7 @@ internal static unsafe class DepthwiseChannelBlocks
             {
                 int cells = Math.Min(blockWidth, ready - c);
                 float* block = staging + (nint)c * blockWidth;
-                if (epilogue.InBlocks)
+                if (epilogue.OnStagedBlocks)
                     ElementwiseRow.Apply<TIsa, TVector>(epilogue.Kind, epilogue.Alpha, epilogue.Beta, block, block, cells * blockWidth, 1f, 0f, epilogue.BiasTable, null);
                 Transpose<TIsa, TVector>(block, blockWidth, cells, blockWidth, output + firstCell + stored + c, outPlane, channels, cells);
             }
@@ -310,8 +341,8 @@ internal static unsafe class DepthwiseChannelBlocks
     /// weight per eight multiply-adds instead of nine loads.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SlidingEightCells<TIsa, TVector>(float* first, int kernelHeight, int kernelWidth, int stride, nint kernelRowStride, float* tapWeights, float* results)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    private static void SlidingEightCells<TIsa, TVector, TOperator>(float* first, int kernelHeight, int kernelWidth, int stride, nint kernelRowStride, float* tapWeights, float* results, in GroupFinish<TVector> finish)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
     {
         int blockWidth = TIsa.Count;
         TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -343,7 +374,7 @@ internal static unsafe class DepthwiseChannelBlocks
                 }
             }
         }
-        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
+        Finish8<TIsa, TVector, TOperator>(results, finish, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     /// <summary>
@@ -353,8 +384,8 @@ internal static unsafe class DepthwiseChannelBlocks
     /// the sliding window's order (stride 1: left, middle, right; stride 2: left, right, then middle), so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightCellsThreeWide<TIsa, TVector>(float* first, int kernelHeight, int stride, nint kernelRowStride, float* tapWeights, float* results)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    private static void EightCellsThreeWide<TIsa, TVector, TOperator>(float* first, int kernelHeight, int stride, nint kernelRowStride, float* tapWeights, float* results, in GroupFinish<TVector> finish)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
     {
         nint b = TIsa.Count;
         TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -419,7 +450,7 @@ internal static unsafe class DepthwiseChannelBlocks
                 a7 = TIsa.MultiplyAdd(TIsa.Load(r + 15 * b), w1, a7);
             }
         }
-        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
+        Finish8<TIsa, TVector, TOperator>(results, finish, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     /// <summary>
@@ -429,8 +460,8 @@ internal static unsafe class DepthwiseChannelBlocks
     /// (weights 1, 3), the sliding window's order, so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightCellsFiveWide<TIsa, TVector>(float* first, int kernelHeight, int stride, nint kernelRowStride, float* tapWeights, float* results)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    private static void EightCellsFiveWide<TIsa, TVector, TOperator>(float* first, int kernelHeight, int stride, nint kernelRowStride, float* tapWeights, float* results, in GroupFinish<TVector> finish)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
     {
         nint b = TIsa.Count;
         TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -513,13 +544,13 @@ internal static unsafe class DepthwiseChannelBlocks
                 a7 = TIsa.MultiplyAdd(v, w3, a7);
             }
         }
-        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
+        Finish8<TIsa, TVector, TOperator>(results, finish, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
     /// <summary>Eight cells <paramref name="cellStride"/> apart, any dilation: each tap is a weight load and eight input loads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void EightCells<TIsa, TVector>(float* first, nint cellStride, float* tapWeights, int* tapOffsets, int tapCount, float* results)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    private static void EightCells<TIsa, TVector, TOperator>(float* first, nint cellStride, float* tapWeights, int* tapOffsets, int tapCount, float* results, in GroupFinish<TVector> finish)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
     {
         int blockWidth = TIsa.Count;
         TVector a0 = TIsa.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -536,14 +567,43 @@ internal static unsafe class DepthwiseChannelBlocks
             a6 = TIsa.MultiplyAdd(TIsa.Load(p + 6 * cellStride), w, a6);
             a7 = TIsa.MultiplyAdd(TIsa.Load(p + 7 * cellStride), w, a7);
         }
-        Store8<TIsa, TVector>(results, a0, a1, a2, a3, a4, a5, a6, a7);
+        Finish8<TIsa, TVector, TOperator>(results, finish, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store8<TIsa, TVector>(float* results, TVector a0, TVector a1, TVector a2, TVector a3,
-        TVector a4, TVector a5, TVector a6, TVector a7)
-        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    /// <summary>The epilogue of a group's sums in registers: the block's bias per lane, then the activation; off when it runs per plane.</summary>
+    private readonly struct GroupFinish<TVector> where TVector : struct
     {
+        public readonly TVector Bias, Alpha, Beta;
+        public readonly bool Active;
+
+        public GroupFinish(bool active, TVector bias, TVector alpha, TVector beta)
+        {
+            Active = active;
+            Bias = bias;
+            Alpha = alpha;
+            Beta = beta;
+        }
+    }
+
+    /// <summary>Eight sums through the epilogue (when it runs here) into the staging cells.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish8<TIsa, TVector, TOperator>(float* results, in GroupFinish<TVector> finish, TVector a0, TVector a1, TVector a2, TVector a3,
+        TVector a4, TVector a5, TVector a6, TVector a7)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct where TOperator : struct, IUnaryOperator
+    {
+        if (finish.Active)
+        {
+            TVector bias = finish.Bias;
+            a0 = TIsa.Add(a0, bias); a1 = TIsa.Add(a1, bias); a2 = TIsa.Add(a2, bias); a3 = TIsa.Add(a3, bias);
+            a4 = TIsa.Add(a4, bias); a5 = TIsa.Add(a5, bias); a6 = TIsa.Add(a6, bias); a7 = TIsa.Add(a7, bias);
+            if (typeof(TOperator) != typeof(IdentityOperator))
+            {
+                UnaryPair.Invoke<TIsa, TVector, TOperator>(ref a0, ref a1, finish.Alpha, finish.Beta);
+                UnaryPair.Invoke<TIsa, TVector, TOperator>(ref a2, ref a3, finish.Alpha, finish.Beta);
+                UnaryPair.Invoke<TIsa, TVector, TOperator>(ref a4, ref a5, finish.Alpha, finish.Beta);
+                UnaryPair.Invoke<TIsa, TVector, TOperator>(ref a6, ref a7, finish.Alpha, finish.Beta);
+            }
+        }
         int blockWidth = TIsa.Count;
         TIsa.Store(results, a0);
         TIsa.Store(results + blockWidth, a1);
