@@ -110,6 +110,7 @@ namespace MobileViT.Compiler
             FuseLinearBias.Run(graph);
             FuseResidual.Run(graph);
             FuseActivation.Run(graph);
+            FuseExpansionIntoDepthwise.Run(graph);
             FoldIntoBatchedMatMul.Run(graph);
             FuseAttention.Run(graph);
             CollapseViewChains.Run(graph);

@@ -74,6 +74,8 @@ namespace MobileViT.Compiler.Api
                 return (long)m.M * m.K * m.N * (m.ConstantB != null ? 1 : Math.Max(1, m.AOffsets.Length));
             if (node.Lowering is AttentionLowering attention)
                 return attention.MultiplyAccumulates;
+            if (node.Lowering is ExpandedDepthwiseLowering expanded)
+                return expanded.MultiplyAccumulates;
             return 0;
         }
 

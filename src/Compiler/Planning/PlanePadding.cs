@@ -76,8 +76,11 @@ namespace MobileViT.Compiler.Planning
         internal static bool SeparatesAliasingPlanes(Tensor t, int channelStride)
             => (long)t.Shape[2] * t.Shape[3] % AliasingPlane == 0 && channelStride == t.Shape[2] * t.Shape[3] + PadFloats;
 
-        /// <summary>Convolutions: every runtime convolution path takes channel strides (MobileViT.Runtime.Conv2dGeometry).</summary>
+        /// <summary>
+        /// Convolutions: every runtime convolution path takes channel strides (MobileViT.Runtime.Conv2dGeometry), and so
+        /// does an expansion run with its depthwise convolution (its workspace, Outputs[1], stays contiguous).
+        /// </summary>
         internal static bool TakesPaddedPlanes(Node node)
-            => node.Op is Conv && node.Lowering is SpatialGeometry && node.Inputs.Count > 0 && node.Inputs[0] != null;
+            => (node.Op is Conv && node.Lowering is SpatialGeometry || node.Op is ExpandedDepthwiseConv) && node.Inputs.Count > 0 && node.Inputs[0] != null;
     }
 }

@@ -22,7 +22,7 @@ namespace MobileViT.Runtime;
 /// the epilogue runs per output plane afterwards (<see cref="BlockEpilogue"/>). Blocks are
 /// the unit of work for threads, so every element is computed the same way at any thread count.
 /// </summary>
-internal static unsafe class DepthwiseChannelBlocks
+internal static unsafe partial class DepthwiseChannelBlocks
 {
 
     /// <summary>Scratch budget (floats) for one band of a block's padded rows: 72 KiB, a whole 32 × 32 padded plane of 16 channels.</summary>
