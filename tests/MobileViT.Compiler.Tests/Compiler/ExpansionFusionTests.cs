@@ -95,9 +95,9 @@ namespace MobileViT.Compiler.Tests.Compiler
         }
 
         [Fact]
-        public void MobileNetV2sExpansionsAllJoinTheirDepthwiseSteps()
+        public void TorchvisionMobileNetV2sExpansionsAllJoinTheirDepthwiseSteps()
         {
-            string file = Path.Combine("families", "mobilenet_v2_opset17.onnx");
+            string file = Path.Combine("torchvision", "tv_mobilenet_v2_050_opset17.onnx");
             var graph = CompilationPipeline.BuildGraph(File.ReadAllBytes(ModelPath(file)), Options(file));
             var fused = graph.Nodes.Where(n => n.OpType == "ExpandedDepthwiseConv").ToList();
             // Every inverted residual block but the first (which has no expansion).
