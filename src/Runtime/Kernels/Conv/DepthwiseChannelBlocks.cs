@@ -121,7 +121,6 @@ internal static unsafe partial class DepthwiseChannelBlocks
         int overReach = OverReach(g, blockWidth);
         float* paddedUnaligned = stackalloc float[(paddedRows * paddedWidth + overReach) * blockWidth + 16];
         float* padded = Align(paddedUnaligned);
-        new Span<float>(padded + (nint)paddedRows * paddedWidth * blockWidth, overReach * blockWidth).Clear();
         float* stagingUnaligned = stackalloc float[StagingCells(g, blockWidth) * blockWidth + 16];
         float* staging = Align(stagingUnaligned);
         float* tablesUnaligned = stackalloc float[(MaxTaps + blockWidth) * blockWidth + 16];
@@ -129,20 +128,9 @@ internal static unsafe partial class DepthwiseChannelBlocks
         float* biasTable = tapWeights + MaxTaps * blockWidth;
         int tapCount = g.KernelHeight * g.KernelWidth;
         int* tapOffsets = stackalloc int[tapCount];
-        for (int ky = 0, t = 0; ky < g.KernelHeight; ky++)
-            for (int kx = 0; kx < g.KernelWidth; kx++, t++)
-                tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * blockWidth;
+        FillTapOffsets(g, paddedWidth, blockWidth, tapOffsets);
         var epilogue = new BlockEpilogue(job.Activation, job.Residual == null ? biasTable : null);
-        // The columns left and right of the input are zeroed once and stay zero for every band (FillBand writes only the
-        // input's cells; rows above and below the input it clears whole). Clearing the whole scratch instead cost each
-        // part up to 72 KiB of stores.
-        int left = Math.Min(g.PadLeft, paddedWidth), right = Math.Min(paddedWidth, g.PadLeft + Math.Max(0, InputCells(g, paddedWidth)));
-        for (int r = 0; r < paddedRows; r++)
-        {
-            float* row = padded + (nint)r * paddedWidth * blockWidth;
-            new Span<float>(row, left * blockWidth).Clear();
-            new Span<float>(row + right * blockWidth, (paddedWidth - right) * blockWidth).Clear();
-        }
+        ClearGridEdges(padded, g, paddedRows, paddedWidth, blockWidth, overReach);
         // Plane starts: contiguous planes or padded ones (Conv2dGeometry's channel strides).
         int inPlane = g.InputChannelStride, outPlane = g.OutputChannelStride, outPlaneSize = g.OutHeight * g.OutWidth;
         for (int unit = first; unit < end; unit++)
@@ -151,17 +139,7 @@ internal static unsafe partial class DepthwiseChannelBlocks
             int channels = Math.Min(blockWidth, g.InChannels - firstChannel);
             nint inOffset = ((nint)n * g.InChannels + firstChannel) * inPlane, outOffset = ((nint)n * g.OutChannels + firstChannel) * outPlane;
 
-            // The block's weights as one vector of 16 channels per tap (zero for channels past the last): the [channel][tap]
-            // weights transposed, 16 taps at a time.
-            for (int t = 0; t < tapCount; t += blockWidth)
-                Transpose<TIsa, TVector>(job.Weights + firstChannel * tapCount + t, tapCount, channels, Math.Min(blockWidth, tapCount - t), tapWeights + t * blockWidth, blockWidth, Math.Min(blockWidth, tapCount - t), blockWidth);
-            if (epilogue.BiasTable != null)
-            {
-                // Bias per channel is per lane here; in registers the first vector is the bias, on the staged blocks all
-                // 16 copies make it a bias for a whole 16 × 16 block.
-                TVector bias = job.Bias == null ? TIsa.Zero : TIsa.LoadPartial(job.Bias + firstChannel, channels);
-                for (int j = 0; j < (epilogue.InRegisters ? 1 : blockWidth); j++) TIsa.Store(biasTable + j * blockWidth, bias);
-            }
+            PrepareBlock<TIsa, TVector>(job.Weights, job.Bias, firstChannel, channels, tapCount, tapWeights, biasTable, epilogue);
 
             for (int bandStart = 0; bandStart < g.OutHeight; bandStart += bandRows)
             {
@@ -179,6 +157,49 @@ internal static unsafe partial class DepthwiseChannelBlocks
                         job.Bias == null ? 0f : job.Bias[firstChannel + c], null, job.Residual == null ? null : job.Residual + outOffset + (nint)c * outPlane);
                 }
         }
+    }
+
+    /// <summary>Where each tap reads in the padded grid, relative to its window's first cell (floats).</summary>
+    private static void FillTapOffsets(in Conv2dGeometry g, int paddedWidth, int blockWidth, int* tapOffsets)
+    {
+        for (int ky = 0, t = 0; ky < g.KernelHeight; ky++)
+            for (int kx = 0; kx < g.KernelWidth; kx++, t++)
+                tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * blockWidth;
+    }
+
+    /// <summary>
+    /// The grid's columns left and right of the input and the <paramref name="overReach"/> cells past its last row,
+    /// zeroed once: they stay zero for every band (a band's fill writes only the input's cells, and clears rows above and
+    /// below the input whole). Clearing the whole scratch instead cost each part up to 72 KiB of stores.
+    /// </summary>
+    private static void ClearGridEdges(float* grid, in Conv2dGeometry g, int paddedRows, int paddedWidth, int blockWidth, int overReach)
+    {
+        new Span<float>(grid + (nint)paddedRows * paddedWidth * blockWidth, overReach * blockWidth).Clear();
+        int left = Math.Min(g.PadLeft, paddedWidth), right = Math.Min(paddedWidth, g.PadLeft + Math.Max(0, InputCells(g, paddedWidth)));
+        for (int r = 0; r < paddedRows; r++)
+        {
+            float* row = grid + (nint)r * paddedWidth * blockWidth;
+            new Span<float>(row, left * blockWidth).Clear();
+            new Span<float>(row + right * blockWidth, (paddedWidth - right) * blockWidth).Clear();
+        }
+    }
+
+    /// <summary>
+    /// A block's depthwise weights as one vector per tap (zero for channels past the last: the [channel][tap] weights
+    /// transposed, a vector of taps at a time), and its bias, a channel per lane, where the epilogue runs in the block:
+    /// in registers the first vector, on the staged blocks all copies, a bias for a whole staged block.
+    /// </summary>
+    private static void PrepareBlock<TIsa, TVector>(float* weights, float* bias, int firstChannel, int channels, int tapCount, float* tapWeights,
+        float* biasTable, in BlockEpilogue epilogue)
+        where TIsa : struct, IVectorIsa<TVector> where TVector : struct
+    {
+        int blockWidth = TIsa.Count;
+        for (int t = 0; t < tapCount; t += blockWidth)
+            Transpose<TIsa, TVector>(weights + firstChannel * tapCount + t, tapCount, channels, Math.Min(blockWidth, tapCount - t), tapWeights + t * blockWidth,
+                blockWidth, Math.Min(blockWidth, tapCount - t), blockWidth);
+        if (epilogue.BiasTable == null) return;
+        TVector vector = bias == null ? TIsa.Zero : TIsa.LoadPartial(bias + firstChannel, channels);
+        for (int j = 0; j < (epilogue.InRegisters ? 1 : blockWidth); j++) TIsa.Store(biasTable + j * blockWidth, vector);
     }
 
     /// <summary>

@@ -122,21 +122,11 @@ internal static unsafe partial class DepthwiseChannelBlocks
         float* biasTable0 = tapWeights0 + MaxTaps * blockWidth, biasTable1 = tapWeights1 + MaxTaps * blockWidth;
         int tapCount = g.KernelHeight * g.KernelWidth;
         int* tapOffsets = stackalloc int[tapCount];
-        for (int ky = 0, t = 0; ky < g.KernelHeight; ky++)
-            for (int kx = 0; kx < g.KernelWidth; kx++, t++)
-                tapOffsets[t] = (ky * g.DilationHeight * paddedWidth + kx * g.DilationWidth) * blockWidth;
+        FillTapOffsets(g, paddedWidth, blockWidth, tapOffsets);
         var epilogue0 = new BlockEpilogue(job.Activation, job.Residual == null ? biasTable0 : null);
         var epilogue1 = new BlockEpilogue(job.Activation, job.Residual == null ? biasTable1 : null);
-        // Both grids' cells past the last row and columns left and right of the input stay zero for every band.
-        int left = Math.Min(g.PadLeft, paddedWidth), right = Math.Min(paddedWidth, g.PadLeft + Math.Max(0, InputCells(g, paddedWidth)));
-        for (int r = 0; r < 2 * paddedRows; r++)
-        {
-            float* row = (r < paddedRows ? grid0 : grid1) + (nint)(r % paddedRows) * paddedWidth * blockWidth;
-            new Span<float>(row, left * blockWidth).Clear();
-            new Span<float>(row + right * blockWidth, (paddedWidth - right) * blockWidth).Clear();
-        }
-        new Span<float>(grid0 + (nint)paddedRows * paddedWidth * blockWidth, overReach * blockWidth).Clear();
-        new Span<float>(grid1 + (nint)paddedRows * paddedWidth * blockWidth, overReach * blockWidth).Clear();
+        ClearGridEdges(grid0, g, paddedRows, paddedWidth, blockWidth, overReach);
+        ClearGridEdges(grid1, g, paddedRows, paddedWidth, blockWidth, overReach);
         int inPlane = job.InputChannelStride, outPlane = g.OutputChannelStride;
         float* expansionBias = stackalloc float[ExpansionGroup];
         var alpha = Vector256.Create(job.ExpansionActivation.Alpha);
@@ -150,8 +140,8 @@ internal static unsafe partial class DepthwiseChannelBlocks
             {
                 for (int c = 0; c < ExpansionGroup; c++)
                     expansionBias[c] = job.ExpansionBias != null && firstChannel + c < g.InChannels ? job.ExpansionBias[firstChannel + c] : 0f;
-                PrepareBlock(job.Weights, job.Bias, firstChannel, channels0, tapCount, tapWeights0, biasTable0, epilogue0);
-                if (channels1 > 0) PrepareBlock(job.Weights, job.Bias, firstChannel + blockWidth, channels1, tapCount, tapWeights1, biasTable1, epilogue1);
+                PrepareBlock<Vector256Isa, Vector256<float>>(job.Weights, job.Bias, firstChannel, channels0, tapCount, tapWeights0, biasTable0, epilogue0);
+                if (channels1 > 0) PrepareBlock<Vector256Isa, Vector256<float>>(job.Weights, job.Bias, firstChannel + blockWidth, channels1, tapCount, tapWeights1, biasTable1, epilogue1);
                 preparedGroup = group;
             }
             float* input = job.Input + (nint)n * job.ExpansionInChannels * inPlane;
@@ -175,18 +165,6 @@ internal static unsafe partial class DepthwiseChannelBlocks
                     rows * g.OutWidth, 1f, job.Bias == null ? 0f : job.Bias[firstChannel + c], null, job.Residual + rowsOffset);
             }
         }
-    }
-
-    /// <summary>A block's depthwise weights as one vector per tap, and its bias where the epilogue runs in the block.</summary>
-    private static void PrepareBlock(float* weights, float* bias, int firstChannel, int channels, int tapCount, float* tapWeights, float* biasTable, in BlockEpilogue epilogue)
-    {
-        const int blockWidth = 8;
-        for (int t = 0; t < tapCount; t += blockWidth)
-            AvxTranspose.Transpose8(weights + firstChannel * tapCount + t, tapCount, channels, Math.Min(blockWidth, tapCount - t), tapWeights + t * blockWidth, blockWidth,
-                Math.Min(blockWidth, tapCount - t), blockWidth);
-        if (epilogue.BiasTable == null) return;
-        Vector256<float> vector = bias == null ? Vector256<float>.Zero : Vector256Isa.LoadPartial(bias + firstChannel, channels);
-        for (int j = 0; j < (epilogue.InRegisters ? 1 : blockWidth); j++) Avx.Store(biasTable + j * blockWidth, vector);
     }
 
     /// <summary>
