@@ -18,6 +18,9 @@ internal static unsafe partial class DepthwiseChannelBlocks
     /// <summary>Channels one expansion tile computes: two channel blocks of 8.</summary>
     public const int ExpansionGroup = 16;
 
+    /// <summary>Channels of each of the two grids a group's expansion writes (the AVX2 channel blocks').</summary>
+    private const int GridChannels = ExpansionGroup / 2;
+
     /// <summary>Pixels one expansion tile computes.</summary>
     private const int ExpansionPixels = 6;
 
@@ -44,7 +47,7 @@ internal static unsafe partial class DepthwiseChannelBlocks
     /// </summary>
     public static bool SupportsExpanded(in Conv2dGeometry g)
         => Avx2.IsSupported && Fma.IsSupported && g.Groups == g.InChannels && g.InChannels == g.OutChannels && g.KernelHeight * g.KernelWidth <= MaxTaps
-           && g.OutWidth <= MaxOutWidth && BandRows(g, ExpansionGroup) >= 1 && (g.StrideWidth > 1 || g.InWidth <= ExpandedStride1MaxWidth);
+           && g.OutWidth <= MaxOutWidth && BandRows(g, GridChannels) >= 1 && (g.StrideWidth > 1 || g.InWidth <= ExpandedStride1MaxWidth);
 
     /// <summary>Widest input plane a stride-1 depthwise convolution takes its expansion in one pass on.</summary>
     private const int ExpandedStride1MaxWidth = 32;
@@ -73,7 +76,11 @@ internal static unsafe partial class DepthwiseChannelBlocks
         float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
     {
         int groups = (g.InChannels + ExpansionGroup - 1) / ExpansionGroup;
-        int bandRows = BandRows(g, ExpansionGroup), bands = (g.OutHeight + bandRows - 1) / bandRows;
+        // Each grid gets the channel blocks' whole budget (two of 72 KiB, 157 KiB of stack in all with the staging and
+        // tables, under a worker's 256 KiB): halving it re-expanded the rows bands share more often (a stride-2 band of
+        // 112×112 was 4 output rows from 9 input rows). Harness, halved → whole: 16 → 64 on 112×112 into stride 2
+        // 487 → 466-472 µs (minima), 24 → 144 on 56×56 345-349 → 337-338; 28×28 and smaller are one band either way.
+        int bandRows = BandRows(g, GridChannels), bands = (g.OutHeight + bandRows - 1) / bandRows;
         var job = new ExpandedJob
         {
             Input = input, Panels = panels, ExpansionBias = expansionBias, Weights = weights, Bias = bias, Residual = residual, Output = output,
@@ -109,7 +116,6 @@ internal static unsafe partial class DepthwiseChannelBlocks
         ref ExpandedJob job = ref Unsafe.AsRef<ExpandedJob>(context);
         Conv2dGeometry g = job.Geometry;
         int first = WorkerPool.FirstUnit(job.Units, part, job.Parts), end = WorkerPool.FirstUnit(job.Units, part + 1, job.Parts);
-        // Two grids of 8 channels share the scratch budget of one of 16.
         int paddedWidth = PaddedWidth(g), bandRows = job.BandRows, paddedRows = PaddedRowsFor(g, bandRows);
         int overReach = OverReach(g, blockWidth);
         int gridFloats = (paddedRows * paddedWidth + overReach) * blockWidth;
