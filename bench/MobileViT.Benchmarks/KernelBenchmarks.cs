@@ -15,6 +15,7 @@ public class KernelBenchmarks
     private Case _pointwiseSmall = null!, _pointwiseDeep = null!, _depthwise3x3Small = null!, _depthwise5x5Small = null!, _depthwise14 = null!;
     private Case _depthwiseStride2 = null!, _depthwiseStride2Small = null!, _dense3x3 = null!, _stem = null!, _excitation = null!;
     private Case _depthwise5x5At28 = null!, _pointwiseExpansion = null!;
+    private ExpansionCase _expansion = null!;
     private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
     private int[] _headOffsets = null!;
     private float[] _foldSource = null!, _foldDestination = null!;
@@ -49,6 +50,7 @@ public class KernelBenchmarks
         _excitation = new Case(Geometry(960, 240, 1, 1, groups: 1));
         _depthwise5x5At28 = new Case(Geometry(120, 120, 28, 5, groups: 120));
         _pointwiseExpansion = new Case(Geometry(16, 96, 112, 1, groups: 1), new Activation(ActivationKind.Clip, 0f, 6f));
+        _expansion = new ExpansionCase(Geometry(24, 144, 56, 1, groups: 1), Geometry(144, 144, 56, 3, groups: 144, stride: 2));
         _q = Data(Heads * Tokens * HeadDim, 3);
         _k = Data(Heads * Tokens * HeadDim, 4);
         _v = Data(Heads * Tokens * HeadDim, 5);
@@ -102,8 +104,6 @@ public class KernelBenchmarks
     [Benchmark]
     public void Depthwise3x3Stride2At112() => _depthwiseStride2.Run();
 
-    /// <summary>MobileNetV2's last downsampling: 576 channels, 14×14 → 7×7 at stride 2 (channel blocks with AVX-512 or AVX2).</summary>
-
     /// <summary>MobileNetV3-L's 5×5 layer on 120 channels of 28×28 (8-channel blocks with their taps written out with AVX2).</summary>
     [Benchmark]
     public void Depthwise5x5At28x28() => _depthwise5x5At28.Run();
@@ -111,8 +111,21 @@ public class KernelBenchmarks
     /// <summary>MobileNetV2's first expansion, 16 → 96 on 112×112 with ReLU6: bias and clamp finished in the GEMM tiles' registers.</summary>
     [Benchmark]
     public void Pointwise16To96At112Relu6() => _pointwiseExpansion.Run();
+
+    /// <summary>MobileNetV2's last downsampling: 576 channels, 14×14 → 7×7 at stride 2 (channel blocks with AVX-512 or AVX2).</summary>
     [Benchmark]
     public void Depthwise3x3Stride2At14() => _depthwiseStride2Small.Run();
+
+    /// <summary>
+    /// MobileNetV2's 24 → 144 expansion on 56×56 (ReLU6) and its stride-2 depthwise convolution (ReLU6) as two
+    /// convolutions, the expanded tensor through memory: what the generated code runs where the one pass does not.
+    /// </summary>
+    [Benchmark]
+    public void Expansion24To144At56IntoStride2TwoSteps() => _expansion.RunTwoSteps();
+
+    /// <summary>The same through ExpandedDepthwiseF32: one pass with AVX2 at 256 bits (the two steps elsewhere).</summary>
+    [Benchmark]
+    public void Expansion24To144At56IntoStride2OnePass() => _expansion.Run();
 
     /// <summary>A MobileViT fusion-size dense 3×3 convolution, 256 → 128 on 16×16 (implicit GEMM, masked panel gather).</summary>
     [Benchmark]
@@ -189,5 +202,37 @@ public class KernelBenchmarks
         }
 
         public void Run() => Conv2dF32.Run(_input, _weights, _bias, default, _output, _geometry, _activation);
+    }
+
+    /// <summary>An expansion and its depthwise convolution, both with ReLU6, as one ExpandedDepthwiseF32 step or as two convolutions.</summary>
+    private sealed class ExpansionCase
+    {
+        private static readonly Activation Relu6 = new(ActivationKind.Clip, 0f, 6f);
+        private readonly Conv2dGeometry _expansion, _depthwise;
+        private readonly float[] _input, _expansionWeights, _packedExpansion, _expansionBias, _expanded, _weights, _bias, _output;
+
+        public ExpansionCase(Conv2dGeometry expansion, Conv2dGeometry depthwise)
+        {
+            _expansion = expansion;
+            _depthwise = depthwise;
+            _input = Data(expansion.InChannels * expansion.InHeight * expansion.InWidth, 7);
+            float[] expansionWeights = Data(expansion.OutChannels * expansion.InChannels, 8);
+            _expansionWeights = Conv2dF32.PackWeights(expansionWeights, expansion);
+            _packedExpansion = ExpandedDepthwiseF32.PackExpansionWeights(expansionWeights, expansion);
+            _expansionBias = Data(expansion.OutChannels, 9);
+            _expanded = new float[expansion.OutChannels * expansion.OutHeight * expansion.OutWidth];
+            _weights = Conv2dF32.PackWeights(Data(depthwise.OutChannels * depthwise.KernelHeight * depthwise.KernelWidth, 10), depthwise);
+            _bias = Data(depthwise.OutChannels, 11);
+            _output = new float[depthwise.OutChannels * depthwise.OutHeight * depthwise.OutWidth];
+        }
+
+        public void RunTwoSteps()
+        {
+            Conv2dF32.Run(_input, _expansionWeights, _expansionBias, default, _expanded, _expansion, Relu6);
+            Conv2dF32.Run(_expanded, _weights, _bias, default, _output, _depthwise, Relu6);
+        }
+
+        public void Run() => ExpandedDepthwiseF32.Run(_input, _packedExpansion, _expansionBias, Relu6, _expanded, _weights, _bias, default, _output,
+            _expansion, _depthwise, Relu6);
     }
 }

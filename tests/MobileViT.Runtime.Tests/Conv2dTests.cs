@@ -446,6 +446,17 @@ public class Conv2dTests
         Assert.Contains("contiguous planes", error.Message);
     }
 
+    public static IEnumerable<object[]> GeometryNames() => Geometries.Keys.Select(name => new object[] { name });
+
+    /// <summary>PackedLength, which the expansion's packing and its checks rely on, is the length PackWeights returns.</summary>
+    [Theory]
+    [MemberData(nameof(GeometryNames))]
+    public void PackedLengthIsWhatPackWeightsReturns(string geometryName)
+    {
+        Conv2dGeometry g = Geometries[geometryName];
+        Assert.Equal(Conv2dF32.PackedLength(g), Conv2dF32.PackWeights(new float[g.WeightLength], g).Length);
+    }
+
     public static IEnumerable<object[]> ChannelBlockGeometries() =>
         Geometries.Keys.Where(name => name.Contains("(channel blocks")).Select(name => new object[] { name });
 

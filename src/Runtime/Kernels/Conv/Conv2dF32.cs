@@ -39,9 +39,7 @@ public static unsafe class Conv2dF32
         // The ONNX layout (the scalar reference reads it), then the Winograd kernels, the per-tap matrices or the transposed
         // panels the vector paths read.
         bool winograd = WinogradConvolution.Supports(g), perTap = !winograd && TapwiseConvolution.Supports(g), onePixel = TakesOnePixelPanels(g);
-        long appended = winograd ? WinogradConvolution.TransformedLength(g) : perTap ? TapwiseConvolution.TransformedLength(g)
-            : onePixel ? OnePixelPanelsLength(g) : 0;
-        var packed = new float[g.WeightLength + appended];
+        var packed = new float[PackedLength(g)];
         weights.CopyTo(packed);
         Span<float> after = packed.AsSpan((int)g.WeightLength);
         if (winograd) WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, after);
@@ -49,6 +47,13 @@ public static unsafe class Conv2dF32
         else if (onePixel) GemmF32.PackBInto(weights, g.InChannels, g.OutChannels, bTransposed: true, after);
         return packed;
     }
+
+    /// <summary>Floats <see cref="PackWeights"/> returns for <paramref name="g"/>.</summary>
+    internal static long PackedLength(in Conv2dGeometry g)
+        => g.WeightLength + (InterleavesWeights(g) ? InterleavedRowTiles.Padding
+            : WinogradConvolution.Supports(g) ? WinogradConvolution.TransformedLength(g)
+            : TapwiseConvolution.Supports(g) ? TapwiseConvolution.TransformedLength(g)
+            : TakesOnePixelPanels(g) ? OnePixelPanelsLength(g) : 0);
 
     /// <summary>
     /// A pointwise convolution on a 1 × 1 plane with contiguous channels and more outputs than inputs (the expanding half

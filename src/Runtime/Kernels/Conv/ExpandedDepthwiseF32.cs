@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.Intrinsics.X86;
 using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
@@ -19,9 +18,9 @@ public static unsafe class ExpandedDepthwiseF32
     /// </summary>
     public static float[] PackExpansionWeights(ReadOnlySpan<float> weights, in Conv2dGeometry expansion)
     {
-        float[] pointwise = Conv2dF32.PackWeights(weights, expansion);
-        if (!Conv2dF32.IsPointwise(expansion) || expansion.Groups != 1)
+        if (!Conv2dF32.IsPointwise(expansion))
             throw new ArgumentException($"The expansion must be a pointwise convolution, not {expansion}.", nameof(expansion));
+        float[] pointwise = Conv2dF32.PackWeights(weights, expansion);
         long panels = DepthwiseChannelBlocks.ExpansionPanelsLength(expansion.OutChannels, expansion.InChannels);
         var packed = new float[PackedLength(expansion)];
         DepthwiseChannelBlocks.PackExpansion(weights, expansion.OutChannels, expansion.InChannels, packed.AsSpan(0, (int)panels));
@@ -29,10 +28,9 @@ public static unsafe class ExpandedDepthwiseF32
         return packed;
     }
 
-    /// <summary>Floats <see cref="PackExpansionWeights"/> returns: the panels and the pointwise packing (interleaved weights carry a little padding).</summary>
+    /// <summary>Floats <see cref="PackExpansionWeights"/> returns: the panels, then the pointwise packing.</summary>
     private static long PackedLength(in Conv2dGeometry expansion)
-        => DepthwiseChannelBlocks.ExpansionPanelsLength(expansion.OutChannels, expansion.InChannels) + expansion.WeightLength
-           + (Conv2dF32.InterleavesWeights(expansion) ? InterleavedRowTiles.Padding : 0);
+        => DepthwiseChannelBlocks.ExpansionPanelsLength(expansion.OutChannels, expansion.InChannels) + Conv2dF32.PackedLength(expansion);
 
     /// <summary>
     /// output = depthwise(expansionActivation(expansion(input))), with the depthwise step's bias, residual and
@@ -49,7 +47,7 @@ public static unsafe class ExpandedDepthwiseF32
         Span<float> expanded, ReadOnlySpan<float> depthwiseWeights, ReadOnlySpan<float> depthwiseBias, ReadOnlySpan<float> residual, Span<float> output,
         in Conv2dGeometry expansion, in Conv2dGeometry depthwise, Activation activation, KernelIsa isa)
     {
-        if (!Conv2dF32.IsPointwise(expansion) || expansion.Groups != 1)
+        if (!Conv2dF32.IsPointwise(expansion))
             throw new ArgumentException($"The expansion must be a pointwise convolution, not {expansion}.", nameof(expansion));
         if (depthwise.Groups != depthwise.InChannels || depthwise.InChannels != expansion.OutChannels || depthwise.Batch != expansion.Batch
             || depthwise.InHeight != expansion.OutHeight || depthwise.InWidth != expansion.OutWidth)
@@ -94,6 +92,9 @@ public static unsafe class ExpandedDepthwiseF32
     /// pads such planes apart).
     /// </summary>
     internal static bool Fuses(in Conv2dGeometry expansion, in Conv2dGeometry depthwise, Activation expansionActivation, KernelIsa isa)
-        => isa == KernelIsa.Vector256 && Avx2.IsSupported && Fma.IsSupported && DepthwiseChannelBlocks.FusesExpansionActivation(expansionActivation.Kind)
-           && DepthwiseChannelBlocks.SupportsExpanded(depthwise) && !(expansion.InputChannelStride >= 1024 && expansion.InputChannelStride % 1024 == 0);
+        => isa == KernelIsa.Vector256 && DepthwiseChannelBlocks.FusesExpansionActivation(expansionActivation.Kind)
+           && DepthwiseChannelBlocks.SupportsExpanded(depthwise) && expansion.InputChannelStride % AliasingStride != 0;
+
+    /// <summary>Plane strides (floats) whose multiples put every plane's rows in the same L1 sets (4 KiB).</summary>
+    private const int AliasingStride = 1024;
 }
