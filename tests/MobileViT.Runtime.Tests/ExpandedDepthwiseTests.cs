@@ -172,6 +172,11 @@ public class ExpandedDepthwiseTests
             new float[expansion.OutputLength], Conv2dF32.PackWeights(new float[depthwise.WeightLength], depthwise), default, default,
             new float[depthwise.OutputLength], expansion, depthwise, Activation.None));
         Assert.Contains(packed.Length.ToString(), error.Message);
+        // A short workspace is refused on every machine, also where the one pass would not have written it.
+        var workspace = Assert.Throws<ArgumentException>(() => ExpandedDepthwiseF32.Run(new float[expansion.InputLength], packed, default, Activation.None,
+            new float[expansion.OutputLength - 1], Conv2dF32.PackWeights(new float[depthwise.WeightLength], depthwise), default, default,
+            new float[depthwise.OutputLength], expansion, depthwise, Activation.None));
+        Assert.Contains(expansion.OutputLength.ToString(), workspace.Message);
         var mismatch = Conv2dTests.Geometry(1, 31, 7, 7, 31, 3, 1, 1, groups: 31);
         Assert.Throws<ArgumentException>(() => ExpandedDepthwiseF32.Run(new float[expansion.InputLength], packed, default, Activation.None,
             new float[expansion.OutputLength], new float[mismatch.WeightLength], default, default, new float[mismatch.OutputLength], expansion, mismatch, Activation.None));

@@ -56,21 +56,24 @@ public static unsafe class ExpandedDepthwiseF32
         if (expansionWeights.Length < PackedLength(expansion))
             throw new ArgumentException($"Expected {PackedLength(expansion)} packed expansion weights for {expansion} (PackExpansionWeights), got {expansionWeights.Length}.",
                 nameof(expansionWeights));
-        var pointwise = expansionWeights.Slice((int)panels);
-        if (!Fuses(expansion, depthwise, expansionActivation, isa))
-        {
-            Conv2dF32.Run(input, pointwise, expansionBias, default, expanded, expansion, expansionActivation, isa);
-            Conv2dF32.Run(expanded, depthwiseWeights, depthwiseBias, residual, output, depthwise, activation, isa);
-            return;
-        }
+        // Every span is checked here, whichever form runs, so a call that fails on one machine fails on all of them.
         expansion.Validate(convolution: true);
         depthwise.Validate(convolution: true);
         if (input.Length < expansion.InputLength) throw new ArgumentException($"Input is shorter than {expansion}.", nameof(input));
         if (!expansionBias.IsEmpty && expansionBias.Length < expansion.OutChannels) throw new ArgumentException("The expansion's bias is shorter than its output channels.", nameof(expansionBias));
+        if (expanded.Length < expansion.OutputLength)
+            throw new ArgumentException($"The expanded workspace must hold the output of {expansion}: {expansion.OutputLength} floats, got {expanded.Length}.", nameof(expanded));
         if (depthwiseWeights.Length < depthwise.WeightLength) throw new ArgumentException($"Weights are shorter than {depthwise}.", nameof(depthwiseWeights));
         if (!depthwiseBias.IsEmpty && depthwiseBias.Length < depthwise.OutChannels) throw new ArgumentException("The depthwise bias is shorter than its channels.", nameof(depthwiseBias));
         if (!residual.IsEmpty && residual.Length < depthwise.OutputLength) throw new ArgumentException($"Residual is shorter than the output of {depthwise}.", nameof(residual));
         if (output.Length < depthwise.OutputLength) throw new ArgumentException($"Output is shorter than {depthwise}.", nameof(output));
+        if (!Fuses(expansion, depthwise, expansionActivation, isa))
+        {
+            var pointwise = expansionWeights.Slice((int)panels);
+            Conv2dF32.Run(input, pointwise, expansionBias, default, expanded, expansion, expansionActivation, isa);
+            Conv2dF32.Run(expanded, depthwiseWeights, depthwiseBias, residual, output, depthwise, activation, isa);
+            return;
+        }
         fixed (float* inputPointer = input)
         fixed (float* panelPointer = expansionWeights)
         fixed (float* expansionBiasPointer = expansionBias)
