@@ -9,8 +9,9 @@ namespace MobileViT.Runtime.Tests;
 public unsafe class GemmTests
 {
     /// <summary>
-    /// Packing a transposed B ([n][k]) into a [depth][64] panel, by register transposes where AVX-512 is on and element by
-    /// element elsewhere (CI runs both): every element in place, zeros past the last column, rows past it never read.
+    /// Packing a transposed B ([n][k]) into a [depth][64] panel, by 16 × 16 register transposes where AVX-512 is on, 8 × 8
+    /// where AVX is, and element by element elsewhere (CI runs all three): every element in place, zeros past the last
+    /// column, rows past it never read.
     /// </summary>
     [Fact]
     public void PackTransposedMatchesTheDefinition()

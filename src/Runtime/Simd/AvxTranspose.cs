@@ -6,7 +6,8 @@ namespace MobileViT.Runtime.Simd;
 
 /// <summary>
 /// 8 × 8 float transposes in AVX registers: <see cref="Avx512Transpose"/>'s counterpart for 256-bit vectors, for the
-/// channel-blocked depthwise kernel (8 channels along the vector). Callers check <see cref="Avx.IsSupported"/>.
+/// channel-blocked depthwise kernel (8 channels along the vector), the packing of a transposed GEMM operand and tiled
+/// strided copies (attention's Qᵀ panels and its transposed output). Callers check <see cref="Avx.IsSupported"/>.
 /// </summary>
 internal static unsafe class AvxTranspose
 {

@@ -615,7 +615,7 @@ internal static unsafe class GemmDriver
         epilogue.ApplyScalar(c, ldc, m, n);
     }
 
-    /// <summary>Packs columns of a transposed B ([n][k]) into a zero-padded [depth][PanelWidth] panel.</summary>
+    /// <summary>Packs columns of a transposed B ([n][k]) into a zero-padded [depth][PanelWidth] panel, by register transposes where there are 256-bit vectors or wider.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackTransposed(float* source, nint ldb, int columns, int depthCount, float* panel)
     {
@@ -628,6 +628,18 @@ internal static unsafe class GemmDriver
                 {
                     int depths = Math.Min(16, depthCount - p0);
                     Avx512Transpose.Transpose16(source + j0 * ldb + p0, ldb, Math.Clamp(columns - j0, 0, 16), depths, panel + p0 * PanelWidth + j0, PanelWidth, depths, 16);
+                }
+            return;
+        }
+        if (Avx.IsSupported)
+        {
+            // The same in 8 × 8 blocks: element by element, the packing took 4.7 % of a 16-head 256 × 256 attention's
+            // samples on a Zen 3.
+            for (int j0 = 0; j0 < PanelWidth; j0 += 8)
+                for (int p0 = 0; p0 < depthCount; p0 += 8)
+                {
+                    int depths = Math.Min(8, depthCount - p0);
+                    AvxTranspose.Transpose8(source + j0 * ldb + p0, ldb, Math.Clamp(columns - j0, 0, 8), depths, panel + p0 * PanelWidth + j0, PanelWidth, depths, 8);
                 }
             return;
         }
