@@ -739,6 +739,26 @@ public class Conv2dTests
         Assert.Throws<ArgumentException>(() => Conv2dF32.PackWeights(new float[g.WeightLength - 1], g));
     }
 
+    /// <summary>
+    /// A pointwise convolution's interleaved weights are longer than the ONNX layout; weights of only the ONNX length (not
+    /// PackWeights' output) are refused with the length expected, on every instruction set, instead of read past their end.
+    /// </summary>
+    [Fact]
+    public void Run_RefusesPointwiseWeightsShorterThanPackWeightsOutput()
+    {
+        Conv2dGeometry g = Geometry(1, 16, 5, 7, 24, 1, 1, 0);
+        float[] packed = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 2), g);
+        Assert.True(packed.Length > g.WeightLength, "the test expects interleaved weights");
+        float[] input = TestData.Random((int)g.InputLength, 1);
+        foreach (KernelIsa isa in TestData.AllIsas)
+        {
+            var output = new float[g.OutputLength];
+            var error = Assert.Throws<ArgumentException>(() => Conv2dF32.Run(input, packed.AsSpan(0, (int)g.WeightLength), default, default, output, g, default, isa));
+            Assert.Contains(packed.Length.ToString(), error.Message);
+            Conv2dF32.Run(input, packed, default, default, output, g, default, isa);
+        }
+    }
+
     private static void Check(KernelIsa isa, Conv2dGeometry g, int seed, bool withBias, bool withResidual, Activation activation)
     {
         float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
