@@ -73,6 +73,16 @@ internal static unsafe class GemmDriver
     public const int DepthChunk = 128;
 
     /// <summary>
+    /// Depth rows per chunk when the whole product is narrower than a panel (a 7×7 plane's 49 columns). Its one panel
+    /// is copied into scratch rows of <see cref="PanelWidth"/> floats, so <see cref="DepthChunk"/> rows are the whole
+    /// 32 KiB L1 of a Zen 3 by themselves, before the tile's weights, the tail column and C; 96 rows are 24 KiB.
+    /// In-process A/B, 1000 runs, 128 → 96: RepViT-M0.9's 384 → 768 and 768 → 384 on 7×7 0.95 and 0.93, MobileNetV2's
+    /// 960 → 160, 960 → 320 and 320 → 1280 0.95 (each model 0.992 in sum), MobileNetV3-L's 960 → 160 0.97. In shorter,
+    /// noisier runs 64 rows helped RepViT-M0.9 more (0.90-0.93) but cost MobileNetV2 1-2 %; 80 and 112 were no better.
+    /// </summary>
+    private const int NarrowDepthChunk = 96;
+
+    /// <summary>
     /// Floats a panel source may write past the end of a packed panel row: the next row's first cells, written again
     /// when that row is packed, or after the last row this padding of the scratch (Im2colPanels ends a stride-2 run
     /// with a whole vector rather than a masked store).
@@ -251,7 +261,9 @@ internal static unsafe class GemmDriver
                 }
                 // Panels read in place go in depth chunks too: a 384-deep panel is 96 KB, twice the L1, and every
                 // 6-row tile walks all of it (384 → 192 on 14×14 at 1.08-1.15× the time of 128-row chunks).
-                int chunk = source.UsesScratch(columns) || k > DepthChunk ? DepthChunk : k;
+                // A product narrower than one panel takes shorter chunks (see NarrowDepthChunk). The chunk depends on
+                // the product's shape alone, never on a thread's share of it, so every thread count sums alike.
+                int chunk = n < PanelWidth ? NarrowDepthChunk : source.UsesScratch(columns) || k > DepthChunk ? DepthChunk : k;
                 // A few columns past the last whole vector (the 49th of a 7×7 plane, the last 4 of 14×14) go as dot
                 // products along the depth instead of a whole vector of the tile each.
                 int tail = aColStride == 1 && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
