@@ -95,7 +95,7 @@ public static unsafe class Conv2dF32
         // Interleaved tiles are read a little past the ONNX layout's length (InterleavedRowTiles.Padding): weights of only
         // that length are not PackWeights' output, and the tiles would read past them.
         if (InterleavesWeights(g) && packedWeights.Length < PackedLength(g))
-            throw new ArgumentException($"Expected {PackedLength(g)} packed weights for {g} (PackWeights interleaves a pointwise convolution's), got {packedWeights.Length}.",
+            throw new ArgumentException($"Expected {PackedLength(g)} packed weights for {g} (PackWeights interleaves a pointwise convolution's weights by 6-row tiles), got {packedWeights.Length}.",
                 nameof(packedWeights));
         if (!bias.IsEmpty && bias.Length < g.OutChannels) throw new ArgumentException("Bias is shorter than OutChannels.", nameof(bias));
         if (!residual.IsEmpty && residual.Length < g.OutputLength) throw new ArgumentException($"Residual is shorter than the output of {g}.", nameof(residual));

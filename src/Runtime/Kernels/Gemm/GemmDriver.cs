@@ -64,7 +64,8 @@ internal readonly unsafe struct GemmEpilogue
 /// 16 → 64 channels of 112×112 the pass was 28 % of the time), each block in panels of <see cref="PanelWidth"/>
 /// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
 /// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel,
-/// packed into scratch or read in place, goes <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized),
+/// packed into scratch or read in place, goes <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized; a product
+/// narrower than one panel <see cref="NarrowDepthChunk"/>),
 /// accumulating into C. A may be row-major with any strides or interleaved by 6-row tiles (<see cref="InterleavedRowTiles"/>).
 /// </summary>
 internal static unsafe class GemmDriver
