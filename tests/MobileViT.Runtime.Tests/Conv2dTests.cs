@@ -123,6 +123,15 @@ public class Conv2dTests
         ["Stem 3x3 s2 p1 24->48 30x34 (narrow, RepViT's second stem: depth 216; rows of 17 outputs)"] = Geometry(1, 24, 30, 34, 48, 3, 2, 1),
         ["Dense 3x3 s2 p1 5->56 12x12 (more outputs than the stem kernel takes beyond 4 inputs: implicit GEMM)"] = Geometry(1, 5, 12, 12, 56, 3, 2, 1),
         ["Dense 3x3 s2 p1 25->8 12x12 (more inputs than the stem kernel takes: implicit GEMM)"] = Geometry(1, 25, 12, 12, 8, 3, 2, 1),
+        ["Dense 3x3 s2 p1 24->48 29x35 (channel vectors: two groups of 24; rows of 18 outputs, the last tile moved left)"] = Geometry(1, 24, 29, 35, 48, 3, 2, 1),
+        ["Dense 3x3 s2 p1 3->40 20x21 batch2 (channel vectors: a group of 24, then one of 16)"] = Geometry(2, 3, 20, 21, 40, 3, 2, 1),
+        ["Dense 3x3 s2 p1 5->20 9x9 (channel vectors: one partial group of 24; rows of 5 outputs)"] = Geometry(1, 5, 9, 9, 20, 3, 2, 1),
+        ["Dense 3x3 s2 p1 2->8 5x7 (channel vectors: 8 channels in a group of 16; rows of 4 outputs, fewer than its tile)"] = Geometry(1, 2, 5, 7, 8, 3, 2, 1),
+        ["Dense 3x3 s2 p1 3->24 3x5 (channel vectors: rows of 3 outputs, fewer than a tile of 24 channels)"] = Geometry(1, 3, 3, 5, 24, 3, 2, 1),
+        ["Dense 3x3 s2 p0 16->32 30x40 TF SAME (channel vectors: two groups of 16; no left padding, one cell right and below)"] = new Conv2dGeometry(1, 16, 30, 40, 32, 15, 20, 3, 3, 2, 2, 0, 0, 1, 1, 1),
+        ["Dense 3x3 s2 p2 6->24 11x12 (channel vectors: two cells of padding)"] = Geometry(1, 6, 11, 12, 24, 3, 2, 2),
+        ["Dense 3x3 s2 p1 48->56 16x18 (channel vectors: the most inputs they take; groups of 24, 24 and 8 in one of 16)"] = Geometry(1, 48, 16, 18, 56, 3, 2, 1),
+        ["Dense 3x3 s2 p1 49->24 10x10 (one input more than the channel vectors take: implicit GEMM)"] = Geometry(1, 49, 10, 10, 24, 3, 2, 1),
         ["Dense 3x3 s1 p1 8->12 10x11"] = Geometry(1, 8, 10, 11, 12, 3, 1, 1),
         ["Dense 3x3 s1 p1 8->8 9x16 (padded input: rows of one vector, 144 pixels = 2 panels and 16, 2 channels left over)"] = Geometry(1, 8, 9, 16, 8, 3, 1, 1),
         ["Dense 3x3 s1 p1 8->7 9x16 (padded input, 1 channel left over)"] = Geometry(1, 8, 9, 16, 7, 3, 1, 1),
@@ -562,8 +571,9 @@ public class Conv2dTests
     }
 
     /// <summary>
-    /// With AVX and FMA the same stems go through <see cref="ShallowConv3x3Stride2Avx"/> (split rows, 4 × 3 tiles), which
-    /// also sums in the implicit GEMM's order with its epilogue arithmetic, so the 128-bit build (implicit GEMM) must give
+    /// With AVX and FMA the same stems go through <see cref="Conv3x3Stride2ChannelVectorsAvx"/> (PackWeights' appended
+    /// panels) or, with weights in the ONNX layout only, <see cref="ShallowConv3x3Stride2Avx"/> (split rows, 4 × 3 tiles).
+    /// Both sum in the implicit GEMM's order with its epilogue arithmetic, so the 128-bit build (implicit GEMM) must give
     /// the same bits. Depths up to the GEMM's depth chunk (128): past it the GEMM adds chunk sums.
     /// </summary>
     [Theory]
@@ -576,8 +586,70 @@ public class Conv2dTests
     {
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
         Assert.True(ShallowConv3x3Stride2Avx.Supports(Geometries[geometryName]), "the geometry no longer reaches the AVX stem kernel");
-        AssertIsasBitwise(geometryName, withResidual: false, KernelIsa.Vector256, KernelIsa.Vector128);
-        AssertIsasBitwise(geometryName, withResidual: true, KernelIsa.Vector256, KernelIsa.Vector128);
+        Assert.True(Conv3x3Stride2ChannelVectorsAvx.Supports(Geometries[geometryName]), "the geometry no longer reaches the channel-vector kernel");
+        foreach (bool onnxLayout in new[] { false, true })
+        {
+            AssertIsasBitwise(geometryName, withResidual: false, KernelIsa.Vector256, KernelIsa.Vector128, onnxLayout);
+            AssertIsasBitwise(geometryName, withResidual: true, KernelIsa.Vector256, KernelIsa.Vector128, onnxLayout);
+        }
+    }
+
+    /// <summary>
+    /// Dense 3×3 stride-2 convolutions with AVX and FMA (<see cref="Conv3x3Stride2ChannelVectorsAvx"/>): the appended
+    /// panels' path and the ONNX layout's against the naive definition, with each epilogue the kernel finishes in place
+    /// (none, bias + ReLU, clip, HardSwish) or leaves to the band's pass (SiLU, GELU, a residual).
+    /// </summary>
+    [Theory]
+    [InlineData("Dense 3x3 s2 p1 24->48 29x35 (channel vectors: two groups of 24; rows of 18 outputs, the last tile moved left)")]
+    [InlineData("Dense 3x3 s2 p1 3->40 20x21 batch2 (channel vectors: a group of 24, then one of 16)")]
+    [InlineData("Dense 3x3 s2 p1 5->20 9x9 (channel vectors: one partial group of 24; rows of 5 outputs)")]
+    [InlineData("Dense 3x3 s2 p1 2->8 5x7 (channel vectors: 8 channels in a group of 16; rows of 4 outputs, fewer than its tile)")]
+    [InlineData("Dense 3x3 s2 p1 3->24 3x5 (channel vectors: rows of 3 outputs, fewer than a tile of 24 channels)")]
+    [InlineData("Dense 3x3 s2 p0 16->32 30x40 TF SAME (channel vectors: two groups of 16; no left padding, one cell right and below)")]
+    [InlineData("Dense 3x3 s2 p2 6->24 11x12 (channel vectors: two cells of padding)")]
+    [InlineData("Dense 3x3 s2 p1 48->56 16x18 (channel vectors: the most inputs they take; groups of 24, 24 and 8 in one of 16)")]
+    [InlineData("Dense 3x3 s2 p1 5->56 12x12 (more outputs than the stem kernel takes beyond 4 inputs: implicit GEMM)")]
+    public void ChannelVectorsAvx_MatchNaiveWithEitherLayout(string geometryName)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported || !System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        Conv2dGeometry g = Geometries[geometryName];
+        Assert.True(Conv3x3Stride2ChannelVectorsAvx.Supports(g), "the geometry no longer reaches the channel-vector kernel");
+        var activations = new[]
+        {
+            Activation.None, new Activation(ActivationKind.Relu), new Activation(ActivationKind.Clip, 0f, 6f),
+            new Activation(ActivationKind.HardSwish), new Activation(ActivationKind.SiLU), new Activation(ActivationKind.GeluErf),
+        };
+        float[] input = TestData.Random((int)g.InputLength, 40, -2f, 2f);
+        float[] weights = TestData.Random((int)g.WeightLength, 41);
+        float[] packed = Conv2dF32.PackWeights(weights, g);
+        Assert.Equal(g.WeightLength + Conv3x3Stride2ChannelVectorsAvx.PackedLength(g), packed.Length);
+        float[] bias = TestData.Random(g.OutChannels, 42);
+        foreach (Activation activation in activations)
+            foreach (float[] residual in new[] { Array.Empty<float>(), TestData.Random((int)g.OutputLength, 43) })
+            {
+                float[] expected = NaiveReference.Conv2d(input, weights, bias, residual, g, activation);
+                foreach (bool appended in new[] { true, false })
+                {
+                    float[] output = TestData.Random((int)g.OutputLength, 44); // stale values must be overwritten
+                    Conv2dF32.Run(input, appended ? packed : weights, bias, residual, output, g, activation, KernelIsa.Vector256);
+                    TestData.AssertClose(output, expected, 1e-5,
+                        $"{g} {activation.Kind} residual={residual.Length > 0} {(appended ? "channel vectors" : "ONNX layout")}");
+                }
+            }
+    }
+
+    /// <summary>The channel-vector kernel's reach: dense 3×3 at stride 2 with up to 48 inputs, nothing else.</summary>
+    [Fact]
+    public void ChannelVectorsAvx_TakeDenseStride2UpTo48Inputs()
+    {
+        Assert.True(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 48, 16, 16, 96, 3, 2, 1)));
+        Assert.True(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 3, 224, 224, 24, 3, 2, 1)));
+        Assert.False(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 49, 16, 16, 96, 3, 2, 1)));
+        Assert.False(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 24, 16, 16, 48, 3, 1, 1)));
+        Assert.False(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 24, 16, 16, 48, 3, 2, 2, dilation: 2)));
+        Assert.False(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 24, 16, 16, 48, 3, 2, 1, groups: 2)));
+        Assert.False(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometry(1, 24, 16, 16, 48, 5, 2, 2)));
+        Assert.False(Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(Geometries["Dense 3x3 s2 p1 49->24 10x10 (one input more than the channel vectors take: implicit GEMM)"]));
     }
 
     /// <summary>
@@ -700,11 +772,12 @@ public class Conv2dTests
         => AssertIsasBitwise(geometryName, withResidual, KernelIsa.Vector512, KernelIsa.Vector256);
 
     /// <summary>The same check between any two builds, <paramref name="wideIsa"/> and <paramref name="narrowIsa"/>.</summary>
-    private static void AssertIsasBitwise(string geometryName, bool withResidual, KernelIsa wideIsa, KernelIsa narrowIsa)
+    private static void AssertIsasBitwise(string geometryName, bool withResidual, KernelIsa wideIsa, KernelIsa narrowIsa, bool onnxLayout = false)
     {
         Conv2dGeometry g = Geometries[geometryName];
         float[] input = TestData.Random((int)g.InputLength, 5, -2f, 2f);
-        float[] weights = Conv2dF32.PackWeights(TestData.Random((int)g.WeightLength, 6), g);
+        float[] onnxWeights = TestData.Random((int)g.WeightLength, 6);
+        float[] weights = onnxLayout ? onnxWeights : Conv2dF32.PackWeights(onnxWeights, g);
         float[] bias = TestData.Random(g.OutChannels, 7);
         float[] residual = withResidual ? TestData.Random((int)g.OutputLength, 8) : Array.Empty<float>();
         var activation = new Activation(ActivationKind.Clip, 0f, 6f);

@@ -129,6 +129,7 @@ public class ParallelismTests
             ["pointwise 24->58 100x120 (rows in groups of 24 within each thread's columns)"] = Conv2dTests.Geometry(1, 24, 100, 120, 58, 1, 1, 0),
             ["stem 3x3 s2 3->16 129x127"] = Conv2dTests.Geometry(1, 3, 129, 127, 16, 3, 2, 1),
             ["stem 3x3 s2 4->20 100x90 batch2 (bands across the batch)"] = Conv2dTests.Geometry(2, 4, 100, 90, 20, 3, 2, 1),
+            ["dense 3x3 s2 24->48 120x66 (channel vectors: bands of 31 rows, two groups of 24)"] = Conv2dTests.Geometry(1, 24, 120, 66, 48, 3, 2, 1),
             ["dense 3x3 48->40 17x17"] = Conv2dTests.Geometry(1, 48, 17, 17, 40, 3, 1, 1),
             ["dense 3x3 24->20 20x32 batch2 (Winograd)"] = Conv2dTests.Geometry(2, 24, 20, 32, 20, 3, 1, 1),
             ["dense 3x3 128->64 31x32 (Winograd: blocks of 64 tiles, a half tile row, transforms split by channels)"] = Conv2dTests.Geometry(1, 128, 31, 32, 64, 3, 1, 1),

@@ -10,8 +10,10 @@ namespace MobileViT.Runtime;
 /// Five kernels behind one entry point:
 /// pointwise (1x1, stride 1, no padding, one group) is the GEMM W[Cout, Cin] · X[Cin, H*W];
 /// depthwise (one filter per channel, horizontal stride 1 or 2) is <see cref="DepthwiseConvolution"/>;
-/// the stem (3×3 stride 2 on an image's few channels) with AVX-512 is <see cref="ShallowConv3x3Stride2"/>, with AVX and
-/// FMA <see cref="ShallowConv3x3Stride2Avx"/>;
+/// the stem (3×3 stride 2 on an image's few channels) with AVX-512 is <see cref="ShallowConv3x3Stride2"/>; with AVX and
+/// FMA every dense 3×3 stride-2 convolution of up to 48 inputs is <see cref="Conv3x3Stride2ChannelVectorsAvx"/> (output
+/// channels along the vector), or <see cref="ShallowConv3x3Stride2Avx"/> for the stems when the weights are in the ONNX
+/// layout alone;
 /// dense stride-1 convolutions keeping the input's size, with AVX-512 and rows of 16 or more outputs, are a GEMM over a
 /// zero-padded copy of the input (<see cref="PaddedInputConvolution"/>);
 /// everything else (the rest of dense 3x3, dilated, grouped) is an implicit GEMM per group whose B panels are
@@ -27,7 +29,9 @@ public static unsafe class Conv2dF32
     /// (16 / 9 times as many floats again); for a convolution whose taps mostly read the zero padding
     /// (<see cref="TapwiseConvolution"/>), the ONNX layout followed by one interleaved [out × in] matrix per tap; for a
     /// pointwise convolution on a 1 × 1 plane with more outputs than inputs, the ONNX layout followed by Wᵀ in
-    /// <see cref="GemmF32.PackB"/>'s panels (<see cref="TakesOnePixelPanels"/>); for every other convolution the ONNX layout
+    /// <see cref="GemmF32.PackB"/>'s panels (<see cref="TakesOnePixelPanels"/>); for a dense 3×3 stride-2 convolution of up to
+    /// 48 inputs, the ONNX layout followed by <see cref="Conv3x3Stride2ChannelVectorsAvx"/>'s panels of 24 or 16 output
+    /// channels (on every machine, so the layout does not depend on it); for every other convolution the ONNX layout
     /// as-is (a row of W per output channel is one GEMM row of A), validated and copied.
     /// </summary>
     public static float[] PackWeights(ReadOnlySpan<float> weights, in Conv2dGeometry g)
@@ -39,12 +43,14 @@ public static unsafe class Conv2dF32
         // The ONNX layout (the scalar reference reads it), then the Winograd kernels, the per-tap matrices or the transposed
         // panels the vector paths read.
         bool winograd = WinogradConvolution.Supports(g), perTap = !winograd && TapwiseConvolution.Supports(g), onePixel = TakesOnePixelPanels(g);
+        bool channelVectors = !winograd && !perTap && Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(g);
         var packed = new float[PackedLength(g)];
         weights.CopyTo(packed);
         Span<float> after = packed.AsSpan((int)g.WeightLength);
         if (winograd) WinogradConvolution.TransformWeights(weights, g.OutChannels, g.InChannels, after);
         else if (perTap) TapwiseConvolution.PackWeights(weights, g, after);
         else if (onePixel) GemmF32.PackBInto(weights, g.InChannels, g.OutChannels, bTransposed: true, after);
+        else if (channelVectors) Conv3x3Stride2ChannelVectorsAvx.PackWeights(weights, g, after);
         return packed;
     }
 
@@ -53,7 +59,8 @@ public static unsafe class Conv2dF32
         => g.WeightLength + (InterleavesWeights(g) ? InterleavedRowTiles.Padding
             : WinogradConvolution.Supports(g) ? WinogradConvolution.TransformedLength(g)
             : TapwiseConvolution.Supports(g) ? TapwiseConvolution.TransformedLength(g)
-            : TakesOnePixelPanels(g) ? OnePixelPanelsLength(g) : 0);
+            : TakesOnePixelPanels(g) ? OnePixelPanelsLength(g)
+            : Conv3x3Stride2ChannelVectorsAvx.TakesGeometry(g) ? Conv3x3Stride2ChannelVectorsAvx.PackedLength(g) : 0);
 
     /// <summary>
     /// A pointwise convolution on a 1 × 1 plane with contiguous channels and more outputs than inputs (the expanding half
@@ -79,8 +86,8 @@ public static unsafe class Conv2dF32
     /// (the raw sums are stored before the epilogue reads the residual). packedWeights as <see cref="PackWeights"/> made
     /// them: for a 3×3 stride-1 convolution the Winograd kernel takes, weights longer than the ONNX layout are read as
     /// carrying the transformed kernels after it, and weights of exactly that length take the direct convolution; the
-    /// same holds for the per-tap matrices of <see cref="TapwiseConvolution"/> and the transposed panels of
-    /// <see cref="TakesOnePixelPanels"/>.
+    /// same holds for the per-tap matrices of <see cref="TapwiseConvolution"/>, the transposed panels of
+    /// <see cref="TakesOnePixelPanels"/> and the channel-vector panels of <see cref="Conv3x3Stride2ChannelVectorsAvx"/>.
     /// </summary>
     public static void Run(ReadOnlySpan<float> input, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> bias, ReadOnlySpan<float> residual,
         Span<float> output, in Conv2dGeometry g, Activation activation)
@@ -132,6 +139,9 @@ public static unsafe class Conv2dF32
                 TapwiseConvolution.Run(isa, inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && ShallowConv3x3Stride2.Supports(g))
                 ShallowConv3x3Stride2.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
+            else if (isa == KernelIsa.Vector256 && Conv3x3Stride2ChannelVectorsAvx.Supports(g)
+                     && packedWeights.Length >= g.WeightLength + Conv3x3Stride2ChannelVectorsAvx.PackedLength(g))
+                Conv3x3Stride2ChannelVectorsAvx.Run(inputPointer, weightPointer + g.WeightLength, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector256 && ShallowConv3x3Stride2Avx.Supports(g))
                 ShallowConv3x3Stride2Avx.Run(inputPointer, weightPointer, biasOrNull, residualOrNull, outputPointer, g, activation);
             else if (isa == KernelIsa.Vector512 && PaddedInputConvolution.Supports(g))

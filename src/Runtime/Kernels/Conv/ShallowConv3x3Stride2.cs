@@ -64,7 +64,7 @@ internal static unsafe class ShallowConv3x3Stride2
         => StemBands.Run<Kernel>(input, weights, bias, residual, output, g, activation);
 
     /// <summary>This kernel's part of <see cref="StemBands"/>.</summary>
-    private readonly struct Kernel : IStemKernel
+    private readonly struct Kernel : IRegroupedStemKernel
     {
         public static int ChannelTile => ShallowConv3x3Stride2.ChannelTile;
 

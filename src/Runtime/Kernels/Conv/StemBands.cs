@@ -4,17 +4,21 @@ using MobileViT.Runtime.Simd;
 
 namespace MobileViT.Runtime;
 
-/// <summary>What a stem kernel (<see cref="ShallowConv3x3Stride2"/>, <see cref="ShallowConv3x3Stride2Avx"/>) gives <see cref="StemBands"/>.</summary>
+/// <summary>What a stem kernel (<see cref="ShallowConv3x3Stride2"/>, <see cref="ShallowConv3x3Stride2Avx"/>, <see cref="Conv3x3Stride2ChannelVectorsAvx"/>) gives <see cref="StemBands"/>.</summary>
 internal interface IStemKernel
 {
-    /// <summary>Output channels a tile computes; the weights are regrouped in tiles of this many.</summary>
-    static abstract int ChannelTile { get; }
-
     /// <summary>Output rows per band.</summary>
     static abstract int BandRows(in Conv2dGeometry g);
 
     /// <summary>Bands [first, end) of the job, numbered across the batch; <paramref name="fused"/>: the tiles apply bias and activation.</summary>
     static abstract void RunBands<TOperator>(ref StemJob job, int first, int end, bool fused) where TOperator : struct, IUnaryOperator;
+}
+
+/// <summary>A stem kernel whose weights <see cref="StemBands.Run"/> regroups from the ONNX layout on each call.</summary>
+internal interface IRegroupedStemKernel : IStemKernel
+{
+    /// <summary>Output channels a tile computes; the weights are regrouped in tiles of this many.</summary>
+    static abstract int ChannelTile { get; }
 }
 
 /// <summary>One stem convolution: its operands, its regrouped weights and its bands.</summary>
@@ -34,11 +38,17 @@ internal unsafe struct StemJob
 internal static unsafe class StemBands
 {
     public static void Run<TKernel>(float* input, float* weights, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
-        where TKernel : struct, IStemKernel
+        where TKernel : struct, IRegroupedStemKernel
     {
         float* grouped = stackalloc float[ShallowConv3x3Stride2.GroupedWeightFloats(g, TKernel.ChannelTile)];
         ShallowConv3x3Stride2.GroupWeights(weights, g, TKernel.ChannelTile, grouped);
+        RunGrouped<TKernel>(input, grouped, bias, residual, output, g, activation);
+    }
 
+    /// <summary>The bands of a kernel whose weights are already in its layout (prepacked, or regrouped by <see cref="Run"/>).</summary>
+    public static void RunGrouped<TKernel>(float* input, float* grouped, float* bias, float* residual, float* output, in Conv2dGeometry g, Activation activation)
+        where TKernel : struct, IStemKernel
+    {
         int bandRows = TKernel.BandRows(g);
         var job = new StemJob
         {
