@@ -111,6 +111,7 @@ namespace MobileViT.Compiler
             FuseResidual.Run(graph);
             FuseActivation.Run(graph);
             FuseExpansionIntoDepthwise.Run(graph);
+            FusePointwisePair.Run(graph);
             FoldIntoBatchedMatMul.Run(graph);
             FuseAttention.Run(graph);
             CollapseViewChains.Run(graph);

@@ -103,7 +103,7 @@ public class ExpandedDepthwiseTests
     }
 
     /// <summary>Planes <paramref name="plane"/> floats long laid <paramref name="stride"/> floats apart, NaN between them.</summary>
-    private static float[] Spread(float[] contiguous, int planes, int plane, int stride)
+    internal static float[] Spread(float[] contiguous, int planes, int plane, int stride)
     {
         if (stride == plane) return contiguous;
         var spread = new float[(long)planes * stride];
@@ -112,7 +112,7 @@ public class ExpandedDepthwiseTests
         return spread;
     }
 
-    private static float[] Gather(float[] spread, int planes, int plane, int stride)
+    internal static float[] Gather(float[] spread, int planes, int plane, int stride)
     {
         if (stride == plane) return spread;
         var contiguous = new float[planes * plane];
@@ -128,25 +128,8 @@ public class ExpandedDepthwiseTests
     public void IsBitwiseTheSameOnEveryDegree(string caseName)
     {
         var (expansion, depthwise) = Geometries(caseName);
-        float[] Compute(int degree)
-        {
-            KernelParallelism.PrepareDegree(degree);
-            int previous = KernelParallelism.Enter(degree);
-            try
-            {
-                return Check(KernelIsaSelector.Best, expansion, depthwise, new Activation(ActivationKind.Clip, 0f, 6f), new Activation(ActivationKind.Relu),
-                    withResidual: true, seed: 9, $"{caseName} degree {degree}");
-            }
-            finally { KernelParallelism.Exit(previous); }
-        }
-        float[] single = Compute(1);
-        foreach (int degree in new[] { 2, 3 })
-        {
-            float[] parallel = Compute(degree);
-            for (int i = 0; i < single.Length; i++)
-                Assert.True(BitConverter.SingleToInt32Bits(single[i]) == BitConverter.SingleToInt32Bits(parallel[i]),
-                    $"{caseName}: degree {degree} element {i} is {parallel[i]:R}, single-threaded {single[i]:R}");
-        }
+        TestData.AssertSameBitsOnEveryDegree(() => Check(KernelIsaSelector.Best, expansion, depthwise, new Activation(ActivationKind.Clip, 0f, 6f),
+            new Activation(ActivationKind.Relu), withResidual: true, seed: 9, caseName), caseName);
     }
 
     /// <summary>The one pass runs where it should: with AVX2 and FMA at 256 bits, for the activations it takes, on planes not 4 KiB apart.</summary>

@@ -47,4 +47,24 @@ internal static class TestData
         double error = RelativeL2(actual, expected);
         Assert.True(error <= tolerance, $"relative L2 error {error:E3} > {tolerance:E1} {context}");
     }
+
+    /// <summary><paramref name="compute"/> with 2 and 3 threads gives the bits it gives on one.</summary>
+    public static void AssertSameBitsOnEveryDegree(Func<float[]> compute, string context)
+    {
+        float[] WithDegree(int degree)
+        {
+            KernelParallelism.PrepareDegree(degree);
+            int previous = KernelParallelism.Enter(degree);
+            try { return compute(); }
+            finally { KernelParallelism.Exit(previous); }
+        }
+        float[] single = WithDegree(1);
+        foreach (int degree in new[] { 2, 3 })
+        {
+            float[] parallel = WithDegree(degree);
+            for (int i = 0; i < single.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(single[i]) == BitConverter.SingleToInt32Bits(parallel[i]),
+                    $"{context}: degree {degree} element {i} is {parallel[i]:R}, single-threaded {single[i]:R}");
+        }
+    }
 }

@@ -74,8 +74,8 @@ namespace MobileViT.Compiler.Api
                 return (long)m.M * m.K * m.N * (m.ConstantB != null ? 1 : Math.Max(1, m.AOffsets.Length));
             if (node.Lowering is AttentionLowering attention)
                 return attention.MultiplyAccumulates;
-            if (node.Lowering is ExpandedDepthwiseLowering expanded)
-                return expanded.MultiplyAccumulates;
+            if (node.Lowering is ConvPairLowering pair)
+                return pair.MultiplyAccumulates;
             return 0;
         }
 

@@ -26,8 +26,8 @@ namespace MobileViT.Compiler.Emit
                             (batched.TransposeB ? ", B transposed" : "") + (batched.Alpha != 1f ? ", alpha " + CSharpLiteral.Float(batched.Alpha) : "") + ")";
             if (node.Lowering is AttentionLowering attention)
                 operation = Attention.Describe(attention);
-            if (node.Lowering is ExpandedDepthwiseLowering expanded)
-                operation = ExpandedDepthwiseConv.Describe(expanded);
+            if (node.Lowering is ConvPairLowering pair)
+                operation = ConvPairOperator.Describe(pair);
             if (node.Residual != null) operation += " + residual";
             if (!node.Activation.IsNone) operation += " + " + node.Activation.Kind;
             return operation;

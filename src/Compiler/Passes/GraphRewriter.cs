@@ -50,6 +50,41 @@ namespace MobileViT.Compiler.Passes
             }
         }
 
+        /// <summary>
+        /// Replaces <paramref name="second"/> and <paramref name="first"/>, whose output only the second reads, by one step
+        /// of <paramref name="op"/> (a <see cref="ConvPairOperator"/>): inputs X, the first's weight and bias, the second's
+        /// weight and bias; the second's residual and activation; outputs the second's result and the first's, kept as the
+        /// step's workspace and read by nobody. The step takes both nodes' source names.
+        /// </summary>
+        public static void FuseConvPair(Graph graph, Node first, Node second, ConvPairOperator op, ConvPairLowering lowering)
+        {
+            var node = NewNode(second.Name, op, Attributes.Empty);
+            node.SourceNames.Clear();
+            foreach (var name in first.SourceNames.Concat(second.SourceNames))
+                if (!node.SourceNames.Contains(name)) node.SourceNames.Add(name);
+            Connect(node, first.Inputs[0], first.Input(1), first.Input(2), second.Input(1), second.Input(2));
+            node.Lowering = lowering;
+            node.Activation = second.Activation;
+            if (second.Residual != null)
+            {
+                node.Residual = second.Residual;
+                second.Residual.Consumers.Add(node);
+            }
+            var output = second.Outputs[0];
+            var workspace = first.Outputs[0];
+            node.Outputs.Add(output);
+            node.Outputs.Add(workspace);
+            output.Producer = node;
+            workspace.Producer = node;
+            workspace.Consumers.Clear();
+            graph.Replace(second, node);
+            graph.Remove(first);
+        }
+
+        /// <summary>A 1×1 convolution of stride 1 without padding or groups on a 4-D input: a product over channels.</summary>
+        public static bool IsPointwise(SpatialGeometry g, Node conv) =>
+            conv.Inputs[0]!.Rank == 4 && g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.Groups == 1
+            && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0 && g.OutHeight == g.InHeight && g.OutWidth == g.InWidth;
 
         public static bool IsLinear(Node node) =>
             node.Op is Conv || ((node.Op is MatMul || node.Op is Gemm) && node.Lowering is MatMulLowering { ConstantB: not null });

@@ -78,9 +78,11 @@ namespace MobileViT.Compiler.Planning
 
         /// <summary>
         /// Convolutions: every runtime convolution path takes channel strides (MobileViT.Runtime.Conv2dGeometry), and so
-        /// does an expansion run with its depthwise convolution (its workspace, Outputs[1], stays contiguous).
+        /// do an expansion run with its depthwise convolution and a pair of pointwise convolutions (their workspace,
+        /// Outputs[1], stays contiguous).
         /// </summary>
         internal static bool TakesPaddedPlanes(Node node)
-            => (node.Op is Conv && node.Lowering is SpatialGeometry || node.Op is ExpandedDepthwiseConv) && node.Inputs.Count > 0 && node.Inputs[0] != null;
+            => (node.Op is Conv && node.Lowering is SpatialGeometry || node.Op is ConvPairOperator)
+               && node.Inputs.Count > 0 && node.Inputs[0] != null;
     }
 }
