@@ -73,17 +73,41 @@ internal static unsafe class PointwiseChannelBlocksAvx
 
     private struct Job
     {
-        public float* Input, Panels, Bias, Output;
+        public float* Input, Panels, Bias, Output, Planes, Residual;
+        public nint PlaneStride;
         public int InChannels, OutChannels, Pixels, Parts;
+        public UnaryKind Kind;
+        public float Alpha, Beta;
     }
 
     /// <summary>
-    /// output blocks [outChannels / 8][pixels][8] = panels · input blocks [inChannels / 8][pixels][8] + bias (bias may be null),
-    /// split by groups of 16 output channels across <see cref="KernelParallelism.Current"/> threads.
+    /// output blocks [outChannels / 8][pixels][8] = activation(panels · input blocks [inChannels / 8][pixels][8] + bias)
+    /// (bias may be null), split by groups of 16 output channels across <see cref="KernelParallelism.Current"/> threads,
+    /// each group finished by the thread that computed it while it is in cache.
     /// </summary>
-    public static void Convolve(float* input, int inChannels, int pixels, float* panels, float* bias, float* output, int outChannels)
+    public static void Convolve(float* input, int inChannels, int pixels, float* panels, float* bias, float* output, int outChannels, Activation activation)
+        => Convolve(new Job
+        {
+            Input = input, Panels = panels, Bias = bias, Output = output, InChannels = inChannels, OutChannels = outChannels, Pixels = pixels,
+            Kind = Activation.ToUnaryKind(activation.Kind), Alpha = activation.Alpha, Beta = activation.Beta,
+        });
+
+    /// <summary>
+    /// As the other overload, then each group's 16 channels back to NCHW <paramref name="planes"/> (<paramref name="planeStride"/>
+    /// apart) as activation(sum + bias + residual), the residual laid out as the planes (or null); <paramref name="output"/>
+    /// holds the raw blocks.
+    /// </summary>
+    public static void Convolve(float* input, int inChannels, int pixels, float* panels, float* bias, float* output, int outChannels,
+        float* planes, nint planeStride, float* residual, Activation activation)
+        => Convolve(new Job
+        {
+            Input = input, Panels = panels, Bias = bias, Output = output, InChannels = inChannels, OutChannels = outChannels, Pixels = pixels,
+            Planes = planes, PlaneStride = planeStride, Residual = residual, Kind = Activation.ToUnaryKind(activation.Kind), Alpha = activation.Alpha, Beta = activation.Beta,
+        });
+
+    private static void Convolve(Job job)
     {
-        var job = new Job { Input = input, Panels = panels, Bias = bias, Output = output, InChannels = inChannels, OutChannels = outChannels, Pixels = pixels };
+        int inChannels = job.InChannels, outChannels = job.OutChannels, pixels = job.Pixels;
         int groups = outChannels / Group, degree = KernelParallelism.Current;
         if (degree > 1 && groups > 1 && (long)inChannels * outChannels * pixels >= ParallelWorkThreshold)
         {
@@ -117,7 +141,27 @@ internal static unsafe class PointwiseChannelBlocksAvx
                 int pixel = Math.Min(p, job.Pixels - Pixels);
                 Tile(job.Input + pixel * Block, blockStride, job.InChannels / Block, panel, output + pixel * Block, blockStride, bias0, bias1);
             }
+            Finish(ref job, group, output);
         }
+    }
+
+    /// <summary>A group's two blocks (contiguous): the activation in place, or back to NCHW planes with the residual and activation.</summary>
+    private static void Finish(ref Job job, int group, float* blocks)
+    {
+        if (job.Planes == null)
+        {
+            // The activation is elementwise: over the blocks as they lie.
+            if (job.Kind != UnaryKind.Identity)
+                ElementwiseRow.Apply<Vector256Isa, Vector256<float>>(job.Kind, job.Alpha, job.Beta, blocks, blocks, 2 * job.Pixels * Block);
+            return;
+        }
+        float* planes = job.Planes + (nint)group * Group * job.PlaneStride;
+        FromBlocks(blocks, Group, job.Pixels, planes, job.PlaneStride);
+        if (job.Kind == UnaryKind.Identity && job.Residual == null) return;
+        float* residual = job.Residual == null ? null : job.Residual + (nint)group * Group * job.PlaneStride;
+        for (int c = 0; c < Group; c++)
+            ElementwiseRow.Apply<Vector256Isa, Vector256<float>>(job.Kind, job.Alpha, job.Beta, planes + c * job.PlaneStride, planes + c * job.PlaneStride,
+                job.Pixels, 1f, 0f, null, residual == null ? null : residual + c * job.PlaneStride);
     }
 
     /// <summary>16 output channels × 6 pixels: <paramref name="input"/> is the first block at the tile's first pixel.</summary>

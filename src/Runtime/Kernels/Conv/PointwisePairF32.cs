@@ -90,27 +90,16 @@ public static unsafe class PointwisePairF32
             float* inputBlocks = (float*)(((nint)unaligned + 31) & ~(nint)31);
             float* resultBlocks = inputBlocks + (nint)first.InChannels * pixels;
             float* firstPanels = firstPointer + Conv2dF32.PackedLength(first), secondPanels = secondPointer + Conv2dF32.PackedLength(second);
-            UnaryKind firstKind = Activation.ToUnaryKind(firstActivation.Kind), kind = Activation.ToUnaryKind(activation.Kind);
+            nint outStride = second.OutputChannelStride;
             for (int n = 0; n < first.Batch; n++)
             {
                 PointwiseChannelBlocksAvx.ToBlocks(inputPointer + (nint)n * first.InChannels * first.InputChannelStride, first.InputChannelStride,
                     first.InChannels, pixels, inputBlocks);
                 PointwiseChannelBlocksAvx.Convolve(inputBlocks, first.InChannels, pixels, firstPanels, firstBias.IsEmpty ? null : firstBiasPointer,
-                    hiddenPointer, first.OutChannels);
-                // The activation is elementwise: over the blocks as they lie.
-                if (firstKind != UnaryKind.Identity)
-                    ElementwiseRow.Apply<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(firstKind, firstActivation.Alpha, firstActivation.Beta,
-                        hiddenPointer, hiddenPointer, first.OutChannels * pixels);
+                    hiddenPointer, first.OutChannels, firstActivation);
                 PointwiseChannelBlocksAvx.Convolve(hiddenPointer, second.InChannels, pixels, secondPanels, secondBias.IsEmpty ? null : secondBiasPointer,
-                    resultBlocks, second.OutChannels);
-                nint outStride = second.OutputChannelStride;
-                float* outImage = outputPointer + (nint)n * second.OutChannels * outStride;
-                PointwiseChannelBlocksAvx.FromBlocks(resultBlocks, second.OutChannels, pixels, outImage, outStride);
-                if (kind == UnaryKind.Identity && residual.IsEmpty) continue;
-                float* residualImage = residual.IsEmpty ? null : residualPointer + (nint)n * second.OutChannels * outStride;
-                for (int c = 0; c < second.OutChannels; c++)
-                    ElementwiseRow.Apply<Vector256Isa, System.Runtime.Intrinsics.Vector256<float>>(kind, activation.Alpha, activation.Beta,
-                        outImage + c * outStride, outImage + c * outStride, pixels, 1f, 0f, null, residualImage == null ? null : residualImage + c * outStride);
+                    resultBlocks, second.OutChannels, outputPointer + (nint)n * second.OutChannels * outStride, outStride,
+                    residual.IsEmpty ? null : residualPointer + (nint)n * second.OutChannels * outStride, activation);
             }
         }
     }
