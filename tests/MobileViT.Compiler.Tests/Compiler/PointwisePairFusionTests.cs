@@ -1,4 +1,3 @@
-using System.IO;
 using System.Linq;
 using MobileViT.Compiler.Api;
 using MobileViT.Compiler.Ir;
@@ -90,20 +89,6 @@ namespace MobileViT.Compiler.Tests.Compiler
         {
             var graph = Build(Mixer(inChannels, hidden, size));
             Assert.DoesNotContain(graph.Nodes, n => n.OpType == "PointwisePairConv");
-        }
-
-        [Fact]
-        public void RepViTsChannelMixersOnPlanesOf56To14JoinAndThoseOn7x7StayApart()
-        {
-            string file = Path.Combine("families", "repvit_m0_9_opset17.onnx");
-            var graph = CompilationPipeline.BuildGraph(File.ReadAllBytes(ModelPath(file)), Options(file));
-            var pairs = graph.Nodes.Where(n => n.OpType == "PointwisePairConv").Select(n => (PointwisePairLowering)n.Lowering!).ToList();
-            // 3 mixers on 56×56, 4 on 28×28, 16 on 14×14; the 3 on 7×7 stay two steps.
-            Assert.Equal(23, pairs.Count);
-            Assert.All(pairs, p => Assert.Equal("GeluErf", p.FirstActivation.Kind));
-            Assert.All(pairs, p => Assert.Equal(2 * p.First.InChannels, p.First.OutChannels));
-            Assert.Equal(3, graph.Nodes.Count(n => n.OpType == "Conv" && n.Lowering is SpatialGeometry g && g.KernelHeight == 1 && g.OutHeight == 7
-                                                   && g.InChannels == 384 && g.OutChannels == 768));
         }
     }
 }
