@@ -14,7 +14,8 @@ public class KernelBenchmarks
     private float[] _gemmA = null!, _gemmB = null!, _gemmC = null!;
     private Case _pointwiseSmall = null!, _pointwiseDeep = null!, _depthwise3x3Small = null!, _depthwise5x5Small = null!, _depthwise14 = null!;
     private Case _depthwiseStride2 = null!, _depthwiseStride2Small = null!, _dense3x3 = null!, _stem = null!, _excitation = null!;
-    private Case _depthwise5x5At28 = null!, _pointwiseExpansion = null!;
+    private Case _depthwise5x5At28 = null!, _pointwiseExpansion = null!, _stride2ChannelVectors = null!, _stride2SplitRows = null!;
+    private PairCase _channelMixer = null!;
     private ExpansionCase _expansion = null!;
     private float[] _q = null!, _k = null!, _v = null!, _scores = null!, _attention = null!;
     private int[] _headOffsets = null!;
@@ -50,6 +51,9 @@ public class KernelBenchmarks
         _excitation = new Case(Geometry(960, 240, 1, 1, groups: 1));
         _depthwise5x5At28 = new Case(Geometry(120, 120, 28, 5, groups: 120));
         _pointwiseExpansion = new Case(Geometry(16, 96, 112, 1, groups: 1), new Activation(ActivationKind.Clip, 0f, 6f));
+        _stride2ChannelVectors = new Case(Geometry(24, 48, 112, 3, groups: 1, stride: 2), Activation.None);
+        _stride2SplitRows = new Case(Geometry(24, 48, 112, 3, groups: 1, stride: 2), Activation.None, onnxLayout: true);
+        _channelMixer = new PairCase(192, 384, 14);
         _expansion = new ExpansionCase(Geometry(24, 144, 56, 1, groups: 1), Geometry(144, 144, 56, 3, groups: 144, stride: 2));
         _q = Data(Heads * Tokens * HeadDim, 3);
         _k = Data(Heads * Tokens * HeadDim, 4);
@@ -127,6 +131,25 @@ public class KernelBenchmarks
     [Benchmark]
     public void Expansion24To144At56IntoStride2OnePass() => _expansion.Run();
 
+    /// <summary>
+    /// RepViT-M0.9's second stem convolution, 24 → 48 at stride 2 on 112×112, through PackWeights' panels: the output
+    /// channels along the vector (Conv3x3Stride2ChannelVectorsAvx) with AVX2 and FMA.
+    /// </summary>
+    [Benchmark]
+    public void Dense3x3Stride2_24To48At112() => _stride2ChannelVectors.Run();
+
+    /// <summary>The same with the weights in the ONNX layout alone: the split-row kernel (ShallowConv3x3Stride2Avx) with AVX2 and FMA.</summary>
+    [Benchmark]
+    public void Dense3x3Stride2_24To48At112SplitRows() => _stride2SplitRows.Run();
+
+    /// <summary>RepViT-M0.9's channel mixer on 14×14, 192 → 384 (GELU) → 192 + residual, as two convolutions through memory.</summary>
+    [Benchmark]
+    public void ChannelMixer192At14TwoSteps() => _channelMixer.RunTwoSteps();
+
+    /// <summary>The same through PointwisePairF32: both products in channel blocks with AVX2 and FMA (the two steps elsewhere).</summary>
+    [Benchmark]
+    public void ChannelMixer192At14Pair() => _channelMixer.Run();
+
     /// <summary>A MobileViT fusion-size dense 3×3 convolution, 256 → 128 on 16×16 (implicit GEMM, masked panel gather).</summary>
     [Benchmark]
     public void Dense3x3At16x16() => _dense3x3.Run();
@@ -191,12 +214,14 @@ public class KernelBenchmarks
         private readonly float[] _input, _weights, _bias, _output;
         private readonly Activation _activation;
 
-        public Case(Conv2dGeometry geometry, Activation? activation = null)
+        /// <param name="onnxLayout">Pass the weights in the ONNX layout alone, not PackWeights' output (the kernels that read that layout).</param>
+        public Case(Conv2dGeometry geometry, Activation? activation = null, bool onnxLayout = false)
         {
             _geometry = geometry;
             _activation = activation ?? new Activation(ActivationKind.SiLU);
             _input = Data(geometry.InChannels * geometry.InHeight * geometry.InWidth, 7);
-            _weights = Conv2dF32.PackWeights(Data(geometry.OutChannels * geometry.InChannels / geometry.Groups * geometry.KernelHeight * geometry.KernelWidth, 8), geometry);
+            float[] weights = Data(geometry.OutChannels * geometry.InChannels / geometry.Groups * geometry.KernelHeight * geometry.KernelWidth, 8);
+            _weights = onnxLayout ? weights : Conv2dF32.PackWeights(weights, geometry);
             _bias = Data(geometry.OutChannels, 9);
             _output = new float[geometry.OutChannels * geometry.OutHeight * geometry.OutWidth];
         }
@@ -234,5 +259,39 @@ public class KernelBenchmarks
 
         public void Run() => ExpandedDepthwiseF32.Run(_input, _packedExpansion, _expansionBias, Relu6, _expanded, _weights, _bias, default, _output,
             _expansion, _depthwise, Relu6);
+    }
+
+    /// <summary>Two pointwise convolutions, channels → hidden with GELU → channels with a residual, as one PointwisePairF32 step or as two convolutions.</summary>
+    private sealed class PairCase
+    {
+        private static readonly Activation Gelu = new(ActivationKind.GeluErf);
+        private readonly Conv2dGeometry _first, _second;
+        private readonly float[] _input, _firstWeights, _secondWeights, _packedFirst, _packedSecond, _firstBias, _secondBias, _hidden, _output;
+
+        public PairCase(int channels, int hidden, int size)
+        {
+            _first = new(1, channels, size, size, hidden, size, size, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+            _second = new(1, hidden, size, size, channels, size, size, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+            _input = Data(channels * size * size, 7);
+            float[] firstWeights = Data(hidden * channels, 8), secondWeights = Data(hidden * channels, 9);
+            _firstWeights = Conv2dF32.PackWeights(firstWeights, _first);
+            _secondWeights = Conv2dF32.PackWeights(secondWeights, _second);
+            _packedFirst = PointwisePairF32.PackWeights(firstWeights, _first);
+            _packedSecond = PointwisePairF32.PackWeights(secondWeights, _second);
+            _firstBias = Data(hidden, 10);
+            _secondBias = Data(channels, 11);
+            _hidden = new float[hidden * size * size];
+            _output = new float[channels * size * size];
+        }
+
+        /// <summary>The residual is the input, as in RepViT's blocks.</summary>
+        public void RunTwoSteps()
+        {
+            Conv2dF32.Run(_input, _firstWeights, _firstBias, default, _hidden, _first, Gelu);
+            Conv2dF32.Run(_hidden, _secondWeights, _secondBias, _input, _output, _second, Activation.None);
+        }
+
+        public void Run() => PointwisePairF32.Run(_input, _packedFirst, _firstBias, Gelu, _hidden, _packedSecond, _secondBias, _input, _output,
+            _first, _second, Activation.None);
     }
 }

@@ -33,6 +33,5 @@ namespace MobileViT.Compiler.Passes
                 GraphRewriter.FuseConvPair(graph, first, second, Operator, new PointwisePairLowering(f, s, first.Activation));
             }
         }
-
     }
 }

@@ -298,35 +298,15 @@ internal static unsafe class Conv3x3Stride2ChannelVectorsAvx
                 float* row = rows;
                 for (int ky = 0; ky < 3; ky++, row += rowStride, w += 3 * 16)
                 {
-                    Tap(row, w, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
-                    Tap(row + 1, w + 16, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
-                    Tap(row + 2, w + 32, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
+                    // Outputs two apart read every other cell of the row.
+                    ChannelVectorTile.MultiplyAdd16x6(row, 2, w, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
+                    ChannelVectorTile.MultiplyAdd16x6(row + 1, 2, w + 16, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
+                    ChannelVectorTile.MultiplyAdd16x6(row + 2, 2, w + 32, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
                 }
             }
             a0.Store(stage); b0.Store(stage + 8); a1.Store(stage + 16); b1.Store(stage + 24);
             a2.Store(stage + 32); b2.Store(stage + 40); a3.Store(stage + 48); b3.Store(stage + 56);
             a4.Store(stage + 64); b4.Store(stage + 72); a5.Store(stage + 80); b5.Store(stage + 88);
-        }
-
-        /// <summary>One tap: the input cells of outputs 0-5 (two apart) times the group's 16 weights.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Tap(float* cell, float* w,
-            ref Vector256<float> a0, ref Vector256<float> b0, ref Vector256<float> a1, ref Vector256<float> b1, ref Vector256<float> a2, ref Vector256<float> b2,
-            ref Vector256<float> a3, ref Vector256<float> b3, ref Vector256<float> a4, ref Vector256<float> b4, ref Vector256<float> a5, ref Vector256<float> b5)
-        {
-            Vector256<float> w0 = Vector256.Load(w), w1 = Vector256.Load(w + 8);
-            Vector256<float> x = Vector256.Create(cell[0]);
-            a0 = Fma.MultiplyAdd(x, w0, a0); b0 = Fma.MultiplyAdd(x, w1, b0);
-            x = Vector256.Create(cell[2]);
-            a1 = Fma.MultiplyAdd(x, w0, a1); b1 = Fma.MultiplyAdd(x, w1, b1);
-            x = Vector256.Create(cell[4]);
-            a2 = Fma.MultiplyAdd(x, w0, a2); b2 = Fma.MultiplyAdd(x, w1, b2);
-            x = Vector256.Create(cell[6]);
-            a3 = Fma.MultiplyAdd(x, w0, a3); b3 = Fma.MultiplyAdd(x, w1, b3);
-            x = Vector256.Create(cell[8]);
-            a4 = Fma.MultiplyAdd(x, w0, a4); b4 = Fma.MultiplyAdd(x, w1, b4);
-            x = Vector256.Create(cell[10]);
-            a5 = Fma.MultiplyAdd(x, w0, a5); b5 = Fma.MultiplyAdd(x, w1, b5);
         }
     }
 }

@@ -230,19 +230,7 @@ internal static unsafe partial class DepthwiseChannelBlocks
         Vector256<float> c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         for (int d = 0; d < depth; d++)
         {
-            Vector256<float> w0 = Avx.LoadVector256(panels), w1 = Avx.LoadVector256(panels + 8);
-            Vector256<float> b = Vector256.Create(x[0]);
-            c00 = Fma.MultiplyAdd(b, w0, c00); c01 = Fma.MultiplyAdd(b, w1, c01);
-            b = Vector256.Create(x[1]);
-            c10 = Fma.MultiplyAdd(b, w0, c10); c11 = Fma.MultiplyAdd(b, w1, c11);
-            b = Vector256.Create(x[2]);
-            c20 = Fma.MultiplyAdd(b, w0, c20); c21 = Fma.MultiplyAdd(b, w1, c21);
-            b = Vector256.Create(x[3]);
-            c30 = Fma.MultiplyAdd(b, w0, c30); c31 = Fma.MultiplyAdd(b, w1, c31);
-            b = Vector256.Create(x[4]);
-            c40 = Fma.MultiplyAdd(b, w0, c40); c41 = Fma.MultiplyAdd(b, w1, c41);
-            b = Vector256.Create(x[5]);
-            c50 = Fma.MultiplyAdd(b, w0, c50); c51 = Fma.MultiplyAdd(b, w1, c51);
+            ChannelVectorTile.MultiplyAdd16x6(x, 1, panels, ref c00, ref c01, ref c10, ref c11, ref c20, ref c21, ref c30, ref c31, ref c40, ref c41, ref c50, ref c51);
             panels += ExpansionGroup;
             x += inPlane;
         }

@@ -174,22 +174,9 @@ internal static unsafe class PointwiseChannelBlocksAvx
         for (int block = 0; block < inBlocks; block++, input += blockStride)
         {
             float* x = input;
+            // A pixel's input channel lies in its 8-float block: the 6 pixels' values are a block apart.
             for (int lane = 0; lane < Block; lane++, x++, w += Group)
-            {
-                Vector256<float> w0 = Vector256.Load(w), w1 = Vector256.Load(w + Block);
-                Vector256<float> v = Vector256.Create(x[0]);
-                a0 = Fma.MultiplyAdd(v, w0, a0); b0 = Fma.MultiplyAdd(v, w1, b0);
-                v = Vector256.Create(x[Block]);
-                a1 = Fma.MultiplyAdd(v, w0, a1); b1 = Fma.MultiplyAdd(v, w1, b1);
-                v = Vector256.Create(x[2 * Block]);
-                a2 = Fma.MultiplyAdd(v, w0, a2); b2 = Fma.MultiplyAdd(v, w1, b2);
-                v = Vector256.Create(x[3 * Block]);
-                a3 = Fma.MultiplyAdd(v, w0, a3); b3 = Fma.MultiplyAdd(v, w1, b3);
-                v = Vector256.Create(x[4 * Block]);
-                a4 = Fma.MultiplyAdd(v, w0, a4); b4 = Fma.MultiplyAdd(v, w1, b4);
-                v = Vector256.Create(x[5 * Block]);
-                a5 = Fma.MultiplyAdd(v, w0, a5); b5 = Fma.MultiplyAdd(v, w1, b5);
-            }
+                ChannelVectorTile.MultiplyAdd16x6(x, Block, w, ref a0, ref b0, ref a1, ref b1, ref a2, ref b2, ref a3, ref b3, ref a4, ref b4, ref a5, ref b5);
         }
         (a0 + bias0).Store(output); (a1 + bias0).Store(output + Block); (a2 + bias0).Store(output + 2 * Block);
         (a3 + bias0).Store(output + 3 * Block); (a4 + bias0).Store(output + 4 * Block); (a5 + bias0).Store(output + 5 * Block);
