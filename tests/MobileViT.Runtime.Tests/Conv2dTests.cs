@@ -222,7 +222,7 @@ public class Conv2dTests
     }
 
     /// <summary>
-    /// 256-bit pointwise products tile by tile across each column block and in panel order
+    /// Pointwise products tile by tile across each column block and in panel order
     /// (<see cref="GemmDriver.SweepsTileRows"/>): both match the naive definition and each other bitwise, on one thread
     /// and on two, with the epilogue finished in the tiles (Clip) or as a pass (SiLU).
     /// </summary>
@@ -232,13 +232,19 @@ public class Conv2dTests
     [InlineData(2, 16, 80, 70, 50, "a shallow product in two batch items, its last panel 32 columns wide")]
     [InlineData(1, 20, 64, 96, 50, "a shallow product on rows 4 KiB apart: stays in panel order, each panel copied")]
     [InlineData(1, 130, 10, 13, 12, "stays in panel order: its last panel of 2 columns goes as dot products (the path the rule leaves alone)")]
+    [InlineData(1, 32, 112, 112, 16, "MobileNetV2's 32 → 16 on 112×112: 49 blocks, whole panels, 4 rows past the tiles")]
+    [InlineData(1, 24, 80, 103, 20, "a shallow product whose last panel is 48 columns (512-bit: the 6 × 3-vector tile, which does not finish)")]
+    [InlineData(1, 16, 84, 102, 50, "a shallow product whose last panel is 56 columns (512-bit: a 6 × 4-vector tile that does not finish); 2 rows past")]
+    [InlineData(1, 16, 90, 92, 14, "a shallow product whose last panel is 24 columns (512-bit: the 6 × 2-vector tile)")]
+    [InlineData(1, 16, 23, 359, 18, "a shallow product whose last panel is 1 column (a dot product): panel order at both widths")]
     public void TileRowsAcrossBlocks_AreBitwisePanelOrder(int batch, int inChannels, int height, int width, int outChannels, string what)
     {
         bool original = GemmDriver.SweepsTileRows;
         try
         {
-            AssertTwoFormsBitwise(Geometry(batch, inChannels, height, width, outChannels, 1, 1, 0), seed: 31, what, "across",
-                across => GemmDriver.SweepsTileRows = across);
+            foreach (var isa in new[] { KernelIsa.Vector256, KernelIsa.Vector512 })
+                AssertTwoFormsBitwise(Geometry(batch, inChannels, height, width, outChannels, 1, 1, 0), seed: 31, $"{what} ({isa})", "across",
+                    across => GemmDriver.SweepsTileRows = across, isa);
         }
         finally
         {
@@ -274,7 +280,7 @@ public class Conv2dTests
     /// (true) the new), on one thread and on two, with the epilogue finished in the tiles (Clip) or as a pass (SiLU): every
     /// run matches the naive definition to 1e-5 and the old form on one thread bit for bit. The caller restores the switch.
     /// </summary>
-    private static void AssertTwoFormsBitwise(Conv2dGeometry g, int seed, string what, string newForm, Action<bool> choose)
+    private static void AssertTwoFormsBitwise(Conv2dGeometry g, int seed, string what, string newForm, Action<bool> choose, KernelIsa isa = KernelIsa.Vector256)
     {
         float[] input = TestData.Random((int)g.InputLength, seed, -2f, 2f);
         float[] weights = TestData.Random((int)g.WeightLength, seed + 1);
@@ -292,7 +298,7 @@ public class Conv2dTests
                     float[] output = TestData.Random((int)g.OutputLength, seed + 4);
                     KernelParallelism.PrepareDegree(degree);
                     int previous = KernelParallelism.Enter(degree);
-                    try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, KernelIsa.Vector256); }
+                    try { Conv2dF32.Run(input, packed, bias, residual, output, g, activation, isa); }
                     finally { KernelParallelism.Exit(previous); }
                     TestData.AssertClose(output, expected, 1e-5, $"{what}: {activation.Kind}, {degree} thread(s), {newForm}={chosen}");
                     outputs.Add(output);

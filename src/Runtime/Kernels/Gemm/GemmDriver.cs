@@ -239,7 +239,7 @@ internal static unsafe class GemmDriver
         // they had just written (ReLU6 expansions, same process alternating: 16 → 96 on 112×112 823 → 714 µs, 24 → 144
         // on 56×56 378 → 337, 32 → 192 on 28×28 211 → 176, 96 → 576 on 14×14 407 → 388).
         bool tilesFinish = TIsa.Count >= 8 && !epilogue.IsIdentity && TileEpilogue.TryCreate(epilogue, out TileEpilogue finish);
-        if (TIsa.Count == 8 && interleavedA && SweepsTileRows && TileRowsAcrossBlocks(m, k, n) && !source.UsesScratch(PanelWidth))
+        if (TIsa.Count >= 8 && interleavedA && SweepsTileRows && TileRowsAcrossBlocks(m, k, n, TIsa.Count) && !source.UsesScratch(PanelWidth))
         {
             for (int block = columnStart; block < columnEnd; block += BlockWidth)
                 RunTileRowsAcrossBlock<TIsa, TVector, TSource>(ref source, a, aRowStride, c, ldc, m, k, block, Math.Min(columnEnd, block + BlockWidth),
@@ -407,7 +407,7 @@ internal static unsafe class GemmDriver
     }
 
     /// <summary>
-    /// Whether 256-bit products whose B is read in place and whose A is interleaved weights go tile by tile across a
+    /// Whether 256- and 512-bit products whose B is read in place and whose A is interleaved weights go tile by tile across a
     /// whole column block (<see cref="RunTileRowsAcrossBlock"/>) where <see cref="TileRowsAcrossBlocks"/> says so. Tests set
     /// it both ways (the result is bitwise the same).
     /// </summary>
@@ -425,13 +425,23 @@ internal static unsafe class GemmDriver
     /// A panel whose last columns would go as dot products (one or two past whole vectors) stays with the panel order too,
     /// and so do panels copied from rows 4 KiB apart (128×128, 64×64): with each block's four panels copied once for its
     /// tiles, MobileViT-XXS and XS moved 0.87-1.04 step to step and 1.00 in sum.
+    /// <para>
+    /// With 512-bit vectors (<paramref name="lanes"/> 16) only the shallow products on planes of at least
+    /// <see cref="Wide512PlaneFloats"/>. Zen 5, same process alternating (300 runs): MobileNetV3-L's 16 → 16 + residual on
+    /// 112×112 0.68, MobileNetV2's 32 → 16 there 0.73-0.83 and its 16 → 96 expansion 0.90-1.02, but 24 → 144 on 56×56
+    /// 1.03-1.05, and one-block planes (14×14) unchanged (MobileNetV2, V3-L and RepViT-M0.9 whole runs 0.998-1.006).
+    /// </para>
     /// </summary>
-    private static bool TileRowsAcrossBlocks(int m, int k, int n)
+    private static bool TileRowsAcrossBlocks(int m, int k, int n, int lanes)
     {
-        int lastColumns = n % PanelWidth % 8;
-        return k > 0 && m >= GemmMicrokernels.TileRows && n > PanelWidth && (lastColumns == 0 || lastColumns > 2)
-               && (n <= BlockWidth || k <= RowGroupDepth && n >= PageFloats);
+        // Columns past the panels' whole vectors that panel order computes as dot products (1-2 of 8, 1-4 of 16).
+        int lastColumns = n % PanelWidth % lanes;
+        if (k == 0 || m < GemmMicrokernels.TileRows || n <= PanelWidth || lastColumns > 0 && lastColumns <= lanes / 4) return false;
+        return lanes == 16 ? k <= RowGroupDepth && n >= Wide512PlaneFloats : n <= BlockWidth || k <= RowGroupDepth && n >= PageFloats;
     }
+
+    /// <summary>Floats of the smallest plane a 512-bit shallow product goes tile by tile across (96×96 and larger).</summary>
+    private const int Wide512PlaneFloats = 8 * PageFloats;
 
     /// <summary>
     /// Whether a 256-bit panel of interleaved weights with one column past its whole vectors (a 7×7 plane's 49th)
@@ -485,6 +495,15 @@ internal static unsafe class GemmDriver
                 for (int p = 0; p < panelCount; p++)
                 {
                     int column = from + p * PanelWidth;
+                    if (TIsa.Count == 16)
+                    {
+                        // 512-bit vectors: the tile panel order gives this panel (6 × 4, 6 × 3 or 6 × 2 vectors), finishing
+                        // in registers only across a whole panel, as there.
+                        int columns = Math.Min(PanelWidth, to - column);
+                        RunTiles<TIsa, TVector>(aTiles, aRest, aRowStride, 1, tile, 1, panels[p], strides[p], depthCount, c + column, ldc, row + tile,
+                            columns, accumulate, finishing != null && columns == PanelWidth ? finish : null, column, firstRow: row);
+                        continue;
+                    }
                     if (finishing != null) tileEpilogue.MoveTo(finish, row, column, ldc);
                     GemmMicrokernels.Gemm_F32_6x2v<TIsa, TVector>(aTiles + row * aRowStride, 1, tile, panels[p], strides[p], depthCount,
                         c + row * ldc + column, ldc, Math.Min(PanelWidth, to - column), accumulate, finishing);
@@ -504,7 +523,7 @@ internal static unsafe class GemmDriver
         }
         // The tiles finished their whole 16-column sub-tiles; the pass takes the rows after them and the columns left.
         int lastPanel = from + (panelCount - 1) * PanelWidth;
-        int finishedEnd = lastPanel + (to - lastPanel) / (2 * TIsa.Count) * (2 * TIsa.Count);
+        int finishedEnd = TIsa.Count == 16 ? (to - lastPanel == PanelWidth ? to : lastPanel) : lastPanel + (to - lastPanel) / (2 * TIsa.Count) * (2 * TIsa.Count);
         epilogue.Apply<TIsa, TVector>(c, ldc, tileRows, m - tileRows, from, to - from);
         if (finishedEnd < to) epilogue.Apply<TIsa, TVector>(c, ldc, 0, tileRows, finishedEnd, to - finishedEnd);
     }
