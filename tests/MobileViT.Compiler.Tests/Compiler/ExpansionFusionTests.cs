@@ -69,7 +69,9 @@ namespace MobileViT.Compiler.Tests.Compiler
             var plan = MemoryPlanner.Plan(graph);
             var workspace = plan.Locations[step.Outputs[1]];
             Assert.Equal(LocationKind.Arena, workspace.Kind);
-            Assert.Equal(16 * 10 * 10, workspace.Length);
+            // Its planes padded as a convolution's output would be: 100 floats rounded up to whole lines.
+            Assert.Equal(112, workspace.ChannelStride);
+            Assert.Equal(16 * 112, workspace.Length);
 
             var result = ModelCompiler.Compile(Block(activation, depthwiseBias: depthwiseBias), Options());
             Assert.Empty(result.Diagnostics);

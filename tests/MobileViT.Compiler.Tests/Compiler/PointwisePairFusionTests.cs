@@ -63,13 +63,31 @@ namespace MobileViT.Compiler.Tests.Compiler
             var plan = MemoryPlanner.Plan(graph);
             var workspace = plan.Locations[step.Outputs[1]];
             Assert.Equal(LocationKind.Arena, workspace.Kind);
-            Assert.Equal(32 * 10 * 10, workspace.Length);
+            // Its planes padded as a convolution's output would be: 100 floats rounded up to whole lines.
+            Assert.Equal(112, workspace.ChannelStride);
+            Assert.Equal(32 * 112, workspace.Length);
 
             var result = ModelCompiler.Compile(Mixer(), Options());
             Assert.Empty(result.Diagnostics);
             Assert.Contains("PointwisePairF32.PackWeights(", result.Source);
             Assert.Contains("PointwisePairF32.Run(", result.Source);
             Assert.Contains("Conv1x1 + Relu → Conv1x1 + residual", result.Source);
+        }
+
+        /// <summary>
+        /// A hidden tensor of 4 KiB planes (32×32) is stored a cache line apart, as a convolution's output is: where the
+        /// two steps run apart (AVX-512), the second reads it in place instead of copying panels from rows that share L1 sets.
+        /// </summary>
+        [Fact]
+        public void AWorkspaceOfAliasingPlanesIsPadded()
+        {
+            var graph = Build(Mixer(size: 32));
+            var step = Assert.Single(graph.Nodes);
+            var plan = MemoryPlanner.Plan(graph);
+            Assert.Equal(32 * 32 + 16, plan.Locations[step.Outputs[1]].ChannelStride);
+            Assert.Equal(32 * (32 * 32 + 16), plan.Locations[step.Outputs[1]].Length);
+            var source = ModelCompiler.Compile(Mixer(size: 32), Options()).Source;
+            Assert.Contains("32, 32, 32, 32, 32, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1040)", source);
         }
 
         [Fact]
