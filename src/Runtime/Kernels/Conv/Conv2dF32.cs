@@ -7,9 +7,12 @@ namespace MobileViT.Runtime;
 
 /// <summary>
 /// 2-D convolution over NCHW tensors with a fused epilogue: output = act(conv(input) + bias[c] + residual).
-/// Five kernels behind one entry point:
+/// One entry point, the kernel chosen by geometry and instruction set:
 /// pointwise (1x1, stride 1, no padding, one group) is the GEMM W[Cout, Cin] · X[Cin, H*W];
-/// depthwise (one filter per channel, horizontal stride 1 or 2) is <see cref="DepthwiseConvolution"/>;
+/// depthwise (one filter per channel, horizontal stride 1 or 2) is <see cref="DepthwiseConvolution"/> or
+/// <see cref="DepthwiseChannelBlocks"/>;
+/// dense 3×3 stride 1 from 25 tiles on is <see cref="WinogradConvolution"/>, and dense convolutions whose taps mostly
+/// read the zero padding (atrous 3×3 on small maps) are <see cref="TapwiseConvolution"/>;
 /// the stem (3×3 stride 2 on an image's few channels) with AVX-512 is <see cref="ShallowConv3x3Stride2"/>; with AVX and
 /// FMA every dense 3×3 stride-2 convolution of up to 48 inputs is <see cref="Conv3x3Stride2ChannelVectorsAvx"/> (output
 /// channels along the vector), or <see cref="ShallowConv3x3Stride2Avx"/> for the stems when the weights are in the ONNX
