@@ -80,6 +80,8 @@ internal static unsafe class GemmDriver
     /// In-process A/B, 1000 runs, 128 → 96: RepViT-M0.9's 384 → 768 and 768 → 384 on 7×7 0.95 and 0.93, MobileNetV2's
     /// 960 → 160, 960 → 320 and 320 → 1280 0.95 (each model 0.992 in sum), MobileNetV3-L's 960 → 160 0.97. In shorter,
     /// noisier runs 64 rows helped RepViT-M0.9 more (0.90-0.93) but cost MobileNetV2 1-2 %; 80 and 112 were no better.
+    /// Not with 512-bit vectors: a Zen 5's L1 is 48 KiB, and 96 → 128 there took MobileNetV2's 7×7 steps to 0.93-0.98
+    /// and RepViT-M0.9's to 0.94-0.97 (same process alternating, 300 runs; whole runs 0.994 and 0.997).
     /// </summary>
     private const int NarrowDepthChunk = 96;
 
@@ -264,7 +266,7 @@ internal static unsafe class GemmDriver
                 // 6-row tile walks all of it (384 → 192 on 14×14 at 1.08-1.15× the time of 128-row chunks).
                 // A product narrower than one panel takes shorter chunks (see NarrowDepthChunk). The chunk depends on
                 // the product's shape alone, never on a thread's share of it, so every thread count sums alike.
-                int chunk = n < PanelWidth ? NarrowDepthChunk : source.UsesScratch(columns) || k > DepthChunk ? DepthChunk : k;
+                int chunk = n < PanelWidth && TIsa.Count < 16 ? NarrowDepthChunk : source.UsesScratch(columns) || k > DepthChunk ? DepthChunk : k;
                 // A few columns past the last whole vector (the 49th of a 7×7 plane, the last 4 of 14×14) go as dot
                 // products along the depth instead of a whole vector of the tile each.
                 int tail = aColStride == 1 && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
