@@ -65,7 +65,7 @@ internal readonly unsafe struct GemmEpilogue
 /// columns; within a panel, rows go in 6-row tiles (6 x 4 vectors with 512-bit vectors, else 6 x 2 vectors per half
 /// panel), then one 4-row tile when 4 or 5 are left, one 2-row tile when 2 or 3 are left, the last row alone. A panel,
 /// packed into scratch or read in place, goes <see cref="DepthChunk"/> depth rows at a time (32 KiB, L1-sized; a product
-/// narrower than one panel <see cref="NarrowDepthChunk"/>),
+/// narrower than one panel <see cref="NarrowDepthChunk"/>; with 512-bit vectors <see cref="WideDepthChunk"/>),
 /// accumulating into C. A may be row-major with any strides or interleaved by 6-row tiles (<see cref="InterleavedRowTiles"/>).
 /// </summary>
 internal static unsafe class GemmDriver
@@ -74,14 +74,31 @@ internal static unsafe class GemmDriver
     public const int DepthChunk = 128;
 
     /// <summary>
+    /// Depth rows per chunk with 512-bit vectors, every product (40 KiB of panel). A Zen 5's L1 is 48 KiB, and 160-deep
+    /// products then go in one chunk, their tiles finishing in registers. Same process alternating, 300 runs, against
+    /// 128 rows (and 128 against 96 on 7×7): MobileNetV2's 160 → 960 on 7×7 0.85-0.88, its 320 → 1280 and 960 → 320
+    /// 0.95-0.97, MobileNetV3-L's 160 → 960 0.88-0.90, MobileViT-XS's fusion convolutions 0.92-0.94; whole runs
+    /// MobileNetV2 0.981, V3-L 0.990, XS 0.996, RepViT-M0.9 1.004. 192 rows (the whole L1) made XS's 192-deep
+    /// products 1.03-1.04.
+    /// </summary>
+    private const int WideDepthChunk = 160;
+
+    /// <summary>The longest chunk of any width: the panel scratch's rows and the tail columns' stride.</summary>
+    private const int MaxDepthChunk = WideDepthChunk;
+
+    /// <summary>Depth rows per chunk for vectors of <paramref name="lanes"/> floats.</summary>
+    private static int DepthChunkFor(int lanes) => lanes == 16 ? WideDepthChunk : DepthChunk;
+
+    /// <summary>
     /// Depth rows per chunk when the whole product is narrower than a panel (a 7×7 plane's 49 columns). Its one panel
     /// is copied into scratch rows of <see cref="PanelWidth"/> floats, so <see cref="DepthChunk"/> rows are the whole
     /// 32 KiB L1 of a Zen 3 by themselves, before the tile's weights, the tail column and C; 96 rows are 24 KiB.
     /// In-process A/B, 1000 runs, 128 → 96: RepViT-M0.9's 384 → 768 and 768 → 384 on 7×7 0.95 and 0.93, MobileNetV2's
     /// 960 → 160, 960 → 320 and 320 → 1280 0.95 (each model 0.992 in sum), MobileNetV3-L's 960 → 160 0.97. In shorter,
     /// noisier runs 64 rows helped RepViT-M0.9 more (0.90-0.93) but cost MobileNetV2 1-2 %; 80 and 112 were no better.
-    /// Not with 512-bit vectors: a Zen 5's L1 is 48 KiB, and 96 → 128 there took MobileNetV2's 7×7 steps to 0.93-0.98
-    /// and RepViT-M0.9's to 0.94-0.97 (same process alternating, 300 runs; whole runs 0.994 and 0.997).
+    /// Not with 512-bit vectors (<see cref="WideDepthChunk"/>): a Zen 5's L1 is 48 KiB, and 96 → 128 there took
+    /// MobileNetV2's 7×7 steps to 0.93-0.98 and RepViT-M0.9's to 0.94-0.97 (same process alternating, 300 runs; whole
+    /// runs 0.994 and 0.997), 128 → 160 a further 0.85-0.97.
     /// </summary>
     private const int NarrowDepthChunk = 96;
 
@@ -231,9 +248,10 @@ internal static unsafe class GemmDriver
         // Whole 6-row tiles read A along these strides; the rows after them along aRowStride and aColStride.
         nint tileRowStride = interleavedA ? 1 : aRowStride, tileColStride = interleavedA ? GemmMicrokernels.TileRows : aColStride;
         int tileRows = m / GemmMicrokernels.TileRows * GemmMicrokernels.TileRows;
-        float* scratch = stackalloc float[DepthChunk * PanelWidth + PanelOverrun];
-        // A panel's last few columns gathered along the depth, each DepthChunk floats from the previous.
-        float* tailColumns = stackalloc float[GemvF32.MaxColumns * DepthChunk];
+        float* scratch = stackalloc float[MaxDepthChunk * PanelWidth + PanelOverrun];
+        // A panel's last few columns gathered along the depth, each MaxDepthChunk floats from the previous.
+        float* tailColumns = stackalloc float[GemvF32.MaxColumns * MaxDepthChunk];
+        int depthChunk = DepthChunkFor(TIsa.Count);
         // A bias, residual and clamp-like activation finish in the 6 × 4-vector tiles' registers when a panel's whole
         // depth goes through them at once; the pass below then covers only the rows and panels those tiles did not.
         // Without an epilogue (attention's products) the tiles store their sums as they are.
@@ -266,7 +284,7 @@ internal static unsafe class GemmDriver
                 // 6-row tile walks all of it (384 → 192 on 14×14 at 1.08-1.15× the time of 128-row chunks).
                 // A product narrower than one panel takes shorter chunks (see NarrowDepthChunk). The chunk depends on
                 // the product's shape alone, never on a thread's share of it, so every thread count sums alike.
-                int chunk = n < PanelWidth && TIsa.Count < 16 ? NarrowDepthChunk : source.UsesScratch(columns) || k > DepthChunk ? DepthChunk : k;
+                int chunk = n < PanelWidth && TIsa.Count < 16 ? NarrowDepthChunk : source.UsesScratch(columns) || k > depthChunk ? depthChunk : k;
                 // A few columns past the last whole vector (the 49th of a 7×7 plane, the last 4 of 14×14) go as dot
                 // products along the depth instead of a whole vector of the tile each.
                 int tail = aColStride == 1 && columns % TIsa.Count <= TIsa.Count / 4 ? columns % TIsa.Count : 0;
@@ -334,7 +352,7 @@ internal static unsafe class GemmDriver
                     if (tail > 0)
                         // The last few columns together, each gathered into its own contiguous run along the depth.
                         for (int p = 0; p < depthCount; p++)
-                            for (int j = 0; j < tail; j++) tailColumns[j * DepthChunk + p] = panel[p * bStride + tiled + j];
+                            for (int j = 0; j < tail; j++) tailColumns[j * MaxDepthChunk + p] = panel[p * bStride + tiled + j];
                     if (tail == 1 && interleavedA && TIsa.Count == 8 && tiled >= 2 * TIsa.Count && DotColumnInTiles && Fma.IsSupported)
                     {
                         // The 49th column in the tiles' first two vectors' loop: see DotColumnInTiles.
@@ -356,7 +374,7 @@ internal static unsafe class GemmDriver
                         {
                             RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
                                 c + column, ldc, m, tiled, accumulate, firstRow: tileRows);
-                            GemvF32.ProductColumns<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumns, DepthChunk, tail,
+                            GemvF32.ProductColumns<TIsa, TVector>(aDepth + tileRows * aRowStride, aRowStride, tailColumns, MaxDepthChunk, tail,
                                 c + tileRows * ldc + column + tiled, ldc, m - tileRows, depthCount, accumulate);
                         }
                         continue;
@@ -368,7 +386,7 @@ internal static unsafe class GemmDriver
                             RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
                                 c + column, ldc, tailFrom + 4 * GemmMicrokernels.TileRows, tiled, accumulate, finishing, column, streamTiles, tailFrom);
                             InterleavedRowTiles.Gemm_F32_24x2_InterleavedA_Vector256(aTiles + tailFrom * aRowStride, GemmMicrokernels.TileRows * aRowStride,
-                                tailColumns, DepthChunk, tail, depthCount, c + tailFrom * ldc + column + tiled, ldc, accumulate);
+                                tailColumns, MaxDepthChunk, tail, depthCount, c + tailFrom * ldc + column + tiled, ldc, accumulate);
                         }
                     if (tiled > 0)
                         RunTiles<TIsa, TVector>(aTiles, aDepth, aRowStride, tileRowStride, tileColStride, aColStride, panel, bStride, depthCount,
@@ -384,19 +402,19 @@ internal static unsafe class GemmDriver
                             if (TIsa.Count == 16 && System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                                 for (; row + 4 * GemmMicrokernels.TileRows <= tileRows; row += 4 * GemmMicrokernels.TileRows)
                                     InterleavedRowTiles.Gemm_F32_24xN_InterleavedA_Vector512(aTiles + row * aRowStride, GemmMicrokernels.TileRows * aRowStride,
-                                        tailColumns, DepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
+                                        tailColumns, MaxDepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
                             // With 256-bit vectors, four tiles' chains at once for the one or two columns a panel leaves.
                             if (TIsa.Count == 8 && tail <= 2)
                                 for (; row + 4 * GemmMicrokernels.TileRows <= tileRows; row += 4 * GemmMicrokernels.TileRows)
                                     InterleavedRowTiles.Gemm_F32_24x2_InterleavedA_Vector256(aTiles + row * aRowStride, GemmMicrokernels.TileRows * aRowStride,
-                                        tailColumns, DepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
+                                        tailColumns, MaxDepthChunk, tail, depthCount, c + row * ldc + column + tiled, ldc, accumulate);
                             for (; row < tileRows; row += GemmMicrokernels.TileRows)
-                                InterleavedRowTiles.Gemm_F32_6xN_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, tailColumns, DepthChunk, tail,
+                                InterleavedRowTiles.Gemm_F32_6xN_InterleavedA<TIsa, TVector>(aTiles + row * aRowStride, tailColumns, MaxDepthChunk, tail,
                                     depthCount, c + row * ldc + column + tiled, ldc, accumulate);
                             rowMajorFrom = tileRows;
                         }
                         if (rowMajorFrom < m)
-                            GemvF32.ProductColumns<TIsa, TVector>(aDepth + rowMajorFrom * aRowStride, aRowStride, tailColumns, DepthChunk, tail,
+                            GemvF32.ProductColumns<TIsa, TVector>(aDepth + rowMajorFrom * aRowStride, aRowStride, tailColumns, MaxDepthChunk, tail,
                                 c + rowMajorFrom * ldc + column + tiled, ldc, m - rowMajorFrom, depthCount, accumulate);
                     }
                 }
@@ -480,9 +498,9 @@ internal static unsafe class GemmDriver
         int panelCount = (to - from + PanelWidth - 1) / PanelWidth;
         float** panels = stackalloc float*[BlockWidth / PanelWidth];
         nint* strides = stackalloc nint[BlockWidth / PanelWidth];
-        // The depth chunks of panel order (whole panels in place take the whole depth up to DepthChunk, a copied one
-        // DepthChunk rows), so every element sums the same chunks in the same order.
-        int chunk = k > DepthChunk ? DepthChunk : k;
+        // The depth chunks of panel order (whole panels in place take the whole depth up to a chunk, a copied one a
+        // chunk's rows), so every element sums the same chunks in the same order.
+        int chunk = k > DepthChunkFor(TIsa.Count) ? DepthChunkFor(TIsa.Count) : k;
         TileEpilogue tileEpilogue = default;
         for (int depth = 0; depth < k; depth += chunk)
         {

@@ -13,7 +13,7 @@ namespace MobileViT.Runtime;
 /// </summary>
 internal unsafe interface IPanelSource
 {
-    /// <summary>True when the panel is packed into the caller's scratch (which holds <see cref="GemmDriver.DepthChunk"/> rows), so depth must be chunked.</summary>
+    /// <summary>True when the panel is packed into the caller's scratch (which holds a depth chunk's rows), so depth must be chunked.</summary>
     bool UsesScratch(int columns);
     float* GetPanel(int column, int columns, int depth, int depthCount, float* scratch, out nint rowStride);
 
