@@ -282,8 +282,9 @@ internal static unsafe class GemmDriver
                 }
                 // Panels read in place go in depth chunks too: a 384-deep panel is 96 KB, twice the L1, and every
                 // 6-row tile walks all of it (384 → 192 on 14×14 at 1.08-1.15× the time of 128-row chunks).
-                // A product narrower than one panel takes shorter chunks (see NarrowDepthChunk). The chunk depends on
-                // the product's shape alone, never on a thread's share of it, so every thread count sums alike.
+                // A product narrower than one panel takes shorter chunks below 512 bits (see NarrowDepthChunk), every
+                // product longer ones with 512 bits (see WideDepthChunk). The chunk depends on the product's shape and
+                // the vector width alone, never on a thread's share of it, so every thread count sums alike.
                 int chunk = n < PanelWidth && TIsa.Count < 16 ? NarrowDepthChunk : source.UsesScratch(columns) || k > depthChunk ? depthChunk : k;
                 // A few columns past the last whole vector (the 49th of a 7×7 plane, the last 4 of 14×14) go as dot
                 // products along the depth instead of a whole vector of the tile each.
