@@ -16,7 +16,11 @@ namespace MobileViT.Runtime.Tests;
 /// </summary>
 public class ExpandedDepthwiseTests
 {
-    /// <summary>Expansion input channels, then the depthwise geometry (its channels are the expansion's outputs); optional plane strides (input, output).</summary>
+    /// <summary>
+    /// Expansion input channels, then the depthwise geometry (its channels are the expansion's outputs); optional plane
+    /// strides of the input (and of the expanded workspace, whose planes the compiler pads as it pads the input's, the
+    /// plane being the same size) and of the output.
+    /// </summary>
     private static readonly Dictionary<string, (int InChannels, Conv2dGeometry Depthwise, int InputStride, int OutputStride)> Cases = new()
     {
         ["8 -> 37, 3x3 s2 p1 14x14 batch 2 (groups of 16, 16 and 5)"] = (8, Conv2dTests.Geometry(2, 37, 14, 14, 37, 3, 2, 1, groups: 37), 0, 0),
@@ -42,9 +46,9 @@ public class ExpandedDepthwiseTests
     {
         var (inChannels, d, inputStride, outputStride) = Cases[name];
         var expansion = new Conv2dGeometry(d.Batch, inChannels, d.InHeight, d.InWidth, d.InChannels, d.InHeight, d.InWidth, 1, 1, 1, 1, 0, 0, 1, 1, 1,
-            inputStride, 0);
-        var depthwise = outputStride == 0 ? d : new Conv2dGeometry(d.Batch, d.InChannels, d.InHeight, d.InWidth, d.OutChannels, d.OutHeight, d.OutWidth,
-            d.KernelHeight, d.KernelWidth, d.StrideHeight, d.StrideWidth, d.PadTop, d.PadLeft, d.DilationHeight, d.DilationWidth, d.Groups, 0, outputStride);
+            inputStride, inputStride);
+        var depthwise = new Conv2dGeometry(d.Batch, d.InChannels, d.InHeight, d.InWidth, d.OutChannels, d.OutHeight, d.OutWidth,
+            d.KernelHeight, d.KernelWidth, d.StrideHeight, d.StrideWidth, d.PadTop, d.PadLeft, d.DilationHeight, d.DilationWidth, d.Groups, inputStride, outputStride);
         return (expansion, depthwise);
     }
 

@@ -15,7 +15,10 @@ namespace MobileViT.Runtime.Tests;
 /// </summary>
 public class PointwisePairTests
 {
-    /// <summary>Input, hidden and output channels, plane, batch; optional plane strides of the input and of the output (and residual).</summary>
+    /// <summary>
+    /// Input, hidden and output channels, plane, batch; optional plane strides of the input (and of the hidden workspace,
+    /// whose planes the compiler pads as it pads the input's, the plane being the same size) and of the output (and residual).
+    /// </summary>
     private static readonly Dictionary<string, (int In, int Hidden, int Out, int Height, int Width, int Batch, int InputStride, int OutputStride)> Cases = new()
     {
         ["16 -> 32 -> 16 on 10x10 (the smallest plane the blocks take; a last tile over 4 pixels again)"] = (16, 32, 16, 10, 10, 1, 0, 0),
@@ -38,8 +41,8 @@ public class PointwisePairTests
     private static (Conv2dGeometry First, Conv2dGeometry Second) Geometries(string name)
     {
         var c = Cases[name];
-        var first = new Conv2dGeometry(c.Batch, c.In, c.Height, c.Width, c.Hidden, c.Height, c.Width, 1, 1, 1, 1, 0, 0, 1, 1, 1, c.InputStride, 0);
-        var second = new Conv2dGeometry(c.Batch, c.Hidden, c.Height, c.Width, c.Out, c.Height, c.Width, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, c.OutputStride);
+        var first = new Conv2dGeometry(c.Batch, c.In, c.Height, c.Width, c.Hidden, c.Height, c.Width, 1, 1, 1, 1, 0, 0, 1, 1, 1, c.InputStride, c.InputStride);
+        var second = new Conv2dGeometry(c.Batch, c.Hidden, c.Height, c.Width, c.Out, c.Height, c.Width, 1, 1, 1, 1, 0, 0, 1, 1, 1, c.InputStride, c.OutputStride);
         return (first, second);
     }
 

@@ -342,7 +342,7 @@ internal static unsafe class GemmDriver
                     // from memory, before any streaming load: the next chunk is asked for while this one computes.
                     // Zen 5, same process alternating: 1280 → 100 in MobileNetV2 0.76, in MobileNetV3-L 0.64. For every
                     // panel, also those without a tail, 960 → 1280 and 384 → 1000 went 1.07-1.09.
-                    if (tail > 0 && m < GemmMicrokernels.TileRows && bStride == PanelWidth && panel != null)
+                    if (tail > 0 && m < GemmMicrokernels.TileRows && bStride == PanelWidth)
                         PrefetchToL2(panel + depthCount * PanelWidth, depthCount * PanelWidth);
                     // With 256-bit vectors the one or two columns a panel leaves (a 7×7 plane's 49th) go four tiles' rows
                     // at a time right after those rows' tiles, while their weights are in L1: after all the tiles, the
